@@ -1,5 +1,5 @@
 // Builds everything under build/: the WebAssembly kernel (release -O3 and debug), the Node
-// entry and CLI, the dependency-free browser bundle, the benchmark and the .d.ts types.
+// entry and CLI, the dependency-free browser bundle and the .d.ts types.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +34,5 @@ await esbuild.build({
   platform: 'browser',
   target: 'es2022',
   minify: true,
-});
-await esbuild.build({
-  ...common,
-  entryPoints: ['bench/bench.ts'],
-  outfile: 'build/bench/bench.js',
-  platform: 'node',
-  target: 'node20',
 });
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);

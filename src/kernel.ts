@@ -1,29 +1,36 @@
 // Loads the WebAssembly kernel: compiles the module once per process, instantiates it once
 // per network (each net owns its linear memory) and fills the kernel's math tables from the
 // single copy in src/exp-table.ts, so wasm and js read the very same constants.
-import loader from '@assemblyscript/loader';
+import { instantiate } from '@assemblyscript/loader';
 import kernelWasm from '../build/wasm/wasm-mlp.wasm';
+import { MLPError } from './errors.ts';
 import { EXP_TABLE } from './exp-table.ts';
 
 /** The raw exports of assembly/index.ts. Pointers are byte offsets into `memory`. */
-export interface KernelExports {
+export type KernelExports = {
   memory: WebAssembly.Memory;
   /** Start of the kernel's static tables: the exp table (EXP_TABLE.length doubles). */
   expTable(): number;
   /** dst[i] = exp(src[i]) for i < count: the shared exp, for tests and diagnosis. */
   expArray(src: number, dst: number, count: number): void;
-}
+  /** First free byte after the kernel's static data. */
+  heapBase(): number;
+  /** assembly/mlp.ts train(): `net` is the descriptor's byte address, the rest f64 indices. */
+  train(net: number, inputs: number, targets: number, count: number, epochs: number, learningRate: number, losses: number): void;
+  /** assembly/mlp.ts predict(). */
+  predict(net: number, inputs: number, count: number, outputs: number): void;
+};
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 export async function instantiateKernel(): Promise<KernelExports> {
   compiled ??= WebAssembly.compile(kernelWasm as Uint8Array<ArrayBuffer>);
   const module = await compiled;
-  const { exports } = await loader.instantiate<KernelExports>(module, {
+  const { exports } = await instantiate<KernelExports>(module, {
     env: {
       abort() {
         // The host validates every input first, so reaching this is a bug in wasm-mlp.
-        throw new Error('wasm-mlp internal error: the kernel aborted');
+        throw new MLPError('INTERNAL', 'wasm-mlp internal error: the WebAssembly kernel aborted; please report it with the model and data');
       },
     },
   });
