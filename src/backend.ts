@@ -1,5 +1,7 @@
 // What the MLP class needs from a backend, and how one is chosen. Both backends run the
 // same loops over the same NetLayout, so they produce the same bits.
+import { JsBackend } from './backend-js.ts';
+import { createWasmBackend } from './backend-wasm.ts';
 import type { NetLayout } from './layout.ts';
 import type { BackendName } from './validate.ts';
 
@@ -18,10 +20,5 @@ export interface Backend {
 }
 
 export async function createBackend(name: BackendName, layers: readonly number[]): Promise<Backend> {
-  if (name === 'js') {
-    const { JsBackend } = await import('./backend-js.ts');
-    return new JsBackend(layers);
-  }
-  const { createWasmBackend } = await import('./backend-wasm.ts');
-  return createWasmBackend(layers);
+  return name === 'js' ? new JsBackend(layers) : createWasmBackend(layers);
 }
