@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileAtomic } from './atomic-write.ts';
-import { describeValue, MLPError } from './errors.ts';
+import { describeValue, MLPError, oneLine } from './errors.ts';
 import { MLP } from './mlp.ts';
 import { notebookOutput } from './notebook.ts';
 import { checkBackend, checkOptions } from './validate.ts';
@@ -156,7 +156,7 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new MLPError('INVALID_ARGUMENT', `${path} is not valid JSON (${(error as Error).message}); is the file truncated?`);
+    throw new MLPError('INVALID_ARGUMENT', `${path} is not valid JSON (${oneLine((error as Error).message)}); is the file truncated?`);
   }
 }
 

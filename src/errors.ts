@@ -20,23 +20,33 @@ export class MLPError extends Error {
   }
 }
 
-/** A short, single-line rendering of a bad value for an error message. */
+/** A short, single-line rendering of a bad value for an error message (numbers as JS writes them: NaN, -0, Infinity). */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'number') {
-    return Object.is(value, -0) ? '-0' : String(value);
-  }
+  const text = render(value, 0);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return value.toString();
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
-  let text: string;
-  try {
-    text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
+  if (depth > 2) return Array.isArray(value) ? '[...]' : '{...}';
+  if (Array.isArray(value)) {
+    const shown = Array.from({ length: Math.min(value.length, 12) }, (_, i) => render(value[i], depth + 1));
+    return `[${shown.join(',')}${value.length > 12 ? ',...' : ''}]`;
   }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const keys = Object.keys(value);
+  const shown = keys.slice(0, 6).map((k) => `${JSON.stringify(k)}:${render((value as Record<string, unknown>)[k], depth + 1)}`);
+  return `{${shown.join(',')}${keys.length > 6 ? ',...' : ''}}`;
+}
+
+/** Makes any message one line: engines quote multi-line input in some of theirs. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 export function invalidArgument(argument: string, value: unknown, expected: string): MLPError {

@@ -105,22 +105,25 @@ export class MLP {
     const memory = backend.memory();
     memory.set(x.data, xAt);
     memory.set(y.data, yAt);
+    const params = () => backend.memory().subarray(layout.paramsStart, layout.paramsStart + layout.paramCount);
+    const before = params().slice();
     const loss: number[] = new Array(epochs);
     for (let done = 0; done < epochs; ) {
       const count = Math.min(EPOCHS_PER_CALL, epochs - done);
       backend.train(xAt, yAt, x.rows, count, learningRate, lossAt);
       const losses = backend.memory();
+      let bad = -1;
       for (let e = 0; e < count; e++) {
-        const value = losses[lossAt + e];
-        if (!Number.isFinite(value)) {
-          throw new MLPError(
-            'TRAINING_DIVERGED',
-            `training diverged: the loss of epoch ${done + e + 1} is ${value}; try a smaller learningRate than ${learningRate}`,
-          );
-        }
-        loss[done + e] = value;
+        loss[done + e] = losses[lossAt + e];
+        if (bad < 0 && !Number.isFinite(loss[done + e])) bad = done + e;
       }
       done += count;
+      if (bad >= 0 || !params().every(Number.isFinite)) {
+        // A failed fit leaves the net as it was, not holding NaN or Infinity.
+        params().set(before);
+        const what = bad >= 0 ? `the loss of epoch ${bad + 1} is ${loss[bad]}` : `a parameter overflowed by epoch ${done}`;
+        throw new MLPError('TRAINING_DIVERGED', `training diverged: ${what}; try a smaller learningRate than ${learningRate} (the net is left as it was before fit)`);
+      }
     }
     return { loss };
   }

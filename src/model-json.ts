@@ -1,6 +1,6 @@
 // The saved form of a network (toJSON/fromJSON): its shape and parameters as plain JSON.
 // Parsing checks everything a hand-edited or truncated file can get wrong.
-import { describeValue, MLPError } from './errors.ts';
+import { describeValue, MLPError, oneLine } from './errors.ts';
 import { checkLayers } from './validate.ts';
 
 export const MODEL_FORMAT = 'wasm-mlp';
@@ -28,7 +28,7 @@ export function parseModel(json: unknown): ModelJSON {
     try {
       model = JSON.parse(json);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = oneLine(error instanceof Error ? error.message : String(error));
       throw new MLPError('INVALID_MODEL', `model is not valid JSON (${reason}); is the file truncated?`);
     }
   }
@@ -59,13 +59,18 @@ function checkVectors(
   if (!Array.isArray(value) || value.length !== count) {
     throw invalid(name, value, `an array of ${count} arrays, one per weight layer of layers ${describeValue(layers)}`);
   }
-  return value.map((vector: unknown, l) => {
+  // Index loops, not forEach/map: those skip the holes of a sparse array.
+  const vectors: number[][] = [];
+  for (let l = 0; l < count; l++) {
+    const vector: unknown = value[l];
     if (!Array.isArray(vector) || vector.length !== length(l)) {
       throw invalid(`${name}[${l}]`, vector, `an array of ${length(l)} numbers (layer ${l + 1}: ${shape(l)})`);
     }
-    vector.forEach((x: unknown, i) => {
+    for (let i = 0; i < vector.length; i++) {
+      const x: unknown = vector[i];
       if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(`${name}[${l}][${i}]`, x, 'a finite number');
-    });
-    return [...vector] as number[];
-  });
+    }
+    vectors.push([...vector]);
+  }
+  return vectors;
 }

@@ -77,13 +77,15 @@ export function toRows(value: unknown, argument: string, width: number): Rows {
   if (Array.isArray(value)) {
     if (value.length === 0) throw invalidArgument(argument, value, 'at least one row');
     const data = new Float64Array(value.length * width);
-    value.forEach((row: unknown, r) => {
+    // An index loop, not forEach: forEach skips the holes of a sparse array.
+    for (let r = 0; r < value.length; r++) {
+      const row: unknown = value[r];
       if (!Array.isArray(row) && !(row instanceof Float64Array)) {
         throw invalidArgument(`${argument}[${r}]`, row, `an array of ${width} numbers`);
       }
       if (row.length !== width) throw invalidArgument(`${argument}[${r}]`, row, `a row of ${width} numbers (the network's ${side} size)`);
       for (let c = 0; c < width; c++) data[r * width + c] = checkCell(row[c], argument, r, c);
-    });
+    }
     return { data, rows: value.length };
   }
   let cells: Float64Array | readonly unknown[];
