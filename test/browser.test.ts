@@ -1,0 +1,268 @@
+// The browser bundle in a real browser: headless Chromium (Debian's /usr/bin/chromium, driven
+// by playwright-core) imports build/browser/wasm-mlp.js from a local HTTP server and trains the
+// notebook net and a random 4-layer net on both backends. Every weight, bias, loss and
+// prediction must match Node's run of the same code bit for bit, and the bundle must load
+// nothing but itself.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as node from '../src/index.ts';
+import type { MLP } from '../src/index.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BUNDLE = `${root}build/browser/wasm-mlp.js`;
+
+// The favicon link stops Chromium from requesting /favicon.ico, whose 404 would be logged as
+// a console error and would also count as a request for something other than the bundle. The
+// capturing error listener also sees a failed module fetch, so a broken bundle fails the test
+// at once rather than after the load timeout.
+const PAGE_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wasm-mlp</title>
+<script>addEventListener('error', () => { window.loadFailed = true; }, true);</script></head>
+<body><script type="module">
+import * as lib from './wasm-mlp.js';
+window.wasmMlp = lib;
+</script></body></html>`;
+
+type Lib = typeof node;
+type Backend = 'wasm' | 'js';
+/** A double as the 16 hex digits of its IEEE-754 bit pattern: exact, -0 and NaN included. */
+type Bits = string;
+interface Params { layers: number[]; weights: Bits[][]; biases: Bits[][] }
+interface NotebookRun {
+  initial: Params;
+  cell1Loss: Bits[];
+  cell1: Params;
+  loss: Bits[];
+  final: Params;
+  predictions: Bits[][];
+  /** formatNumpyArray(updated W1, [2, 2]) */
+  printedW1: string;
+  /** Both cells' output, printed as the notebook prints it. */
+  printed: string;
+}
+interface RandomRun { initial: Params; loss: Bits[]; final: Params; predictions: Bits[][] }
+type Outcome = Record<Backend, { notebook: NotebookRun; random: RandomRun }>;
+
+/**
+ * The training both sides run: this very function is shipped to the page by page.evaluate
+ * (as its source text) and called in Node, so it must use nothing but its argument and
+ * standard globals. (Coverage that instruments source, like istanbul, would break that; v8's
+ * does not.)
+ */
+async function scenarios(lib: Lib): Promise<Outcome> {
+  const view = new DataView(new ArrayBuffer(8));
+  const bits = (x: number): string => {
+    view.setFloat64(0, x);
+    return view.getBigUint64(0).toString(16).padStart(16, '0');
+  };
+  const params = (net: MLP): Params => {
+    const json = net.toJSON();
+    return {
+      layers: json.layers,
+      weights: json.weights.map((w) => w.map(bits)),
+      biases: json.biases.map((b) => b.map(bits)),
+    };
+  };
+  const out: Record<string, unknown> = {};
+  for (const backend of ['wasm', 'js'] as const) {
+    // The notebook: cell 1 is one SGD step on x = [0, 1], y = 1; cell 2 is 10,000 more.
+    const x = [[0, 1]];
+    const y = [[1]];
+    const nb = await lib.MLP.create({ layers: [2, 2, 1], seed: 42, backend });
+    const nbInitial = params(nb);
+    const cell1Loss = nb.fit(x, y, { epochs: 1, learningRate: 0.1 }).loss;
+    const { weights, biases } = nb.toJSON();
+    const nbCell1 = params(nb);
+    const loss = nb.fit(x, y, { epochs: 10000, learningRate: 0.1 }).loss;
+    let printed =
+      `Updated W1:\n ${lib.formatNumpyArray(weights[0], [2, 2])}\n` +
+      `Updated b1:\n ${lib.formatNumpyArray(biases[0], [2, 1])}\n` +
+      `Updated W2:\n ${lib.formatNumpyArray(weights[1], [1, 2])}\n` +
+      `Updated b2:\n ${lib.formatNumpyArray(biases[1], [1, 1])}\n`;
+    for (let e = 0; e < loss.length; e += 1000) printed += `Epoch ${e + 1}, Loss: ${lib.pythonFloatRepr(loss[e])}\n`;
+    const notebook = {
+      initial: nbInitial, cell1Loss: cell1Loss.map(bits), cell1: nbCell1, loss: loss.map(bits),
+      final: params(nb), predictions: nb.predict(x).map((r) => r.map(bits)),
+      printedW1: lib.formatNumpyArray(weights[0], [2, 2]), printed,
+    };
+    nb.dispose();
+
+    // A random deeper net. The data come from an integer LCG scaled by 2^-32, so they are exact
+    // dyadic doubles, identical in every engine (Math.sin or Math.random would not be).
+    let state = 20240611;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 4294967296;
+    };
+    const inputs = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => next() * 4 - 2));
+    const targets = Array.from({ length: 12 }, () => Array.from({ length: 3 }, () => next()));
+    const rnd = await lib.MLP.create({ layers: [5, 9, 7, 3], seed: 1234567, backend });
+    const rndInitial = params(rnd);
+    const rndLoss = rnd.fit(inputs, targets, { epochs: 30, learningRate: 0.5 }).loss;
+    const random = {
+      initial: rndInitial, loss: rndLoss.map(bits), final: params(rnd),
+      predictions: rnd.predict(inputs).map((r) => r.map(bits)),
+    };
+    rnd.dispose();
+    out[backend] = { notebook, random };
+  }
+  return out as Outcome;
+}
+
+function toBits(x: number): Bits {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0).toString(16).padStart(16, '0');
+}
+
+// shared/seed/expected-output.txt: what the seed notebook printed under numpy.
+const NOTEBOOK_OUTPUT = `Updated W1:
+ [[0.37454012 0.95075702]
+ [0.73199394 0.59940052]]
+Updated b1:
+ [[0.15606136]
+ [0.15673655]]
+Updated W2:
+ [[0.06104323 0.86885486]]
+Updated b2:
+ [[0.60505318]]
+Epoch 1, Loss: 0.050200055006009915
+Epoch 1001, Loss: 0.002508771745050967
+Epoch 2001, Loss: 0.0012017913077545835
+Epoch 3001, Loss: 0.0007796953977827689
+Epoch 4001, Loss: 0.0005737736312857965
+Epoch 5001, Loss: 0.0004525050473037121
+Epoch 6001, Loss: 0.000372843044332794
+Epoch 7001, Loss: 0.0003166239447419777
+Epoch 8001, Loss: 0.0002748846634192015
+Epoch 9001, Loss: 0.00024270155003633162
+`;
+// np.random.seed(42); np.random.rand(2, 2): the draw before any training.
+const NOTEBOOK_INITIAL_W1 = [0.3745401188473625, 0.9507143064099162, 0.7319939418114051, 0.5986584841970366];
+
+/** Names the sources newer than the bundle: the usual reason page and Node disagree locally. */
+function staleness(): string {
+  const built = statSync(BUNDLE).mtimeMs;
+  const newer = ['src', 'assembly'].flatMap((dir) =>
+    readdirSync(`${root}${dir}`).map((f) => `${dir}/${f}`).filter((f) => statSync(`${root}${f}`).mtimeMs > built));
+  return newer.length === 0 ? '' : ` (the bundle is older than ${newer.join(', ')}: run npm run build)`;
+}
+
+describe('browser bundle in headless Chromium', () => {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let baseUrl: string;
+  const requested: string[] = [];
+  const pageErrors: string[] = [];
+  let inPage: Outcome;
+  let inNode: Outcome;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} not found: this test needs Debian's chromium package. Install it with ` +
+          '`apt-get update && apt-get install -y chromium` (as root; .ci/run does this).',
+      );
+    }
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} not found: run \`npm run build\` first (npm test does).`);
+
+    server = createServer((req, res) => {
+      requested.push(req.url ?? '');
+      if (req.url === '/') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
+      } else if (req.url === '/wasm-mlp.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(readFileSync(BUNDLE));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject).listen(0, '127.0.0.1', resolve);
+    });
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console.error: ${msg.text()}`);
+    });
+    page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
+    page.on('requestfailed', (request) => pageErrors.push(`request failed: ${request.url()}`));
+    await page.goto(`${baseUrl}/`);
+    await page.waitForFunction(() => 'wasmMlp' in window || 'loadFailed' in window, undefined, { timeout: 30_000 });
+    if (!(await page.evaluate(() => 'wasmMlp' in window))) {
+      throw new Error(`the page did not load the bundle: ${pageErrors.join('; ') || 'no error reported'}`);
+    }
+
+    inPage = (await page.evaluate(`(${scenarios.toString()})(window.wasmMlp)`)) as Outcome;
+    inNode = await scenarios(node);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+  });
+
+  it('the bundle imports no other file, statically or dynamically', async () => {
+    const { metafile } = await esbuild.build({
+      entryPoints: [BUNDLE], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent',
+    });
+    const [input] = Object.values(metafile.inputs);
+    expect(input.format).toBe('esm');
+    expect(input.imports).toEqual([]);
+    // esbuild lists only literal specifiers; import(expr) and import.meta.url-relative loads
+    // (say, of a separate .wasm) would be dependencies too.
+    expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/\bimport\s*(\(|\.\s*meta)/);
+  });
+
+  it('the page fetched the bundle and nothing else', () => {
+    expect(requested).toEqual(['/', '/wasm-mlp.js']);
+  });
+
+  it("the page's notebook prints the notebook's numpy output", () => {
+    for (const backend of ['wasm', 'js'] as const) {
+      const nb = inPage[backend].notebook;
+      expect(nb.initial.weights[0]).toEqual(NOTEBOOK_INITIAL_W1.map(toBits));
+      expect(nb.printedW1).toBe('[[0.37454012 0.95075702]\n [0.73199394 0.59940052]]');
+      expect(nb.printed).toBe(NOTEBOOK_OUTPUT);
+      expect(nb.cell1Loss).toHaveLength(1);
+      expect(nb.loss).toHaveLength(10000);
+    }
+  });
+
+  for (const backend of ['wasm', 'js'] as const) {
+    for (const net of ['notebook', 'random'] as const) {
+      it(`${net} net, ${backend} backend: page and Node agree bit for bit`, () => {
+        const a = inPage[backend][net];
+        const b = inNode[backend][net];
+        // Non-empty, so that agreement means something.
+        expect(a.loss.length).toBeGreaterThan(0);
+        expect(a.final.weights.flat().length).toBeGreaterThan(0);
+        expect(a.predictions.flat().length).toBeGreaterThan(0);
+        expect(a, `page vs Node${staleness()}`).toEqual(b);
+      });
+    }
+  }
+
+  it('both backends agree bit for bit in the page', () => {
+    expect(inPage.js).toEqual(inPage.wasm);
+  });
+
+  it('the page logged no errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
