@@ -1,10 +1,11 @@
 // The wasm-mlp command line: notebook, train and predict. Arguments are parsed by
 // node:util parseArgs (strict: unknown flags are errors). Bad usage or bad input prints
 // one line to stderr and exits 2; anything unexpected exits 1, still in one line.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileAtomic } from './atomic-write.ts';
 import { describeValue, MLPError, oneLine } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 import { MLP } from './mlp.ts';
 import { notebookOutput } from './notebook.ts';
 import { checkBackend, checkOptions } from './validate.ts';
@@ -88,7 +89,14 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
       options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '')}`);
+    const flags = [...Object.keys(spec.options).map((name) => `--${name}`), '--help'];
+    const expected = `expected ${flags.slice(0, -1).join(', ')} or ${flags.at(-1)} (see 'wasm-mlp ${command} --help')`;
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const flag = /'([^']*)'/.exec(e.message)?.[1] ?? '?';
+      throw new UsageError(`${command}: unknown option '${flag}'; ${expected}`);
+    }
+    throw new UsageError(`${command}: ${oneLine(e.message).replace(/\. To specify a positional.*$/, '')}; ${expected}`);
   }
   const { positionals } = parsed;
   const values = parsed.values as { help?: boolean; backend?: string; out?: string };
@@ -105,6 +113,7 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     io.out(await notebookOutput(backend));
   } else if (command === 'train') {
     if (typeof values.out !== 'string') throw new UsageError(`train: --out MODEL.json is required (see 'wasm-mlp train --help')`);
+    if (values.out === '') throw new UsageError(`train: --out must be a file path; got ''`);
     io.out(`${await train(positionals[0], values.out, backend)}\n`);
   } else {
     io.out(`${await predict(positionals[0], positionals[1], backend)}\n`);
@@ -117,12 +126,14 @@ async function train(specPath: string, outPath: string, backend: 'wasm' | 'js'):
   for (const key of ['layers', 'inputs', 'targets']) {
     if (spec[key] === undefined) throw new MLPError('INVALID_ARGUMENT', `${specPath} must have "${key}"`);
   }
-  const net = await MLP.create({ layers: spec.layers as number[], seed: spec.seed as number | undefined, backend });
+  const net = await inFile(specPath, () => MLP.create({ layers: spec.layers as number[], seed: spec.seed as number | undefined, backend }));
   try {
-    const { loss } = net.fit(spec.inputs as number[][], spec.targets as number[][], {
-      epochs: spec.epochs as number | undefined,
-      learningRate: spec.learningRate as number | undefined,
-    });
+    const { loss } = await inFile(specPath, () =>
+      net.fit(spec.inputs as number[][], spec.targets as number[][], {
+        epochs: spec.epochs as number | undefined,
+        learningRate: spec.learningRate as number | undefined,
+      }),
+    );
     writeModel(outPath, `${JSON.stringify(net.toJSON())}\n`);
     const rows = (spec.inputs as unknown[]).length;
     const lossText = loss.length === 0 ? 'no epochs run' : `loss ${loss[0]} -> ${loss[loss.length - 1]}`;
@@ -146,6 +157,16 @@ async function predict(modelPath: string, inputsPath: string, backend: 'wasm' | 
   }
 }
 
+/** Prefixes a bad value's message with the file it came from. */
+async function inFile<T>(path: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof MLPError && error.code === 'INVALID_ARGUMENT') throw new MLPError(error.code, `${path}: ${error.message}`);
+    throw error;
+  }
+}
+
 function readJson(path: string): unknown {
   let text: string;
   try {
@@ -153,14 +174,17 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new MLPError('INVALID_ARGUMENT', `${path} is not valid JSON (${oneLine((error as Error).message)}); is the file truncated?`);
-  }
+  return parseJsonText(text, path, 'INVALID_ARGUMENT');
 }
 
 function writeModel(path: string, text: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    /* absent: written below */
+  }
+  if (isDirectory) throw new MLPError('IO', `cannot write ${path}: it is a directory`);
   try {
     writeFileAtomic(path, text);
   } catch (error) {
@@ -175,8 +199,16 @@ function systemReason(error: unknown): string {
     EACCES: 'permission denied',
     EISDIR: 'it is a directory',
     ENOTDIR: 'a parent is not a directory',
+    EBUSY: 'the path is busy (a mount point or directory?)',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    EPERM: 'operation not permitted',
+    EEXIST: 'it already exists',
+    ENAMETOOLONG: 'the name is too long',
   };
-  return (e.code && reasons[e.code]) ?? e.message ?? String(error);
+  if (e.code && reasons[e.code]) return reasons[e.code];
+  // Never the raw message: it can name our temp file.
+  return e.code ? `system error ${e.code}` : String(error);
 }
 
 /** One line on stderr; 2 for anything the user can fix, 1 for our own failures. */

@@ -1,6 +1,7 @@
 // The saved form of a network (toJSON/fromJSON): its shape and parameters as plain JSON.
 // Parsing checks everything a hand-edited or truncated file can get wrong.
-import { describeValue, MLPError, oneLine } from './errors.ts';
+import { describeValue, MLPError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 import { checkLayers } from './validate.ts';
 
 export const MODEL_FORMAT = 'wasm-mlp';
@@ -24,14 +25,7 @@ const invalid = (what: string, value: unknown, expected: string) =>
 /** Accepts a parsed object or JSON text; returns a model whose shapes and numbers are sound. */
 export function parseModel(json: unknown): ModelJSON {
   let model = json;
-  if (typeof json === 'string') {
-    try {
-      model = JSON.parse(json);
-    } catch (error) {
-      const reason = oneLine(error instanceof Error ? error.message : String(error));
-      throw new MLPError('INVALID_MODEL', `model is not valid JSON (${reason}); is the file truncated?`);
-    }
-  }
+  if (typeof json === 'string') model = parseJsonText(json, 'model', 'INVALID_MODEL');
   if (model === null || typeof model !== 'object' || Array.isArray(model)) throw new MLPError('INVALID_MODEL', `model must be a JSON object; got ${describeValue(model)}`);
   const m = model as Record<string, unknown>;
   if (m.format !== MODEL_FORMAT) throw invalid('format', m.format, `'${MODEL_FORMAT}'`);
