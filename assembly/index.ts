@@ -1,7 +1,9 @@
 // The WebAssembly kernel's exports. Every export is called by the TypeScript host
 // (src/kernel.ts, src/backend-wasm.ts); none allocates, prints or touches strings.
 export { expTable, expArray } from './exp';
-export { train, predict } from './mlp';
+export { logArray } from './log';
+export { tanhArray } from './tanh';
+export { train, evaluate } from './mlp';
 
 /** First free byte after the kernel's static data; the host lays its buffers out from here. */
 export function heapBase(): usize {

@@ -1,132 +1,466 @@
-// The training and inference loops: the seed notebook's per-sample SGD, generalised to any
-// depth. src/backend-js.ts is its operation-for-operation twin; change both or neither.
+// The training and inference loops: docs/training.md's definitions, over flat buffers laid
+// out by the host. src/backend-js.ts is its operation-for-operation twin; change both or
+// neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
+import { log } from './log';
+import { tanh } from './tanh';
 import {
-  at, field, layerCount,
-  FIELD_ACTIVATIONS, FIELD_BIASES, FIELD_DELTAS, FIELD_IN, FIELD_OUT, FIELD_WEIGHTS,
+  at, field, get, header, set,
+  ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
+  H_AUX, H_BATCH, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_TARGET,
+  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
+  LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
+  S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
+  S_STEP, S_WEIGHT_DECAY,
 } from './layout';
 
-@inline function get(address: usize, i: i32): f64 {
-  return load<f64>(address + ((<usize>i) << 3));
+// Settings of the current call, loaded once from the settings block.
+let alpha: f64 = 0;
+let learningRate: f64 = 0;
+let momentum: f64 = 0;
+let beta1: f64 = 0;
+let beta2: f64 = 0;
+let epsilon: f64 = 0;
+let weightDecay: f64 = 0;
+let beta1Power: f64 = 1;
+let beta2Power: f64 = 1;
+let step: f64 = 0;
+
+// The running loss sum (first term first, then in processing order) and correct count.
+let lossSum: f64 = 0;
+let lossTerms: i32 = 0;
+let correct: i32 = 0;
+
+function loadSettings(net: usize): void {
+  const s = at(header(net, H_SETTINGS));
+  learningRate = get(s, S_LEARNING_RATE);
+  momentum = get(s, S_MOMENTUM);
+  beta1 = get(s, S_BETA1);
+  beta2 = get(s, S_BETA2);
+  epsilon = get(s, S_EPSILON);
+  weightDecay = get(s, S_WEIGHT_DECAY);
+  alpha = get(s, S_ALPHA);
+  beta1Power = get(s, S_BETA1_POWER);
+  beta2Power = get(s, S_BETA2_POWER);
+  step = get(s, S_STEP);
 }
 
-@inline function set(address: usize, i: i32, value: f64): void {
-  store<f64>(address + ((<usize>i) << 3), value);
+function storeSettings(net: usize): void {
+  const s = at(header(net, H_SETTINGS));
+  set(s, S_BETA1_POWER, beta1Power);
+  set(s, S_BETA2_POWER, beta2Power);
+  set(s, S_STEP, step);
 }
 
-/** a_l = sigmoid((W_l . input) + b_l), each dot product summed in increasing input order. */
-function forwardLayer(net: usize, layer: i32, input: usize): void {
-  const nIn = field(net, layer, FIELD_IN);
-  const nOut = field(net, layer, FIELD_OUT);
-  let row = at(field(net, layer, FIELD_WEIGHTS));
-  const biases = at(field(net, layer, FIELD_BIASES));
-  const activations = at(field(net, layer, FIELD_ACTIVATIONS));
-  const rowBytes = (<usize>nIn) << 3;
-  for (let j = 0; j < nOut; j++) {
-    let z = 0.0;
-    for (let i = 0; i < nIn; i++) z += get(row, i) * get(input, i);
-    z = z + get(biases, j);
-    set(activations, j, 1.0 / (1.0 + exp(-z)));
-    row += rowBytes;
-  }
+// @ts-ignore: decorator
+@inline function addLoss(value: f64): void {
+  lossSum = lossTerms == 0 ? value : lossSum + value;
+  lossTerms++;
 }
 
-/** Runs the forward pass from `input`; returns the address of a_L. */
-function forward(net: usize, input: usize): usize {
-  const count = layerCount(net);
-  let a = input;
-  for (let l = 0; l < count; l++) {
-    forwardLayer(net, l, a);
-    a = at(field(net, l, FIELD_ACTIVATIONS));
-  }
-  return a;
+/** f'(z) of a non-softmax activation, from a = f(z) or z as docs/training.md says. */
+// @ts-ignore: decorator
+@inline function derivative(kind: i32, a: f64, z: f64): f64 {
+  if (kind == ACTIVATION_SIGMOID) return a * (1.0 - a);
+  if (kind == ACTIVATION_TANH) return 1.0 - a * a;
+  if (kind == ACTIVATION_RELU) return z > 0 ? 1.0 : 0.0;
+  if (kind == ACTIVATION_LEAKY_RELU) return z > 0 ? 1.0 : alpha;
+  return 1.0;
 }
 
-/**
- * Updates W_l and b_l from delta_l and, for a hidden layer below, accumulates
- * delta_{l-1} = (W_l^T . delta_l) * (a * (1 - a)) in the same pass: each weight is read
- * for the delta before its own update, so every delta sees the pre-update weights, and
- * both products walk W_l row by row (contiguous) while each sum still runs in increasing j.
- */
-function backwardLayer(net: usize, layer: i32, input: usize, learningRate: f64): void {
-  const nIn = field(net, layer, FIELD_IN);
-  const nOut = field(net, layer, FIELD_OUT);
-  let row = at(field(net, layer, FIELD_WEIGHTS));
-  const biases = at(field(net, layer, FIELD_BIASES));
-  const deltas = at(field(net, layer, FIELD_DELTAS));
-  const rowBytes = (<usize>nIn) << 3;
-  if (layer == 0) {
-    for (let j = 0; j < nOut; j++) {
-      const d = get(deltas, j);
-      for (let i = 0; i < nIn; i++) set(row, i, get(row, i) - learningRate * (d * get(input, i)));
-      set(biases, j, get(biases, j) - learningRate * d);
-      row += rowBytes;
+/** a = f(z) for one row of `n` values; softmax also leaves its max and sum in `aux`. */
+function activate(kind: i32, z: usize, a: usize, n: i32, aux: usize): void {
+  if (kind == ACTIVATION_SOFTMAX) {
+    let m = get(z, 0);
+    for (let k = 1; k < n; k++) if (get(z, k) > m) m = get(z, k);
+    let sum: f64 = 0;
+    for (let k = 0; k < n; k++) {
+      const e = exp(get(z, k) - m);
+      set(a, k, e);
+      sum = k == 0 ? e : sum + e;
     }
+    for (let k = 0; k < n; k++) set(a, k, get(a, k) / sum);
+    set(aux, 0, m);
+    set(aux, 1, sum);
     return;
   }
-  const below = at(field(net, layer - 1, FIELD_DELTAS));
-  for (let i = 0; i < nIn; i++) set(below, i, 0.0);
-  for (let j = 0; j < nOut; j++) {
-    const d = get(deltas, j);
-    for (let i = 0; i < nIn; i++) {
-      const w = get(row, i);
-      set(below, i, get(below, i) + w * d);
-      set(row, i, w - learningRate * (d * get(input, i)));
-    }
-    set(biases, j, get(biases, j) - learningRate * d);
-    row += rowBytes;
+  for (let k = 0; k < n; k++) {
+    const v = get(z, k);
+    let out = v; // linear
+    if (kind == ACTIVATION_SIGMOID) out = 1.0 / (1.0 + exp(-v));
+    else if (kind == ACTIVATION_TANH) out = tanh(v);
+    else if (kind == ACTIVATION_RELU) out = v > 0 ? v : 0.0;
+    else if (kind == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : alpha * v;
+    set(a, k, out);
   }
-  for (let i = 0; i < nIn; i++) {
-    const a = get(input, i);
-    set(below, i, get(below, i) * (a * (1.0 - a)));
+}
+
+/** z_l = (W_l . a_{l-1}) + b_l and a_l = f(z_l) for `rows` rows of the batch. */
+function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
+  const nIn = field(net, layer, L_IN);
+  const nOut = field(net, layer, L_OUT);
+  const weights = at(field(net, layer, L_WEIGHTS));
+  const biases = at(field(net, layer, L_BIASES));
+  const kind = field(net, layer, L_ACTIVATION);
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
+  let x = input;
+  let zRow = at(field(net, layer, L_Z));
+  let aRow = at(field(net, layer, L_A));
+  let aux = at(header(net, H_AUX));
+  for (let r = 0; r < rows; r++) {
+    let w = weights;
+    for (let j = 0; j < nOut; j++) {
+      let z = get(w, 0) * get(x, 0);
+      for (let i = 1; i < nIn; i++) z += get(w, i) * get(x, i);
+      set(zRow, j, z + get(biases, j));
+      w += inBytes;
+    }
+    activate(kind, zRow, aRow, nOut, aux);
+    x += inBytes;
+    zRow += outBytes;
+    aRow += outBytes;
+    aux += 16;
+  }
+}
+
+/** The forward pass of the batch's input rows through every layer. */
+function forward(net: usize, rows: i32): void {
+  const layers = header(net, H_LAYERS);
+  let input = at(header(net, H_INPUT));
+  for (let l = 0; l < layers; l++) {
+    forwardLayer(net, l, input, rows);
+    input = at(field(net, l, L_A));
   }
 }
 
 /**
- * Trains `epochs` epochs of per-sample SGD over `count` samples in order and writes each
- * epoch's loss, the mean over its samples of mean((y - a_L)^2), to losses[e].
- * Called by the host once per fit (or once per chunk of epochs between callbacks).
- * `inputs`, `targets` and `losses` are f64 element indices of row-major buffers.
+ * Adds each row's loss and correctness to the running totals and, when `deltas`, writes the
+ * output deltas delta_L.
  */
-export function train(net: usize, inputs: i32, targets: i32, count: i32, epochs: i32, learningRate: f64, losses: i32): void {
-  const last = layerCount(net) - 1;
-  const nIn = field(net, 0, FIELD_IN);
-  const nOut = field(net, last, FIELD_OUT);
-  const outDeltas = at(field(net, last, FIELD_DELTAS));
+function score(net: usize, rows: i32, deltas: bool): void {
+  const last = header(net, H_LAYERS) - 1;
+  const loss = header(net, H_LOSS);
+  const n = field(net, last, L_OUT);
+  const kind = field(net, last, L_ACTIVATION);
+  const rowBytes = (<usize>n) << 3;
+  let a = at(field(net, last, L_A));
+  let z = at(field(net, last, L_Z));
+  let d = at(field(net, last, L_D));
+  let y = at(header(net, H_TARGET));
+  let aux = at(header(net, H_AUX));
+  for (let r = 0; r < rows; r++) {
+    if (loss == LOSS_MSE) {
+      let squares: f64 = 0;
+      for (let k = 0; k < n; k++) {
+        const e = get(y, k) - get(a, k);
+        squares = k == 0 ? e * e : squares + e * e;
+      }
+      addLoss(squares / <f64>n);
+    } else if (loss == LOSS_CROSS_ENTROPY) {
+      const m = get(aux, 0);
+      const logSum = log(get(aux, 1));
+      let sum: f64 = 0;
+      for (let k = 0; k < n; k++) {
+        const term = get(y, k) * ((get(z, k) - m) - logSum);
+        sum = k == 0 ? term : sum + term;
+      }
+      addLoss(-sum);
+    } else {
+      let sum: f64 = 0;
+      for (let k = 0; k < n; k++) {
+        const ak = get(a, k);
+        const yk = get(y, k);
+        let logA = log(ak);
+        if (logA < -100.0) logA = -100.0;
+        let logB = log(1.0 - ak);
+        if (logB < -100.0) logB = -100.0;
+        const term = yk * logA + (1.0 - yk) * logB;
+        sum = k == 0 ? term : sum + term;
+      }
+      addLoss(-sum / <f64>n);
+    }
+    if (n == 1) {
+      if ((get(a, 0) >= 0.5) == (get(y, 0) >= 0.5)) correct++;
+    } else {
+      let best = 0;
+      let truth = 0;
+      for (let k = 1; k < n; k++) {
+        if (get(a, k) > get(a, best)) best = k;
+        if (get(y, k) > get(y, truth)) truth = k;
+      }
+      if (best == truth) correct++;
+    }
+    if (deltas) {
+      if (loss != LOSS_MSE) {
+        for (let k = 0; k < n; k++) set(d, k, get(a, k) - get(y, k));
+      } else if (kind == ACTIVATION_SOFTMAX) {
+        let c: f64 = 0;
+        for (let k = 0; k < n; k++) {
+          const g = get(a, k) - get(y, k);
+          set(d, k, g);
+          c = k == 0 ? g * get(a, k) : c + g * get(a, k);
+        }
+        for (let k = 0; k < n; k++) set(d, k, get(a, k) * (get(d, k) - c));
+      } else {
+        for (let k = 0; k < n; k++) set(d, k, (get(a, k) - get(y, k)) * derivative(kind, get(a, k), get(z, k)));
+      }
+    }
+    a += rowBytes;
+    z += rowBytes;
+    d += rowBytes;
+    y += rowBytes;
+    aux += 16;
+  }
+}
+
+/** delta_{l-1} = (W_l^T . delta_l) * f'_{l-1}, from the weights before their update. */
+function hiddenDeltas(net: usize, layer: i32, rows: i32): void {
+  const nIn = field(net, layer, L_IN);
+  const nOut = field(net, layer, L_OUT);
+  const weights = at(field(net, layer, L_WEIGHTS));
+  const below = layer - 1;
+  const kind = field(net, below, L_ACTIVATION);
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
+  let d = at(field(net, layer, L_D));
+  let dBelow = at(field(net, below, L_D));
+  let a = at(field(net, below, L_A));
+  let z = at(field(net, below, L_Z));
+  for (let r = 0; r < rows; r++) {
+    // Row by row of W (contiguous); each sum still runs over j in increasing order.
+    let w = weights;
+    for (let j = 0; j < nOut; j++) {
+      const dj = get(d, j);
+      if (j == 0) for (let i = 0; i < nIn; i++) set(dBelow, i, get(w, i) * dj);
+      else for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) + get(w, i) * dj);
+      w += inBytes;
+    }
+    for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
+    d += outBytes;
+    dBelow += inBytes;
+    a += inBytes;
+    z += inBytes;
+  }
+}
+
+/** Sums over the batch's rows, in order, of delta_r[j] * x_r[i] and delta_r[j]. */
+function gradients(net: usize, layer: i32, input: usize, rows: i32): void {
+  const nIn = field(net, layer, L_IN);
+  const nOut = field(net, layer, L_OUT);
+  const shift = header(net, H_GRADS) - header(net, H_PARAMS);
+  const gradW = at(field(net, layer, L_WEIGHTS) + shift);
+  const gradB = at(field(net, layer, L_BIASES) + shift);
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
+  let d = at(field(net, layer, L_D));
+  let x = input;
+  for (let r = 0; r < rows; r++) {
+    let g = gradW;
+    for (let j = 0; j < nOut; j++) {
+      const dj = get(d, j);
+      if (r == 0) {
+        for (let i = 0; i < nIn; i++) set(g, i, dj * get(x, i));
+        set(gradB, j, dj);
+      } else {
+        for (let i = 0; i < nIn; i++) set(g, i, get(g, i) + dj * get(x, i));
+        set(gradB, j, get(gradB, j) + dj);
+      }
+      g += inBytes;
+    }
+    d += outBytes;
+    x += inBytes;
+  }
+}
+
+/** Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. */
+function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): void {
+  const optimizer = header(net, H_OPTIMIZER);
+  const offset = first - header(net, H_PARAMS);
+  const w = at(first);
+  const g = at(header(net, H_GRADS) + offset);
+  const s1 = at(header(net, H_STATE1) + offset);
+  const s2 = at(header(net, H_STATE2) + offset);
+  const lr = learningRate;
+  const c1 = 1.0 - beta1;
+  const c2 = 1.0 - beta2;
+  const k1 = 1.0 - beta1Power;
+  const k2 = 1.0 - beta2Power;
+  for (let p = 0; p < count; p++) {
+    let grad = get(g, p) / rows;
+    if (decay) grad = grad + weightDecay * get(w, p);
+    if (optimizer == OPTIMIZER_SGD) {
+      set(w, p, get(w, p) - lr * grad);
+    } else if (optimizer == OPTIMIZER_MOMENTUM) {
+      const v = momentum * get(s1, p) + grad;
+      set(s1, p, v);
+      set(w, p, get(w, p) - lr * v);
+    } else {
+      const m = beta1 * get(s1, p) + c1 * grad;
+      const v = beta2 * get(s2, p) + c2 * (grad * grad);
+      set(s1, p, m);
+      set(s2, p, v);
+      const mHat = m / k1;
+      const vHat = v / k2;
+      set(w, p, get(w, p) - (lr * mHat) / (sqrt<f64>(vHat) + epsilon));
+    }
+  }
+}
+
+/** Backward pass and one update of every layer for the batch (the general path). */
+function backward(net: usize, rows: i32): void {
+  const last = header(net, H_LAYERS) - 1;
+  step += 1;
+  beta1Power = beta1Power * beta1;
+  beta2Power = beta2Power * beta2;
+  const decay = weightDecay > 0;
+  for (let l = last; l >= 0; l--) {
+    if (l > 0) hiddenDeltas(net, l, rows);
+    const input = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
+    gradients(net, l, input, rows);
+    const out = field(net, l, L_OUT);
+    update(net, field(net, l, L_WEIGHTS), out * field(net, l, L_IN), <f64>rows, decay);
+    update(net, field(net, l, L_BIASES), out, <f64>rows, false);
+  }
+}
+
+/**
+ * Per-sample SGD without weight decay, fused: one pass over each W_l both accumulates
+ * delta_{l-1} from the pre-update weights and applies W -= lr * (delta * a). Gives the same
+ * bits as backward() with one row (g / 1 == g), with half the memory traffic.
+ */
+function backwardSample(net: usize): void {
+  const last = header(net, H_LAYERS) - 1;
+  const lr = learningRate;
+  step += 1;
+  beta1Power = beta1Power * beta1;
+  beta2Power = beta2Power * beta2;
+  for (let l = last; l >= 0; l--) {
+    const nIn = field(net, l, L_IN);
+    const nOut = field(net, l, L_OUT);
+    const inBytes = (<usize>nIn) << 3;
+    let w = at(field(net, l, L_WEIGHTS));
+    const b = at(field(net, l, L_BIASES));
+    const d = at(field(net, l, L_D));
+    const x = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
+    if (l == 0) {
+      for (let j = 0; j < nOut; j++) {
+        const dj = get(d, j);
+        for (let i = 0; i < nIn; i++) set(w, i, get(w, i) - lr * (dj * get(x, i)));
+        set(b, j, get(b, j) - lr * dj);
+        w += inBytes;
+      }
+      continue;
+    }
+    const dBelow = at(field(net, l - 1, L_D));
+    for (let j = 0; j < nOut; j++) {
+      const dj = get(d, j);
+      if (j == 0) {
+        for (let i = 0; i < nIn; i++) {
+          const wi = get(w, i);
+          set(dBelow, i, wi * dj);
+          set(w, i, wi - lr * (dj * get(x, i)));
+        }
+      } else {
+        for (let i = 0; i < nIn; i++) {
+          const wi = get(w, i);
+          set(dBelow, i, get(dBelow, i) + wi * dj);
+          set(w, i, wi - lr * (dj * get(x, i)));
+        }
+      }
+      set(b, j, get(b, j) - lr * dj);
+      w += inBytes;
+    }
+    const kind = field(net, l - 1, L_ACTIVATION);
+    const z = at(field(net, l - 1, L_Z));
+    for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(x, i), get(z, i)));
+  }
+}
+
+/** Copies `rows` samples (rows `order[first..]`, or `first..` when order < 0) into the batch buffers. */
+function gather(net: usize, inputs: i32, targets: i32, order: i32, first: i32, rows: i32): void {
+  const nIn = field(net, 0, L_IN);
+  const nOut = field(net, header(net, H_LAYERS) - 1, L_OUT);
+  const x = at(header(net, H_INPUT));
+  const y = at(header(net, H_TARGET));
+  for (let r = 0; r < rows; r++) {
+    const row = order < 0 ? first + r : load<i32>(at(order) + ((<usize>(first + r)) << 2));
+    memory.copy(x + ((<usize>(r * nIn)) << 3), at(inputs + row * nIn), (<usize>nIn) << 3);
+    if (targets >= 0) memory.copy(y + ((<usize>(r * nOut)) << 3), at(targets + row * nOut), (<usize>nOut) << 3);
+  }
+}
+
+function evaluateRows(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32): void {
+  const capacity = header(net, H_CAPACITY);
+  const last = header(net, H_LAYERS) - 1;
+  const nOut = field(net, last, L_OUT);
+  lossSum = 0;
+  lossTerms = 0;
+  correct = 0;
+  for (let first = 0; first < count; first += capacity) {
+    const rows = min(capacity, count - first);
+    gather(net, inputs, targets, -1, first, rows);
+    forward(net, rows);
+    if (targets >= 0) score(net, rows, false);
+    if (outputs >= 0) memory.copy(at(outputs + first * nOut), at(field(net, last, L_A)), (<usize>(rows * nOut)) << 3);
+  }
+}
+
+/**
+ * Trains up to `epochs` epochs over `count` samples, in row order or, when order >= 0, in the
+ * order of the i32 permutations at element `order` (one of `count` per epoch), in batches of
+ * H_BATCH. Per epoch writes stats[4e..4e+3] = loss, correct count and, when valCount > 0,
+ * the validation loss and correct count. Stops early after an epoch whose loss is below the
+ * error threshold; returns the epochs run. Called by the host once per fit, or once per
+ * chunk of epochs between callbacks.
+ */
+export function train(
+  net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
+  valInputs: i32, valTargets: i32, valCount: i32,
+): i32 {
+  loadSettings(net);
+  const batch = header(net, H_BATCH);
+  const fused = batch == 1 && header(net, H_OPTIMIZER) == OPTIMIZER_SGD && !(weightDecay > 0);
+  const threshold = get(at(header(net, H_SETTINGS)), S_ERROR_THRESHOLD);
+  const out = at(stats);
   for (let e = 0; e < epochs; e++) {
-    let lossSum = 0.0;
-    for (let s = 0; s < count; s++) {
-      const x = at(inputs + s * nIn);
-      const y = at(targets + s * nOut);
-      const output = forward(net, x);
-      let squares = 0.0;
-      for (let k = 0; k < nOut; k++) {
-        const a = get(output, k);
-        const t = get(y, k);
-        const err = t - a;
-        squares += err * err;
-        set(outDeltas, k, (a - t) * (a * (1.0 - a)));
-      }
-      lossSum += squares / <f64>nOut;
-      for (let l = last; l >= 0; l--) {
-        backwardLayer(net, l, l == 0 ? x : at(field(net, l - 1, FIELD_ACTIVATIONS)), learningRate);
-      }
+    lossSum = 0;
+    lossTerms = 0;
+    correct = 0;
+    for (let first = 0; first < count; first += batch) {
+      const rows = min(batch, count - first);
+      gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
+      forward(net, rows);
+      score(net, rows, true);
+      if (fused) backwardSample(net);
+      else backward(net, rows);
     }
-    set(at(losses), e, lossSum / <f64>count);
+    const loss = lossSum / <f64>count;
+    set(out, e * 4, loss);
+    set(out, e * 4 + 1, <f64>correct);
+    if (valCount > 0) {
+      evaluateRows(net, valInputs, valTargets, valCount, -1);
+      set(out, e * 4 + 2, lossSum / <f64>valCount);
+      set(out, e * 4 + 3, <f64>correct);
+    }
+    if (loss < threshold) {
+      storeSettings(net);
+      return e + 1;
+    }
   }
+  storeSettings(net);
+  return epochs;
 }
 
 /**
- * Writes a_L for each of `count` input rows to the row-major `outputs` buffer.
- * Called by the host once per predict.
+ * Runs `count` input rows forward; writes a_L to `outputs` (when >= 0) and, when targets >= 0,
+ * stats[0..1] = mean loss and correct count. Called once per predict or evaluate.
  */
-export function predict(net: usize, inputs: i32, count: i32, outputs: i32): void {
-  const last = layerCount(net) - 1;
-  const nIn = field(net, 0, FIELD_IN);
-  const nOut = field(net, last, FIELD_OUT);
-  for (let s = 0; s < count; s++) {
-    const a = forward(net, at(inputs + s * nIn));
-    const out = at(outputs + s * nOut);
-    for (let k = 0; k < nOut; k++) set(out, k, get(a, k));
+export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32): void {
+  loadSettings(net);
+  evaluateRows(net, inputs, targets, count, outputs);
+  if (stats >= 0) {
+    set(at(stats), 0, targets >= 0 ? lossSum / <f64>count : 0);
+    set(at(stats), 1, <f64>correct);
   }
 }

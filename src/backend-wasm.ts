@@ -1,37 +1,39 @@
-// The WebAssembly backend: one kernel instance (and so one linear memory) per net. The
-// descriptor and parameters are written once; each call hands the kernel whole epochs.
-import { MLPError } from './errors.ts';
+// The WebAssembly backend: one kernel instance (and so one linear memory) per net. The host
+// lays everything out once; each call hands the kernel whole epochs or whole data sets.
 import type { Backend } from './backend.ts';
+import { MLPError } from './errors.ts';
 import { instantiateKernel, type KernelExports } from './kernel.ts';
-import { LAYER_FIELDS, MAX_MEMORY_BYTES, NET_HEADER, NetLayout } from './layout.ts';
+import { MAX_MEMORY_BYTES } from './layout.ts';
 import { formatBytes } from './validate.ts';
 
 const PAGE_BYTES = 65536;
 
-export async function createWasmBackend(layers: readonly number[]): Promise<Backend> {
-  return new WasmBackend(await instantiateKernel(), layers);
+export async function createWasmBackend(): Promise<Backend> {
+  return new WasmBackend(await instantiateKernel());
 }
 
 class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
-  readonly layout: NetLayout;
+  readonly base: number;
   #kernel: KernelExports;
-  #descriptor: number;
-  #view: Float64Array;
+  #floats: Float64Array;
+  #ints: Int32Array;
 
-  constructor(kernel: KernelExports, layers: readonly number[]) {
+  constructor(kernel: KernelExports) {
     this.#kernel = kernel;
-    this.#descriptor = Math.ceil(kernel.heapBase() / 64) * 64;
-    const descriptorBytes = (NET_HEADER + LAYER_FIELDS * (layers.length - 1)) * 4;
-    this.layout = new NetLayout(layers, Math.ceil((this.#descriptor + descriptorBytes) / 64) * 8);
-    this.#view = new Float64Array(kernel.memory.buffer);
-    this.reserve(this.layout.end);
-    new Int32Array(kernel.memory.buffer, this.#descriptor, this.layout.descriptor.length).set(this.layout.descriptor);
+    this.base = Math.ceil(kernel.heapBase() / 64) * 8;
+    this.#floats = new Float64Array(kernel.memory.buffer);
+    this.#ints = new Int32Array(kernel.memory.buffer);
   }
 
   memory(): Float64Array {
-    if (this.#view.buffer !== this.#kernel.memory.buffer) this.#view = new Float64Array(this.#kernel.memory.buffer);
-    return this.#view;
+    this.#refresh();
+    return this.#floats;
+  }
+
+  ints(): Int32Array {
+    this.#refresh();
+    return this.#ints;
   }
 
   reserve(end: number): void {
@@ -48,24 +50,33 @@ class WasmBackend implements Backend {
     }
   }
 
-  train(inputs: number, targets: number, count: number, epochs: number, learningRate: number, losses: number): void {
-    this.#guard('train', () => this.#kernel.train(this.#descriptor, inputs, targets, count, epochs, learningRate, losses));
+  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number {
+    return this.#guard('train', () => this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount));
   }
 
-  predict(inputs: number, count: number, outputs: number): void {
-    this.#guard('predict', () => this.#kernel.predict(this.#descriptor, inputs, count, outputs));
+  evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void {
+    this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats));
   }
 
   dispose(): void {
     // Dropping the only references lets the engine free the instance and its memory.
     this.#kernel = undefined as unknown as KernelExports;
-    this.#view = new Float64Array(0);
+    this.#floats = new Float64Array(0);
+    this.#ints = new Int32Array(0);
+  }
+
+  #refresh(): void {
+    const { buffer } = this.#kernel.memory;
+    if (this.#floats.buffer !== buffer) {
+      this.#floats = new Float64Array(buffer);
+      this.#ints = new Int32Array(buffer);
+    }
   }
 
   /** The host validates everything first, so a trap here is our bug: say so, in plain words. */
-  #guard(what: string, call: () => void): void {
+  #guard<T>(what: string, call: () => T): T {
     try {
-      call();
+      return call();
     } catch (error) {
       if (error instanceof MLPError) throw error;
       throw new MLPError('INTERNAL', `wasm-mlp internal error: the WebAssembly kernel failed in ${what}(); please report it with the model and data`);

@@ -8,6 +8,7 @@ export type MLPErrorCode =
   | 'DISPOSED'
   | 'TRAINING_DIVERGED'
   | 'IO'
+  | 'BUSY'
   | 'INTERNAL';
 
 export class MLPError extends Error {

@@ -13,12 +13,16 @@ export type KernelExports = {
   expTable(): number;
   /** dst[i] = exp(src[i]) for i < count: the shared exp, for tests and diagnosis. */
   expArray(src: number, dst: number, count: number): void;
+  /** dst[i] = log(src[i]) for i < count: the shared log, for tests and diagnosis. */
+  logArray(src: number, dst: number, count: number): void;
+  /** dst[i] = tanh(src[i]) for i < count: the shared tanh, for tests and diagnosis. */
+  tanhArray(src: number, dst: number, count: number): void;
   /** First free byte after the kernel's static data. */
   heapBase(): number;
-  /** assembly/mlp.ts train(): `net` is the descriptor's byte address, the rest f64 indices. */
-  train(net: number, inputs: number, targets: number, count: number, epochs: number, learningRate: number, losses: number): void;
-  /** assembly/mlp.ts predict(). */
-  predict(net: number, inputs: number, count: number, outputs: number): void;
+  /** assembly/mlp.ts train(): returns the epochs run. */
+  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
+  /** assembly/mlp.ts evaluate(). */
+  evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void;
 };
 
 let compiled: Promise<WebAssembly.Module> | undefined;

@@ -1,45 +1,110 @@
-// The saved form of a network (toJSON/fromJSON): its shape and parameters as plain JSON.
-// Parsing checks everything a hand-edited or truncated file can get wrong.
+// The saved form of a network (toJSON/fromJSON, save/load): its architecture, input
+// normalisation, labels, parameters and, optionally, the optimizer and random-stream state
+// that let training resume exactly. Parsing checks everything a hand-edited or truncated
+// file can get wrong; version 1 files (sigmoid, mse) are read as well.
 import { describeValue, MLPError } from './errors.ts';
 import { parseJsonText } from './json-text.ts';
+import { OPTIMIZERS, type Activation, type Loss, type Optimizer } from './layout.ts';
+import type { Normalization } from './normalize.ts';
+import { checkArchitecture, checkClasses, oneOf } from './options.ts';
 import { checkLayers } from './validate.ts';
 
 export const MODEL_FORMAT = 'wasm-mlp';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+
+export interface TrainingState {
+  optimizer: Optimizer;
+  /** Updates so far (t). */
+  step: number;
+  beta1Power: number;
+  beta2Power: number;
+  /** momentum's v or adam's m, parallel to the parameters (all W_l, b_l in order). */
+  state1: number[];
+  /** adam's v. */
+  state2: number[];
+  /** The numpy-compatible stream (for shuffling), as numpy's get_state() holds it. */
+  random: { key: number[]; position: number };
+}
 
 export interface ModelJSON {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_VERSION;
   /** Sizes of every layer, input and output included. */
   layers: number[];
-  activation: 'sigmoid';
+  /** One per weight layer. */
+  activations: Activation[];
+  /** The leaky-relu slope. */
+  alpha: number;
+  loss: Loss;
+  /** Applied to raw inputs by predict and evaluate. */
+  normalization: Normalization | null;
+  /** Class labels, one per output (two for a single sigmoid output). */
+  classes: string[] | null;
+  /** Names of the input columns and of the target column, when trained from CSV. */
+  features: string[] | null;
+  target: string | null;
   /** weights[l]: layer l+1's matrix, row-major (outputs x inputs), as numpy's W.ravel(). */
   weights: number[][];
   /** biases[l]: layer l+1's bias vector. */
   biases: number[][];
+  /** Present when saved with includeOptimizer. */
+  training?: TrainingState;
 }
+
+const V1_KEYS = ['format', 'version', 'layers', 'activation', 'weights', 'biases'];
+const V2_KEYS = ['format', 'version', 'layers', 'activations', 'alpha', 'loss', 'normalization', 'classes', 'features', 'target', 'weights', 'biases', 'training'];
 
 const invalid = (what: string, value: unknown, expected: string) =>
   new MLPError('INVALID_MODEL', `model ${what} must be ${expected}; got ${describeValue(value)}`);
 
-/** Accepts a parsed object or JSON text; returns a model whose shapes and numbers are sound. */
+/** Re-raises a validation error of a model field as an INVALID_MODEL error about the model. */
+function asModelError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof MLPError && error.code !== 'INVALID_MODEL') throw new MLPError('INVALID_MODEL', `model ${error.message}`);
+    throw error;
+  }
+}
+
+/** Accepts a parsed object or JSON text; returns a version 2 model whose shapes and numbers are sound. */
 export function parseModel(json: unknown): ModelJSON {
-  let model = json;
-  if (typeof json === 'string') model = parseJsonText(json, 'model', 'INVALID_MODEL');
+  const model = typeof json === 'string' ? parseJsonText(json, 'model', 'INVALID_MODEL') : json;
   if (model === null || typeof model !== 'object' || Array.isArray(model)) throw new MLPError('INVALID_MODEL', `model must be a JSON object; got ${describeValue(model)}`);
   const m = model as Record<string, unknown>;
   if (m.format !== MODEL_FORMAT) throw invalid('format', m.format, `'${MODEL_FORMAT}'`);
-  if (m.version !== MODEL_VERSION) throw invalid('version', m.version, `${MODEL_VERSION} (the versions this wasm-mlp reads)`);
-  let layers: number[];
-  try {
-    layers = checkLayers(m.layers, 'model layers');
-  } catch (error) {
-    throw error instanceof MLPError ? new MLPError('INVALID_MODEL', error.message) : error;
-  }
-  if (m.activation !== 'sigmoid') throw invalid('activation', m.activation, "'sigmoid'");
+  if (m.version !== 1 && m.version !== 2) throw invalid('version', m.version, '1 or 2 (the versions this wasm-mlp reads)');
+  const known = m.version === 1 ? V1_KEYS : V2_KEYS;
+  const unknown = Object.keys(m).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new MLPError('INVALID_MODEL', `model has an unknown field '${unknown}'; a version ${m.version} model has ${known.join(', ')}`);
+  const layers = asModelError(() => checkLayers(m.layers, 'layers'));
   const weights = checkVectors(m.weights, 'weights', layers, (l) => layers[l + 1] * layers[l], (l) => `${layers[l + 1]} outputs x ${layers[l]} inputs`);
   const biases = checkVectors(m.biases, 'biases', layers, (l) => layers[l + 1], (l) => `${layers[l + 1]} outputs`);
-  return { format: MODEL_FORMAT, version: MODEL_VERSION, layers, activation: 'sigmoid', weights, biases };
+  let architecture;
+  if (m.version === 1) {
+    if (m.activation !== 'sigmoid') throw invalid('activation', m.activation, "'sigmoid'");
+    architecture = { layers, activations: new Array(layers.length - 1).fill('sigmoid') as Activation[], alpha: 0.01, loss: 'mse' as Loss };
+  } else {
+    architecture = asModelError(() => checkArchitecture(layers, m.activations, m.alpha, m.loss, 'activations'));
+  }
+  const inputs = layers[0];
+  const outputs = layers[layers.length - 1];
+  const result: ModelJSON = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    ...architecture,
+    normalization: m.normalization == null ? null : checkNormalization(m.normalization, inputs),
+    classes: m.classes == null ? null : asModelError(() => checkClasses(m.classes, outputs, 'classes')),
+    features: m.features == null ? null : checkNames(m.features, inputs),
+    target: m.target == null ? null : checkName(m.target, 'target'),
+    weights,
+    biases,
+  };
+  if (m.training != null) {
+    const paramCount = weights.reduce((n, w, l) => n + w.length + biases[l].length, 0);
+    result.training = checkTraining(m.training, paramCount);
+  }
+  return result;
 }
 
 function checkVectors(
@@ -53,18 +118,71 @@ function checkVectors(
   if (!Array.isArray(value) || value.length !== count) {
     throw invalid(name, value, `an array of ${count} arrays, one per weight layer of layers ${describeValue(layers)}`);
   }
-  // Index loops, not forEach/map: those skip the holes of a sparse array.
   const vectors: number[][] = [];
   for (let l = 0; l < count; l++) {
-    const vector: unknown = value[l];
-    if (!Array.isArray(vector) || vector.length !== length(l)) {
-      throw invalid(`${name}[${l}]`, vector, `an array of ${length(l)} numbers (layer ${l + 1}: ${shape(l)})`);
-    }
-    for (let i = 0; i < vector.length; i++) {
-      const x: unknown = vector[i];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(`${name}[${l}][${i}]`, x, 'a finite number');
-    }
-    vectors.push([...vector]);
+    vectors.push(checkNumbers(value[l], `${name}[${l}]`, length(l), `layer ${l + 1}: ${shape(l)}`));
   }
   return vectors;
+}
+
+/** An array of exactly `length` finite numbers. Index loops: forEach/map skip a sparse array's holes. */
+function checkNumbers(value: unknown, name: string, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length) throw invalid(name, value, `an array of ${length} numbers (${what})`);
+  for (let i = 0; i < length; i++) {
+    const x: unknown = value[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(`${name}[${i}]`, x, 'a finite number');
+  }
+  return [...value];
+}
+
+function checkNormalization(value: unknown, inputs: number): Normalization {
+  const n = value as Record<string, unknown>;
+  if (typeof n !== 'object' || Array.isArray(n)) throw invalid('normalization', value, '{ kind, offset, scale } or null');
+  const kind = asModelError(() => oneOf(n.kind, 'normalization.kind', ['zscore', 'minmax'] as const));
+  const offset = checkNumbers(n.offset, 'normalization.offset', inputs, 'one per input');
+  const scale = checkNumbers(n.scale, 'normalization.scale', inputs, 'one per input');
+  const zero = scale.findIndex((s) => s === 0);
+  if (zero >= 0) throw invalid(`normalization.scale[${zero}]`, 0, 'a nonzero number');
+  return { kind, offset, scale };
+}
+
+function checkName(value: unknown, name: string): string {
+  if (typeof value !== 'string') throw invalid(name, value, 'a string or null');
+  return value;
+}
+
+function checkNames(value: unknown, inputs: number): string[] {
+  if (!Array.isArray(value) || value.length !== inputs) throw invalid('features', value, `an array of ${inputs} column names or null`);
+  for (let i = 0; i < inputs; i++) checkName(value[i], `features[${i}]`);
+  return [...value];
+}
+
+function checkTraining(value: unknown, paramCount: number): TrainingState {
+  const t = value as Record<string, unknown>;
+  if (typeof t !== 'object' || Array.isArray(t)) throw invalid('training', value, 'an object or null');
+  const optimizer = asModelError(() => oneOf(t.optimizer, 'training.optimizer', OPTIMIZERS));
+  if (typeof t.step !== 'number' || !Number.isSafeInteger(t.step) || t.step < 0) throw invalid('training.step', t.step, 'an integer >= 0');
+  const power = (name: 'beta1Power' | 'beta2Power') => {
+    const x = t[name];
+    if (typeof x !== 'number' || !(x >= 0 && x <= 1)) throw invalid(`training.${name}`, x, 'a number from 0 to 1');
+    return x;
+  };
+  const random = t.random as Record<string, unknown>;
+  if (random === null || typeof random !== 'object') throw invalid('training.random', t.random, '{ key, position }');
+  const key = checkNumbers(random.key, 'training.random.key', 624, 'the 624 words of the MT19937 state');
+  const bad = key.findIndex((k) => !Number.isInteger(k) || k < 0 || k > 0xffffffff);
+  if (bad >= 0) throw invalid(`training.random.key[${bad}]`, key[bad], 'an integer from 0 to 4294967295');
+  const position = random.position;
+  if (typeof position !== 'number' || !Number.isInteger(position) || position < 0 || position > 624) {
+    throw invalid('training.random.position', position, 'an integer from 0 to 624');
+  }
+  return {
+    optimizer,
+    step: t.step,
+    beta1Power: power('beta1Power'),
+    beta2Power: power('beta2Power'),
+    state1: checkNumbers(t.state1, 'training.state1', paramCount, 'one per parameter'),
+    state2: checkNumbers(t.state2, 'training.state2', paramCount, 'one per parameter'),
+    random: { key, position },
+  };
 }

@@ -118,4 +118,17 @@ export class RandomState {
     }
     return out;
   }
+
+  /** The generator's state, as numpy's get_state() holds it: 624 key words and a position. */
+  getState(): { key: number[]; position: number } {
+    return { key: Array.from(this.key), position: this.pos };
+  }
+
+  /** Restores a state from getState(); the caller has validated it. */
+  static fromState(state: { key: readonly number[]; position: number }): RandomState {
+    const random = new RandomState(0);
+    random.key.set(state.key);
+    random.pos = state.position;
+    return random;
+  }
 }

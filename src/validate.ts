@@ -18,11 +18,11 @@ export function checkLayers(value: unknown, argument = 'layers'): number[] {
   for (const n of value) {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw invalidArgument(argument, value, expected);
   }
-  const bytes = new NetLayout(value, 0).end * 8;
+  const bytes = new NetLayout({ layers: value, activations: [], loss: 'mse' }, 0, 1).end * 8;
   if (bytes > MAX_MEMORY_BYTES) {
     throw new MLPError(
       'OUT_OF_MEMORY',
-      `${argument} ${describeValue(value)} needs ${formatBytes(bytes)} for its parameters and scratch; the limit is ${formatBytes(MAX_MEMORY_BYTES)} (WebAssembly memory)`,
+      `${argument} ${describeValue(value)} needs ${formatBytes(bytes)} for its parameters, gradients, optimizer state and scratch; the limit is ${formatBytes(MAX_MEMORY_BYTES)} (WebAssembly memory)`,
     );
   }
   return [...value];

@@ -34,9 +34,15 @@ function numpyModel(seed: number): ModelJSON {
   const r = NUMPY_RAND[seed];
   return {
     format: 'wasm-mlp',
-    version: 1,
+    version: 2,
     layers: [2, 2, 1],
-    activation: 'sigmoid',
+    activations: ['sigmoid', 'sigmoid'],
+    alpha: 0.01,
+    loss: 'mse',
+    normalization: null,
+    classes: null,
+    features: null,
+    target: null,
     weights: [r.slice(0, 4), r.slice(6, 8)],
     biases: [r.slice(4, 6), r.slice(8, 9)],
   };
@@ -89,21 +95,29 @@ describe('initial parameters', () => {
     it(`are the notebook's: numpy's first rand draws for seed 42, untouched by epochs: 0 (${backend})`, async () => {
       await withNet({ layers: [2, 2, 1], seed: 42, backend }, (net) => {
         expect(net.seed).toBe(42);
-        expect(net.fit([[0, 1]], [[1]], { epochs: 0 })).toStrictEqual({ loss: [] });
+        expect(net.fit([[0, 1]], [[1]], { epochs: 0 })).toStrictEqual({
+          loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed',
+        });
         const json = net.toJSON();
         // The exact shape, key for key, and every parameter bit for bit.
         expect(json).toStrictEqual({
           format: 'wasm-mlp',
-          version: 1,
+          version: 2,
           layers: [2, 2, 1],
-          activation: 'sigmoid',
+          activations: ['sigmoid', 'sigmoid'],
+          alpha: 0.01,
+          loss: 'mse',
+          normalization: null,
+          classes: null,
+          features: null,
+          target: null,
           weights: [
             [0.3745401188473625, 0.9507143064099162, 0.7319939418114051, 0.5986584841970366],
             [0.05808361216819946, 0.8661761457749352],
           ],
           biases: [[0.15601864044243652, 0.15599452033620265], [0.6011150117432088]],
         });
-        expect(Object.keys(json)).toEqual(['format', 'version', 'layers', 'activation', 'weights', 'biases']);
+        expect(Object.keys(json)).toEqual(['format', 'version', 'layers', 'activations', 'alpha', 'loss', 'normalization', 'classes', 'features', 'target', 'weights', 'biases']);
         expectSameModel(json, numpyModel(42));
         // Plain arrays, so JSON.stringify writes lists, and exact through JSON text.
         expect(json.weights.every(Array.isArray) && json.biases.every(Array.isArray)).toBe(true);

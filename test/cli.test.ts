@@ -385,7 +385,7 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
   ['a spec with an unknown key', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, learningrate: 0.1 } }, "spec.json has an unknown option 'learningrate'; expected one of layers, seed, learningRate, epochs, inputs, targets"],
   ['a spec without targets', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { layers: [2, 1], inputs: [[1, 2]] } }, 'spec.json must have "targets"'],
   ['layers [2,0,1]', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, layers: [2, 0, 1] } }, `spec.json: layers must be ${LAYERS_EXPECTED}; got [2,0,1]`],
-  ['layers too large', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, layers: [1e6, 1e6, 1e6] } }, 'layers [1000000,1000000,1000000] needs 14.6 TiB for its parameters and scratch; the limit is 4.0 GiB (WebAssembly memory)'],
+  ['layers too large', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, layers: [1e6, 1e6, 1e6] } }, 'layers [1000000,1000000,1000000] needs 58.2 TiB for its parameters, gradients, optimizer state and scratch; the limit is 4.0 GiB (WebAssembly memory)'],
   ['seed -1', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, seed: -1 } }, 'spec.json: seed must be an integer from 0 to 4294967295; got -1'],
   ['seed "42"', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, seed: '42' } }, 'spec.json: seed must be an integer from 0 to 4294967295; got "42"'],
   ['learningRate 0', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, learningRate: 0 } }, 'spec.json: learningRate must be a finite number > 0; got 0'],
@@ -413,7 +413,7 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
   }],
   ['a model with the wrong shapes', ['predict', 'model.json', 'in.json'], { 'model.json': { ...MODEL, weights: [[0.1, 0.2, 0.3, 0.4, 0.5], [0.7, 0.8, 0.9]] }, 'in.json': [[1, 2]] }, 'model weights[0] must be an array of 6 numbers (layer 1: 3 outputs x 2 inputs); got [0.1,0.2,0.3,0.4,0.5]'],
   ['a model whose layers do not match its weights', ['predict', 'model.json', 'in.json'], { 'model.json': { ...MODEL, layers: [2, 3, 2] }, 'in.json': [[1, 2]] }, 'model weights[1] must be an array of 6 numbers (layer 2: 2 outputs x 3 inputs); got [0.7,0.8,0.9]'],
-  ['a model of another version', ['predict', 'model.json', 'in.json'], { 'model.json': { ...MODEL, version: 2 }, 'in.json': [[1, 2]] }, 'model version must be 1 (the versions this wasm-mlp reads); got 2'],
+  ['a model of another version', ['predict', 'model.json', 'in.json'], { 'model.json': { ...MODEL, version: 3 }, 'in.json': [[1, 2]] }, 'model version must be 1 or 2 (the versions this wasm-mlp reads); got 3'],
   ['a spec given as the model', ['predict', 'spec.json', 'spec.json'], { 'spec.json': SPEC }, "model format must be 'wasm-mlp'; got undefined"],
   ['a truncated model file', ['predict', 'model.json', 'in.json'], { 'model.json': JSON.stringify(MODEL).slice(0, 70), 'in.json': [[1, 2]] }, (m) => {
     BAD_PARSE('model.json')(m);

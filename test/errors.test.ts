@@ -76,7 +76,7 @@ describe.each(BACKENDS)('MLP.create, %s backend', (backend) => {
   it('layers too large for memory: says how large and what the limit is', async () => {
     await expectError(create({ layers: [1e6, 1e6, 1e6] }), 'OUT_OF_MEMORY', [
       'layers [1000000,1000000,1000000]',
-      'needs 14.6 TiB',
+      'needs 58.2 TiB',
       'the limit is 4.0 GiB',
     ]);
     await expectError(create({ layers: [2 ** 40, 2 ** 40] }), 'OUT_OF_MEMORY', ['layers [1099511627776,1099511627776]', 'needs', 'PiB', 'the limit is 4.0 GiB']);
@@ -97,7 +97,7 @@ describe.each(BACKENDS)('MLP.create, %s backend', (backend) => {
   it('unknown option name', async () => {
     await expectError(create({ layers: [2, 1], learningrate: 0.1 }), 'INVALID_ARGUMENT', [
       "unknown option 'learningrate'",
-      'expected one of layers, seed, backend',
+      'expected one of layers, activation, alpha, loss, init, seed, backend, classes',
     ]);
   });
 });
@@ -293,7 +293,7 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
   });
 
   it('wrong version', async () => {
-    await expectError(load(await withField('version', 2)), 'INVALID_MODEL', ['model version must be', '1 (the versions this wasm-mlp reads)', 'got 2']);
+    await expectError(load(await withField('version', 3)), 'INVALID_MODEL', ['model version must be', '1 or 2 (the versions this wasm-mlp reads)', 'got 3']);
     await expectError(load(await withField('version', '1')), 'INVALID_MODEL', ['model version must be', 'got "1"']);
   });
 
@@ -311,7 +311,7 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
   it('layers too large for memory', async () => {
     await expectError(load(await withField('layers', [1e6, 1e6, 1e6])), 'INVALID_MODEL', [
       'model layers [1000000,1000000,1000000]',
-      'needs 14.6 TiB',
+      'needs 58.2 TiB',
       'the limit is 4.0 GiB',
     ]);
   });
@@ -362,15 +362,16 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
   });
 
   it('activation unknown', async () => {
-    await expectError(load(await withField('activation', 'relu')), 'INVALID_MODEL', ['model activation must be', "'sigmoid'", 'got "relu"']);
-    await expectError(load(await withField('activation', undefined)), 'INVALID_MODEL', ['model activation must be', "'sigmoid'", 'got undefined']);
+    await expectError(load(await withField('activations', ['relu', 'swish'])), 'INVALID_MODEL', ['model activations[1] must be', "one of 'sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear', 'softmax'", 'got "swish"']);
+    await expectError(load(await withField('activations', undefined)), 'INVALID_MODEL', ['model activations must be', "one of 'sigmoid'", 'got undefined']);
+    await expectError(load({ ...(await good()), activation: 'sigmoid' }), 'INVALID_MODEL', ["model has an unknown field 'activation'", 'a version 2 model has']);
   });
 
   it('unknown load option', async () => {
     const m = await good();
-    await expectError(() => MLP.fromJSON(m, { backend, seed: 1 } as never), 'INVALID_ARGUMENT', [
-      "options has an unknown option 'seed'",
-      'expected one of backend',
+    await expectError(() => MLP.fromJSON(m, { backend, seeds: 1 } as never), 'INVALID_ARGUMENT', [
+      "options has an unknown option 'seeds'",
+      'expected one of backend, seed',
     ]);
   });
 });

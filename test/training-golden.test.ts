@@ -54,8 +54,9 @@ function train(c: GoldenCase, backend: Backend): Promise<Outcome> {
         const predictions = net.predict(spec.inputs);
         const json = net.toJSON();
         expect(json.format).toBe('wasm-mlp');
-        expect(json.version).toBe(1);
-        expect(json.activation).toBe('sigmoid');
+        expect(json.version).toBe(2);
+        expect(json.activations).toEqual(new Array(spec.layers.length - 1).fill('sigmoid'));
+        expect(json.loss).toBe('mse');
         expect(json.layers).toEqual(spec.layers);
         return { weights: json.weights, biases: json.biases, loss, predictions };
       } finally {

@@ -1,0 +1,49 @@
+// Input normalisation as docs/training.md defines it: fitted per column on the training
+// rows, kept in the model, and applied on the host before data reaches either backend.
+
+export interface Normalization {
+  kind: 'zscore' | 'minmax';
+  offset: number[];
+  scale: number[];
+}
+
+export function fitNormalization(kind: 'zscore' | 'minmax', data: Float64Array, rows: number, width: number): Normalization {
+  const offset: number[] = [];
+  const scale: number[] = [];
+  for (let c = 0; c < width; c++) {
+    let a = data[c];
+    let b = data[c];
+    if (kind === 'zscore') {
+      for (let r = 1; r < rows; r++) a += data[r * width + c];
+      const mean = a / rows;
+      let squares = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = data[r * width + c] - mean;
+        squares = r === 0 ? d * d : squares + d * d;
+      }
+      const std = Math.sqrt(squares / rows);
+      offset.push(mean);
+      scale.push(std === 0 ? 1 : std);
+    } else {
+      for (let r = 1; r < rows; r++) {
+        const x = data[r * width + c];
+        if (x < a) a = x;
+        if (x > b) b = x;
+      }
+      offset.push(a);
+      scale.push(b - a === 0 ? 1 : b - a);
+    }
+  }
+  return { kind, offset, scale };
+}
+
+/** (x - offset) / scale per column, into a new array. */
+export function applyNormalization(n: Normalization | null, data: Float64Array, width: number): Float64Array {
+  if (n === null) return data;
+  const out = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const c = i % width;
+    out[i] = (data[i] - n.offset[c]) / n.scale[c];
+  }
+  return out;
+}

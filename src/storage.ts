@@ -1,0 +1,21 @@
+// Where save() and load() read and write: the Node entry plugs in node:fs (atomic writes);
+// the browser bundle has none, and says so.
+import { MLPError } from './errors.ts';
+
+export interface Storage {
+  read(path: string): string;
+  writeAtomic(path: string, text: string): void;
+}
+
+let current: Storage | undefined;
+
+export function useStorage(next: Storage): void {
+  current = next;
+}
+
+export function storage(): Storage {
+  if (current === undefined) {
+    throw new MLPError('INVALID_ARGUMENT', 'save() and load() need Node\'s file system; in a browser use net.toJSON() and MLP.fromJSON()');
+  }
+  return current;
+}
