@@ -47,9 +47,10 @@ function sameRows(what: string, a: readonly ArrayLike<number>[], b: readonly Arr
 }
 
 function sameModel(what: string, a: ModelJSON, b: ModelJSON, names?: string[]): void {
-  for (const key of ['format', 'version', 'activation'] as const) {
+  for (const key of ['format', 'version', 'loss', 'alpha'] as const) {
     if (a[key] !== b[key]) throw new Error(`${what}.${key}: ${a[key]} vs ${b[key]}`);
   }
+  if (JSON.stringify(a.activations) !== JSON.stringify(b.activations)) throw new Error(`${what}.activations differ`);
   sameBits(`${what}.layers`, a.layers, b.layers, names);
   sameRows(`${what}.weights`, a.weights, b.weights, names);
   sameRows(`${what}.biases`, a.biases, b.biases, names);
