@@ -24,7 +24,8 @@ await esbuild.build({
   outdir: 'build/node',
   platform: 'node',
   target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
+  // CommonJS dependencies bundled into ESM (cli-progress) still call require().
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 });
 chmodSync('build/node/cli.js', 0o755);
 await esbuild.build({

@@ -1,29 +1,79 @@
-// The wasm-mlp command line: notebook, train and predict. Arguments are parsed by
-// node:util parseArgs (strict: unknown flags are errors). Bad usage or bad input prints
-// one line to stderr and exits 2; anything unexpected exits 1, still in one line.
-import { readFileSync, statSync } from 'node:fs';
+// The wasm-mlp command line: which commands and flags exist, their help, and how failures
+// are reported. Arguments are parsed by node:util parseArgs (strict: unknown flags are
+// errors). Bad usage or bad input prints one line to stderr and exits 2; anything
+// unexpected exits 1, still in one line. src/cli-commands.ts does the work.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { writeFileAtomic } from './atomic-write.ts';
-import { describeValue, MLPError, oneLine } from './errors.ts';
-import { parseJsonText } from './json-text.ts';
-import { MLP } from './mlp.ts';
-import { notebookOutput } from './notebook.ts';
-import { checkBackend, checkOptions } from './validate.ts';
+import { CSV_TRAIN_FLAGS, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './cli-commands.ts';
+import { MLPError, oneLine } from './errors.ts';
+import { checkBackend } from './validate.ts';
 
 const VERSION = '0.1.0';
 
 const USAGE = `Usage: wasm-mlp <command> [options]
 
 Commands:
-  notebook [--backend wasm|js]                          replay the seed notebook
-  train SPEC.json --out MODEL.json [--backend wasm|js]  train a net from a JSON spec
-  predict MODEL.json INPUTS.json [--backend wasm|js]    print the outputs as JSON
+  notebook [--backend wasm|js]                       replay the seed notebook
+  train SPEC.json --out MODEL.json                   train from a JSON spec
+  train --data FILE.csv --layers 4,8,3 --out MODEL.json [options]
+                                                     train on a CSV file
+  evaluate MODEL.json --data FILE.csv [--json]       loss, accuracy, confusion matrix
+  predict MODEL.json INPUTS.json                     outputs as one JSON array
+  predict MODEL.json --data FILE.csv [--out PRED.csv]
+                                                     outputs (and classes) as CSV
 
 Run 'wasm-mlp <command> --help' for a command's details.
 Options: -h, --help    show help    -v, --version    show the version`;
 
-const COMMAND_USAGE: Record<string, string> = {
-  notebook: `Usage: wasm-mlp notebook [--backend wasm|js]
+const TRAIN_HELP = `Usage: wasm-mlp train SPEC.json --out MODEL.json [options]
+       wasm-mlp train --data FILE.csv --layers 64,128,10 --out MODEL.json [options]
+
+Trains a net and writes the model as JSON (atomically: a temp file, then rename).
+Progress goes to stderr: a bar on a terminal, else a line per --log-every epochs.
+
+SPEC.json holds the data and any option of MLP.create and net.fit by its API name:
+  { "layers": [2, 8, 1], "seed": 42, "learningRate": 0.1, "epochs": 100,
+    "inputs": [[0, 0], [0, 1], ...], "targets": [[0], [1], ...],
+    "activation": "tanh", "optimizer": "adam", "batchSize": 4, ... }
+
+With --data, a CSV with a header row; features are every column but the target.
+--layers lists every size: the first must equal the feature columns, the last the
+target's width (its number of classes; 1 for a number or for two classes).
+
+Options (CSV training; see docs/training.md for the exact definitions):
+  --data FILE.csv             training data
+  --target COLUMN             the target column (default: the last)
+  --layers N,N,...            layer sizes, input and output included
+  --activation A[,A...]       sigmoid, tanh, relu, leaky-relu, linear, softmax
+                              (one for all layers, or one per weight layer)
+  --alpha X                   leaky-relu slope (default 0.01)
+  --loss L                    mse, cross-entropy, binary-cross-entropy
+  --init I                    uniform, xavier, he
+  --seed N                    seed of the numpy-compatible stream
+  --optimizer O               sgd, momentum, adam
+  --learning-rate X           (default 0.1)
+  --momentum X  --beta1 X  --beta2 X  --epsilon X  --weight-decay X
+  --batch-size N              samples per update (default 1)
+  --epochs N                  (default 1)
+  --validation-split F        hold out the last fraction of the rows
+  --normalize N               none, zscore, minmax (fitted on the training rows)
+  --shuffle                   a fresh permutation every epoch
+  --patience N                early stopping on the validation loss
+  --restore-best-weights      with --patience
+  --error-threshold X         stop once an epoch's loss is below X
+Options (both):
+  --out MODEL.json            where to write the model (required)
+  --include-optimizer         save the optimizer state too, to resume exactly
+  --log-every N               a progress line every N epochs
+  --backend wasm|js           (default wasm; both give the same model)
+  -h, --help                  show this help`;
+
+const COMMANDS: Record<string, { positionals: string[][]; expects: string; flags: string[]; booleans: string[]; help: string }> = {
+  notebook: {
+    positionals: [[]],
+    expects: 'no file arguments',
+    flags: ['backend'],
+    booleans: [],
+    help: `Usage: wasm-mlp notebook [--backend wasm|js]
 
 Replays the seed notebook (a 2-2-1 sigmoid net seeded with np.random.seed(42)):
 one SGD step, the updated weights, then 10,000 epochs with the loss of every
@@ -32,188 +82,137 @@ one SGD step, the updated weights, then 10,000 epochs with the loss of every
 Options:
   --backend wasm|js  the backend to train with (default wasm; both print the same)
   -h, --help         show this help`,
-  train: `Usage: wasm-mlp train SPEC.json --out MODEL.json [--backend wasm|js]
+  },
+  train: {
+    positionals: [['SPEC.json'], []],
+    expects: 'SPEC.json, or --data FILE.csv and no file argument',
+    flags: [...CSV_TRAIN_FLAGS, 'out', 'backend', 'log-every', 'include-optimizer'],
+    booleans: ['shuffle', 'restore-best-weights', 'include-optimizer'],
+    help: TRAIN_HELP,
+  },
+  evaluate: {
+    positionals: [['MODEL.json']],
+    expects: 'MODEL.json',
+    flags: ['data', 'target', 'json', 'backend'],
+    booleans: ['json'],
+    help: `Usage: wasm-mlp evaluate MODEL.json --data FILE.csv [--json] [--backend wasm|js]
 
-Trains a sigmoid MLP with per-sample SGD and writes the model as JSON
-(atomically: a temp file, then rename). SPEC.json:
-  { "layers": [2, 8, 1], "seed": 42, "learningRate": 0.1, "epochs": 100,
-    "inputs": [[0, 0], [0, 1], ...], "targets": [[0], [1], ...] }
-seed is optional (random when omitted), learningRate defaults to 0.1, epochs to 1.
+Prints the loss, the accuracy and the confusion matrix (rows: true class,
+columns: predicted) of the model on the CSV's rows, read with the model's
+feature columns, target column and classes; raw values (the model's
+normalisation is applied). --json prints {"loss":…,"accuracy":…,"confusion":[[…]]}.
 
 Options:
-  --out MODEL.json   where to write the model (required)
-  --backend wasm|js  the backend to train with (default wasm; both give the same model)
+  --data FILE.csv    labelled rows
+  --target COLUMN    the target column, if the model does not know it
+  --json             JSON output
+  --backend wasm|js  (default wasm; both print the same)
   -h, --help         show this help`,
-  predict: `Usage: wasm-mlp predict MODEL.json INPUTS.json [--backend wasm|js]
+  },
+  predict: {
+    positionals: [['MODEL.json', 'INPUTS.json'], ['MODEL.json']],
+    expects: 'MODEL.json INPUTS.json, or MODEL.json --data FILE.csv',
+    flags: ['data', 'out', 'backend'],
+    booleans: [],
+    help: `Usage: wasm-mlp predict MODEL.json INPUTS.json [--backend wasm|js]
+       wasm-mlp predict MODEL.json --data FILE.csv [--out PRED.csv] [--backend wasm|js]
 
-Prints the network's outputs for INPUTS.json as one JSON array of rows, every
-number in shortest round-trip form. INPUTS.json is an array of input rows, or
-an object with an "inputs" array (a train spec works).
+With INPUTS.json (an array of input rows, or an object with an "inputs" array):
+prints the outputs as one JSON array of rows, numbers in shortest round-trip form.
+With --data: reads the model's feature columns from the CSV and prints (or writes
+to --out, atomically) a CSV with the predicted class, when the model has classes,
+and every output.
 
 Options:
-  --backend wasm|js  the backend to run (default wasm; both print the same)
+  --data FILE.csv    rows to predict (a target column, if any, is ignored)
+  --out PRED.csv     write the CSV here instead of printing it
+  --backend wasm|js  (default wasm; both print the same)
   -h, --help         show this help`,
-};
-
-const COMMAND_OPTIONS: Record<string, { positionals: string[]; options: NonNullable<ParseArgsConfig['options']> }> = {
-  notebook: { positionals: [], options: { backend: { type: 'string' } } },
-  train: { positionals: ['SPEC.json'], options: { out: { type: 'string' }, backend: { type: 'string' } } },
-  predict: { positionals: ['MODEL.json', 'INPUTS.json'], options: { backend: { type: 'string' } } },
+  },
 };
 
 /** Wrong use of the command line: printed with a pointer to --help, exit 2. */
 class UsageError extends Error {}
 
-interface Output {
-  out(text: string): void;
-}
-
-export async function main(argv: readonly string[], io: Output): Promise<number> {
+export async function main(argv: readonly string[], out: (text: string) => void): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    io.out(`${USAGE}\n`);
+    out(`${USAGE}\n`);
     return 0;
   }
   if (command === '-v' || command === '--version') {
-    io.out(`${VERSION}\n`);
+    out(`${VERSION}\n`);
     return 0;
   }
-  const spec = COMMAND_OPTIONS[command];
-  if (spec === undefined) throw new UsageError(`unknown command '${command}'; expected notebook, train or predict (see 'wasm-mlp --help')`);
+  const spec = COMMANDS[command];
+  if (spec === undefined) throw new UsageError(`unknown command '${command}'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')`);
+  const seeHelp = `(see 'wasm-mlp ${command} --help')`;
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const flag of spec.flags) options[flag] = { type: spec.booleans.includes(flag) ? 'boolean' : 'string' };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
-    });
+    parsed = parseArgs({ args: [...rest], allowPositionals: true, strict: true, options });
   } catch (error) {
-    const flags = [...Object.keys(spec.options).map((name) => `--${name}`), '--help'];
-    const expected = `expected ${flags.slice(0, -1).join(', ')} or ${flags.at(-1)} (see 'wasm-mlp ${command} --help')`;
     const e = error as NodeJS.ErrnoException;
+    const flags = [...spec.flags.map((f) => `--${f}`), '--help'];
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const flag = /'([^']*)'/.exec(e.message)?.[1] ?? '?';
-      throw new UsageError(`${command}: unknown option '${flag}'; ${expected}`);
+      throw new UsageError(`${command}: unknown option '${flag}'; expected ${flags.slice(0, -1).join(', ')} or ${flags.at(-1)} ${seeHelp}`);
     }
-    throw new UsageError(`${command}: ${oneLine(e.message).replace(/\. To specify a positional.*$/, '')}; ${expected}`);
+    throw new UsageError(`${command}: ${oneLine(e.message).replace(/\. To specify a positional.*$/, '')} ${seeHelp}`);
   }
-  const { positionals } = parsed;
-  const values = parsed.values as { help?: boolean; backend?: string; out?: string };
-  if (values.help) {
-    io.out(`${COMMAND_USAGE[command]}\n`);
+  const flags = parsed.values as Flags;
+  const positionals = parsed.positionals;
+  if (flags.help) {
+    out(`${spec.help}\n`);
     return 0;
   }
-  if (positionals.length !== spec.positionals.length) {
-    const expected = spec.positionals.length === 0 ? 'no file arguments' : spec.positionals.join(' ');
-    throw new UsageError(`${command}: expected ${expected}; got ${positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(' ')} (see 'wasm-mlp ${command} --help')`);
+  for (const [flag, value] of Object.entries(flags)) {
+    if (value === '') throw new UsageError(`${command}: --${flag} needs a value; got '' ${seeHelp}`);
   }
-  const backend = values.backend === undefined ? 'wasm' : checkBackend(values.backend, '--backend');
-  if (command === 'notebook') {
-    io.out(await notebookOutput(backend));
-  } else if (command === 'train') {
-    if (typeof values.out !== 'string') throw new UsageError(`train: --out MODEL.json is required (see 'wasm-mlp train --help')`);
-    if (values.out === '') throw new UsageError(`train: --out must be a file path; got ''`);
-    io.out(`${await train(positionals[0], values.out, backend)}\n`);
-  } else {
-    io.out(`${await predict(positionals[0], positionals[1], backend)}\n`);
+  if (!spec.positionals.some((p) => p.length === positionals.length)) {
+    throw new UsageError(`${command}: expected ${spec.expects}; got ${positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(' ')} ${seeHelp}`);
   }
+  const logEvery = flags['log-every'];
+  if (logEvery !== undefined && !/^[1-9]\d*$/.test(String(logEvery))) throw new UsageError(`${command}: --log-every must be a positive integer; got '${logEvery}'`);
+  const common: Common = {
+    backend: flags.backend === undefined ? 'wasm' : checkBackend(flags.backend, '--backend'),
+    logEvery: logEvery === undefined ? undefined : Number(logEvery),
+    includeOptimizer: flags['include-optimizer'] === true,
+    tty: process.stderr.isTTY === true,
+  };
+  const result = await run(command, positionals, flags, common, seeHelp);
+  if (result !== undefined) out(`${result}\n`);
   return 0;
 }
 
-async function train(specPath: string, outPath: string, backend: 'wasm' | 'js'): Promise<string> {
-  const spec = checkOptions(readJson(specPath), specPath, ['layers', 'seed', 'learningRate', 'epochs', 'inputs', 'targets']);
-  for (const key of ['layers', 'inputs', 'targets']) {
-    if (spec[key] === undefined) throw new MLPError('INVALID_ARGUMENT', `${specPath} must have "${key}"`);
-  }
-  const net = await inFile(specPath, () => MLP.create({ layers: spec.layers as number[], seed: spec.seed as number | undefined, backend }));
-  try {
-    const { loss } = await inFile(specPath, () =>
-      net.fit(spec.inputs as number[][], spec.targets as number[][], {
-        epochs: spec.epochs as number | undefined,
-        learningRate: spec.learningRate as number | undefined,
-      }),
-    );
-    writeModel(outPath, `${JSON.stringify(net.toJSON())}\n`);
-    const rows = (spec.inputs as unknown[]).length;
-    const lossText = loss.length === 0 ? 'no epochs run' : `loss ${loss[0]} -> ${loss[loss.length - 1]}`;
-    return `trained ${net.layers.join('-')} on ${rows} samples for ${loss.length} epochs (${backend}, seed ${net.seed}): ${lossText}; wrote ${outPath}`;
-  } finally {
-    net.dispose();
-  }
-}
-
-async function predict(modelPath: string, inputsPath: string, backend: 'wasm' | 'js'): Promise<string> {
-  const net = await MLP.fromJSON(readJson(modelPath), { backend });
-  try {
-    const inputs = readJson(inputsPath);
-    const rows = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) ? (inputs as { inputs?: unknown }).inputs : inputs;
-    if (!Array.isArray(rows)) {
-      throw new MLPError('INVALID_ARGUMENT', `${inputsPath} must be an array of input rows or an object with an "inputs" array; got ${describeValue(inputs)}`);
+async function run(command: string, positionals: string[], flags: Flags, common: Common, seeHelp: string): Promise<string | undefined> {
+  if (command === 'notebook') return (await notebook(common)).slice(0, -1);
+  if (command === 'train') {
+    if (typeof flags.out !== 'string') throw new UsageError(`train: --out MODEL.json is required ${seeHelp}`);
+    if (positionals.length === 1) {
+      const csvFlag = CSV_TRAIN_FLAGS.find((f) => flags[f] !== undefined);
+      if (csvFlag) throw new UsageError(`train: --${csvFlag} is for training on --data FILE.csv; with SPEC.json put the option in the spec ${seeHelp}`);
+      return trainSpec(positionals[0], flags.out, common);
     }
-    return JSON.stringify(net.predict(rows));
-  } finally {
-    net.dispose();
+    if (typeof flags.data !== 'string') throw new UsageError(`train: expected ${COMMANDS.train.expects}; got none ${seeHelp}`);
+    return trainCsv(flags, flags.out, common);
   }
-}
-
-/** Prefixes a bad value's message with the file it came from. */
-async function inFile<T>(path: string, run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof MLPError && error.code === 'INVALID_ARGUMENT') throw new MLPError(error.code, `${path}: ${error.message}`);
-    throw error;
+  if (command === 'evaluate') {
+    if (typeof flags.data !== 'string') throw new UsageError(`evaluate: --data FILE.csv is required ${seeHelp}`);
+    return evaluate(positionals[0], flags, common);
   }
-}
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
+  if (positionals.length === 2) {
+    if (flags.data !== undefined || flags.out !== undefined) throw new UsageError(`predict: --data and --out go with MODEL.json --data FILE.csv, not with INPUTS.json ${seeHelp}`);
+    return predictJson(positionals[0], positionals[1], common);
   }
-  return parseJsonText(text, path, 'INVALID_ARGUMENT');
-}
-
-function writeModel(path: string, text: string): void {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    /* absent: written below */
-  }
-  if (isDirectory) throw new MLPError('IO', `cannot write ${path}: it is a directory`);
-  try {
-    writeFileAtomic(path, text);
-  } catch (error) {
-    throw new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
-  }
-}
-
-function systemReason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'it is a directory',
-    ENOTDIR: 'a parent is not a directory',
-    EBUSY: 'the path is busy (a mount point or directory?)',
-    ENOSPC: 'no space left on the device',
-    EROFS: 'read-only file system',
-    EPERM: 'operation not permitted',
-    EEXIST: 'it already exists',
-    ENAMETOOLONG: 'the name is too long',
-  };
-  if (e.code && reasons[e.code]) return reasons[e.code];
-  // Never the raw message: it can name our temp file.
-  return e.code ? `system error ${e.code}` : String(error);
+  if (typeof flags.data !== 'string') throw new UsageError(`predict: expected ${COMMANDS.predict.expects}; got only '${positionals[0]}' ${seeHelp}`);
+  return predictCsv(positionals[0], flags, common);
 }
 
 /** One line on stderr; 2 for anything the user can fix, 1 for our own failures. */
 function report(error: unknown): number {
-  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const line = oneLine(error instanceof Error ? error.message : String(error));
   if (error instanceof UsageError || (error instanceof MLPError && error.code !== 'INTERNAL')) {
     process.stderr.write(`wasm-mlp: ${line}\n`);
     return 2;
@@ -222,7 +221,7 @@ function report(error: unknown): number {
   return 1;
 }
 
-main(process.argv.slice(2), { out: (text) => process.stdout.write(text) }).then(
+main(process.argv.slice(2), (text) => process.stdout.write(text)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -477,8 +477,9 @@ export class MLP {
         throw diverged(`a parameter overflowed by epoch ${first + ran}`, o.learningRate);
       }
       history.epochs += ran;
-      if (ran < count) history.stopReason = 'errorThreshold';
-      if (o.patience > 0) {
+      // The kernel stops right after an epoch below the threshold, so only the last can be.
+      if (ran > 0 && history.loss[history.epochs - 1] < o.errorThreshold) history.stopReason = 'errorThreshold';
+      else if (o.patience > 0) {
         const valLoss = history.valLoss[history.valLoss.length - 1];
         if (valLoss < bestLoss) {
           bestLoss = valLoss;

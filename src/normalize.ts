@@ -11,27 +11,29 @@ export function fitNormalization(kind: 'zscore' | 'minmax', data: Float64Array, 
   const offset: number[] = [];
   const scale: number[] = [];
   for (let c = 0; c < width; c++) {
-    let a = data[c];
-    let b = data[c];
+    let min = data[c];
+    let max = data[c];
+    let sum = data[c];
+    for (let r = 1; r < rows; r++) {
+      const x = data[r * width + c];
+      if (x < min) min = x;
+      if (x > max) max = x;
+      sum += x;
+    }
+    // A constant column gets scale 1: its in-order mean need not equal its value exactly.
+    const constant = min === max;
     if (kind === 'zscore') {
-      for (let r = 1; r < rows; r++) a += data[r * width + c];
-      const mean = a / rows;
+      const mean = sum / rows;
       let squares = 0;
       for (let r = 0; r < rows; r++) {
         const d = data[r * width + c] - mean;
         squares = r === 0 ? d * d : squares + d * d;
       }
-      const std = Math.sqrt(squares / rows);
       offset.push(mean);
-      scale.push(std === 0 ? 1 : std);
+      scale.push(constant ? 1 : Math.sqrt(squares / rows));
     } else {
-      for (let r = 1; r < rows; r++) {
-        const x = data[r * width + c];
-        if (x < a) a = x;
-        if (x > b) b = x;
-      }
-      offset.push(a);
-      scale.push(b - a === 0 ? 1 : b - a);
+      offset.push(min);
+      scale.push(constant ? 1 : max - min);
     }
   }
   return { kind, offset, scale };

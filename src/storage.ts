@@ -1,4 +1,4 @@
-// Where save() and load() read and write: the Node entry plugs in node:fs (atomic writes);
+// Where save(), load() and loadCSV(path) read and write: the Node entry plugs in node:fs (atomic writes);
 // the browser bundle has none, and says so.
 import { MLPError } from './errors.ts';
 
@@ -11,6 +11,11 @@ let current: Storage | undefined;
 
 export function useStorage(next: Storage): void {
   current = next;
+}
+
+/** The file system, when the entry point provided one. */
+export function fileSystem(): Storage | undefined {
+  return current;
 }
 
 export function storage(): Storage {

@@ -1,0 +1,291 @@
+// What each wasm-mlp command does once its arguments are parsed: notebook, train (from a
+// JSON spec or a CSV file), evaluate and predict. Bad values become one-line MLPErrors that
+// name the flag or spec key; files are written atomically.
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-write.ts';
+import { progress } from './cli-progress.ts';
+import { loadCSV, type CSVDataset } from './csv.ts';
+import { describeValue, MLPError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
+import { MLP, type FitOptions, type History } from './mlp.ts';
+import { notebookOutput } from './notebook.ts';
+import { FIT_OPTIONS } from './options.ts';
+import { pythonFloatRepr } from './float-repr.ts';
+import { checkOptions, type BackendName } from './validate.ts';
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+export interface Common {
+  backend: BackendName;
+  logEvery: number | undefined;
+  includeOptimizer: boolean;
+  tty: boolean;
+}
+
+export const notebook = (common: Common) => notebookOutput(common.backend);
+
+/** Spec keys: the options of MLP.create and net.fit under their API names, plus the data. */
+const CREATE_KEYS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'classes'];
+const FIT_KEYS = FIT_OPTIONS.filter((k) => !['onEpochEnd', 'callbackEvery', 'signal'].includes(k));
+const SPEC_KEYS = [...CREATE_KEYS, ...FIT_KEYS, 'inputs', 'targets'];
+
+export async function trainSpec(specPath: string, outPath: string, common: Common): Promise<string> {
+  const spec = checkOptions(readJson(specPath), specPath, SPEC_KEYS);
+  for (const key of ['layers', 'inputs', 'targets']) {
+    if (spec[key] === undefined) throw new MLPError('INVALID_ARGUMENT', `${specPath} must have "${key}"`);
+  }
+  const pick = (keys: string[]) => Object.fromEntries(keys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]]));
+  const net = await inFile(specPath, () => MLP.create({ ...pick(CREATE_KEYS), backend: common.backend } as never));
+  try {
+    const options = pick(FIT_KEYS) as FitOptions;
+    const history = await inFile(specPath, () => fit(net, spec.inputs as number[][], spec.targets as number[][], options, common));
+    writeModel(outPath, net, common.includeOptimizer);
+    return summary(net, `${(spec.inputs as unknown[]).length} samples`, history, common.backend, outPath);
+  } finally {
+    net.dispose();
+  }
+}
+
+/** --flag name -> the API option it sets, for the options that pass straight through. */
+const CREATE_FLAGS: Record<string, string> = { activation: 'activation', alpha: 'alpha', loss: 'loss', init: 'init', seed: 'seed' };
+const FIT_FLAGS: Record<string, string> = {
+  optimizer: 'optimizer', 'learning-rate': 'learningRate', momentum: 'momentum', beta1: 'beta1', beta2: 'beta2', epsilon: 'epsilon',
+  'weight-decay': 'weightDecay', 'batch-size': 'batchSize', epochs: 'epochs', 'validation-split': 'validationSplit', normalize: 'normalize',
+  shuffle: 'shuffle', patience: 'patience', 'restore-best-weights': 'restoreBestWeights', 'error-threshold': 'errorThreshold',
+};
+export const CSV_TRAIN_FLAGS = ['data', 'target', 'layers', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
+const NUMERIC = new Set(['alpha', 'seed', 'learning-rate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weight-decay', 'batch-size', 'epochs', 'validation-split', 'patience', 'error-threshold']);
+
+export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
+  const dataPath = flags.data as string;
+  if (typeof flags.layers !== 'string') throw new MLPError('INVALID_ARGUMENT', "train --data needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)");
+  const layers = flags.layers.split(',').map((s) => (/^\d+$/.test(s.trim()) ? Number(s) : NaN));
+  if (layers.length < 2 || layers.some((n) => !(n >= 1))) {
+    throw new MLPError('INVALID_ARGUMENT', `--layers must be at least 2 positive integers separated by commas, like 64,128,10; got '${flags.layers}'`);
+  }
+  const value = (flag: string) => {
+    const raw = flags[flag];
+    if (raw === undefined || typeof raw === 'boolean') return raw;
+    if (NUMERIC.has(flag)) {
+      const n = Number(raw);
+      if (raw.trim() === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()) || !Number.isFinite(n)) {
+        throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+      }
+      return n;
+    }
+    return flag === 'activation' && raw.includes(',') ? raw.split(',') : raw;
+  };
+  const options = (table: Record<string, string>) =>
+    Object.fromEntries(Object.entries(table).filter(([flag]) => flags[flag] !== undefined).map(([flag, api]) => [api, value(flag)]));
+  const outputs = layers[layers.length - 1];
+  const data = loadCSV(dataPath, {
+    target: flags.target as string | undefined,
+    targetType: outputs > 1 ? 'categorical' : 'auto',
+    binary: outputs === 1,
+  });
+  checkWidths(layers, data, dataPath);
+  return withFlagNames(async () => {
+    const net = await MLP.create({ layers, ...options(CREATE_FLAGS), backend: common.backend, classes: data.classes ?? undefined } as never);
+    try {
+      const history = fit(net, data, undefined, options(FIT_FLAGS) as FitOptions, common);
+      writeModel(outPath, net, common.includeOptimizer);
+      return summary(net, `${data.inputs.length} rows of ${dataPath}`, history, common.backend, outPath);
+    } finally {
+      net.dispose();
+    }
+  });
+}
+
+export async function evaluate(modelPath: string, flags: Flags, common: Common): Promise<string> {
+  const net = await loadModel(modelPath, common.backend);
+  try {
+    const data = modelData(net, modelPath, flags, true);
+    const { loss, accuracy, confusion } = net.evaluate(data.inputs, data.targets);
+    if (flags.json) return JSON.stringify({ loss, accuracy, confusion });
+    const rows = data.inputs.length;
+    const correct = confusion.reduce((n, row, k) => n + row[k], 0);
+    const labels = net.classes ?? confusion.map((_, k) => String(k));
+    const width = Math.max(...labels.map((l) => l.length), ...confusion.flat().map((n) => String(n).length), 4);
+    const table = [
+      `${'true \\ predicted'.padEnd(width)}  ${labels.map((l) => l.padStart(width)).join('  ')}`,
+      ...confusion.map((row, k) => `${labels[k].padEnd(Math.max(width, 16))}  ${row.map((n) => String(n).padStart(width)).join('  ')}`),
+    ];
+    return [`loss ${pythonFloatRepr(loss)}`, `accuracy ${pythonFloatRepr(accuracy)} (${correct}/${rows})`, ...table].join('\n');
+  } finally {
+    net.dispose();
+  }
+}
+
+export async function predictJson(modelPath: string, inputsPath: string, common: Common): Promise<string> {
+  const net = await loadModel(modelPath, common.backend);
+  try {
+    const inputs = readJson(inputsPath);
+    const rows = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) ? (inputs as { inputs?: unknown }).inputs : inputs;
+    if (!Array.isArray(rows)) {
+      throw new MLPError('INVALID_ARGUMENT', `${inputsPath} must be an array of input rows or an object with an "inputs" array; got ${describeValue(inputs)}`);
+    }
+    return JSON.stringify(net.predict(rows));
+  } finally {
+    net.dispose();
+  }
+}
+
+/** Predictions for a CSV's rows as CSV: the class (when the model has classes) and every output. */
+export async function predictCsv(modelPath: string, flags: Flags, common: Common): Promise<string | undefined> {
+  const net = await loadModel(modelPath, common.backend);
+  try {
+    const data = modelData(net, modelPath, flags, false);
+    const outputs = net.predict(data.inputs);
+    const classes = net.classes;
+    const header = [...(classes ? ['class'] : []), ...outputs[0].map((_, k) => (classes && outputs[0].length > 1 ? `p_${classes[k]}` : `output_${k}`))];
+    const predicted = classes ? net.predictClass(data.inputs) : [];
+    const lines = outputs.map((row, r) => [...(classes ? [csvCell(String(predicted[r]))] : []), ...row.map(String)].join(','));
+    const text = `${[header.map(csvCell).join(','), ...lines].join('\n')}\n`;
+    if (typeof flags.out === 'string') {
+      writeText(flags.out, text);
+      return undefined;
+    }
+    return text.slice(0, -1);
+  } finally {
+    net.dispose();
+  }
+}
+
+/** fit with the CLI's progress reporting. */
+function fit(net: MLP, data: CSVDataset | number[][], targets: number[][] | undefined, options: FitOptions, common: Common): History {
+  const epochs = options.epochs ?? 1;
+  const report = progress(epochs, common.logEvery, common.tty);
+  try {
+    const withProgress = report ? { ...options, onEpochEnd: report.onEpochEnd, callbackEvery: report.every } : options;
+    return Array.isArray(data) ? net.fit(data, targets!, withProgress) : net.fit(data, withProgress);
+  } finally {
+    report?.stop();
+  }
+}
+
+function summary(net: MLP, what: string, h: History, backend: string, outPath: string): string {
+  const e = h.epochs - 1;
+  const parts = h.epochs === 0 ? ['no epochs run'] : [`loss ${h.loss[0]} -> ${h.loss[e]}`];
+  if (h.epochs > 0 && h.accuracy.length) parts.push(`accuracy ${h.accuracy[e]}`);
+  if (h.epochs > 0 && h.valLoss.length) parts.push(`val loss ${h.valLoss[e]}`);
+  if (h.epochs > 0 && h.valAccuracy.length) parts.push(`val accuracy ${h.valAccuracy[e]}`);
+  const stopped = h.stopReason === 'completed' ? '' : ` (stopped: ${h.stopReason})`;
+  return `trained ${net.layers.join('-')} on ${what} for ${h.epochs} epochs${stopped} (${backend}, seed ${net.seed}): ${parts.join(', ')}; wrote ${outPath}`;
+}
+
+function checkWidths(layers: number[], data: CSVDataset, path: string): void {
+  const features = data.features.length;
+  if (layers[0] !== features) {
+    throw new MLPError('INVALID_ARGUMENT', `--layers starts with ${layers[0]} inputs but ${path} has ${features} feature columns (${data.features.join(', ')})`);
+  }
+  const outputs = layers[layers.length - 1];
+  const width = data.targets[0].length;
+  if (outputs !== width) {
+    const what = data.classes ? `${data.classes.length} classes (${data.classes.slice(0, 10).join(', ')})` : 'one numeric value';
+    throw new MLPError('INVALID_ARGUMENT', `--layers ends with ${outputs} outputs but the target '${data.target}' of ${path} has ${what}`);
+  }
+}
+
+/** The rows of --data FILE.csv laid out as the model was trained: its feature columns, its classes. */
+function modelData(net: MLP, modelPath: string, flags: Flags, withTargets: boolean): CSVDataset {
+  const dataPath = flags.data as string;
+  const model = net.toJSON();
+  const outputs = model.layers[model.layers.length - 1];
+  const target = (flags.target as string | undefined) ?? model.target ?? undefined;
+  const data = loadCSV(dataPath, {
+    target: withTargets ? target : null,
+    features: model.features ?? undefined,
+    classes: model.classes ?? undefined,
+    targetType: model.classes ? 'categorical' : 'auto',
+    binary: outputs === 1,
+  });
+  if (data.features.length !== model.layers[0]) {
+    throw new MLPError('INVALID_ARGUMENT', `${modelPath} takes ${model.layers[0]} inputs but ${dataPath} has ${data.features.length} feature columns (${data.features.join(', ')})`);
+  }
+  if (withTargets && data.targets[0].length !== outputs) {
+    throw new MLPError('INVALID_ARGUMENT', `${modelPath} has ${outputs} outputs but the target '${data.target}' of ${dataPath} gives ${data.targets[0].length} values per row`);
+  }
+  return data;
+}
+
+async function loadModel(path: string, backend: BackendName): Promise<MLP> {
+  const json = readJson(path);
+  return inFile(path, () => MLP.fromJSON(json, { backend }));
+}
+
+/** Replaces the API's option names in a message with the flags the user typed. */
+async function withFlagNames<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof MLPError)) throw error;
+    for (const [flag, api] of Object.entries({ ...CREATE_FLAGS, ...FIT_FLAGS })) {
+      if (error.message.startsWith(`${api} `) || error.message.startsWith(`${api}[`)) {
+        throw new MLPError(error.code, `--${flag}${error.message.slice(api.length)}`);
+      }
+    }
+    throw error;
+  }
+}
+
+/** Prefixes a bad value's message with the file it came from. */
+async function inFile<T>(path: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof MLPError && error.code === 'INVALID_ARGUMENT') throw new MLPError(error.code, `${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
+  }
+  return parseJsonText(text, path, 'INVALID_ARGUMENT');
+}
+
+function writeModel(path: string, net: MLP, includeOptimizer: boolean): void {
+  writeText(path, `${JSON.stringify(net.toJSON({ includeOptimizer }))}\n`);
+}
+
+function writeText(path: string, text: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    /* absent: written below */
+  }
+  if (isDirectory) throw new MLPError('IO', `cannot write ${path}: it is a directory`);
+  try {
+    writeFileAtomic(path, text);
+  } catch (error) {
+    throw new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
+  }
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function systemReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    EBUSY: 'the path is busy (a mount point or directory?)',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    EPERM: 'operation not permitted',
+    EEXIST: 'it already exists',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  if (e.code && reasons[e.code]) return reasons[e.code];
+  // Never the raw message: it can name our temp file.
+  return e.code ? `system error ${e.code}` : String(error);
+}
