@@ -5,6 +5,7 @@ export {
   type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type StopReason,
 } from './mlp.ts';
 export { MLPError, type MLPErrorCode } from './errors.ts';
+export { trainTestSplit, type SplitOptions } from './split.ts';
 export type { ModelJSON, TrainingState } from './model-json.ts';
 export type { Normalization } from './normalize.ts';
 export type { Activation, Loss, Optimizer } from './layout.ts';
