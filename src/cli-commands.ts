@@ -7,6 +7,7 @@ import { progress } from './cli-progress.ts';
 import { loadCSV, type CSVDataset } from './csv.ts';
 import { describeValue, MLPError } from './errors.ts';
 import { parseJsonText } from './json-text.ts';
+import { modelText } from './model-json.ts';
 import { MLP, type FitOptions, type History } from './mlp.ts';
 import { notebookOutput } from './notebook.ts';
 import { FIT_OPTIONS } from './options.ts';
@@ -249,7 +250,7 @@ function readJson(path: string): unknown {
 }
 
 function writeModel(path: string, net: MLP, includeOptimizer: boolean): void {
-  writeText(path, `${JSON.stringify(net.toJSON({ includeOptimizer }))}\n`);
+  writeText(path, modelText(net.toJSON({ includeOptimizer })));
 }
 
 function writeText(path: string, text: string): void {

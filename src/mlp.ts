@@ -8,7 +8,7 @@ import {
   NetLayout, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
   S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Activation, type Loss, type Optimizer,
 } from './layout.ts';
-import { MODEL_FORMAT, MODEL_VERSION, parseModel, type ModelJSON } from './model-json.ts';
+import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from './model-json.ts';
 import { applyNormalization, fitNormalization, type Normalization } from './normalize.ts';
 import { checkCreateOptions, checkFitOptions, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
 import { RandomState } from './random.ts';
@@ -297,7 +297,7 @@ export class MLP {
 
   /** Writes the model file atomically (temp file, fsync, rename). Node only. */
   async save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
-    storage().writeAtomic(path, `${JSON.stringify(this.toJSON(options ?? {}))}\n`);
+    storage().writeAtomic(path, modelText(this.toJSON(options ?? {})));
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */

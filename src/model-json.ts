@@ -51,6 +51,16 @@ export interface ModelJSON {
   training?: TrainingState;
 }
 
+/**
+ * The model as JSON text, exact to the bit: JSON.stringify writes -0 as 0, so -0 goes
+ * through a marker no string field can hold (JSON.parse reads `-0` back as -0).
+ */
+export function modelText(model: ModelJSON): string {
+  const marker = '\u0000-0';
+  const text = JSON.stringify(model, (_key, value) => (Object.is(value, -0) ? marker : value));
+  return `${text.replaceAll(JSON.stringify(marker), '-0')}\n`;
+}
+
 const V1_KEYS = ['format', 'version', 'layers', 'activation', 'weights', 'biases'];
 const V2_KEYS = ['format', 'version', 'layers', 'activations', 'alpha', 'loss', 'normalization', 'classes', 'features', 'target', 'weights', 'biases', 'training'];
 
