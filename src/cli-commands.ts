@@ -2,6 +2,7 @@
 // JSON spec or a CSV file), evaluate and predict. Bad values become one-line MLPErrors that
 // name the flag or spec key; files are written atomically.
 import { readFileSync, statSync } from 'node:fs';
+import './node-files.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { progress } from './cli-progress.ts';
 import { loadCSV, type CSVDataset } from './csv.ts';
@@ -90,7 +91,11 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
     try {
       const history = fit(net, data, undefined, options(FIT_FLAGS) as FitOptions, common);
       writeModel(outPath, net, common.includeOptimizer);
-      return summary(net, `${data.inputs.length} rows of ${dataPath}`, history, common.backend, outPath);
+      const rows = data.inputs.length;
+      const split = options(FIT_FLAGS).validationSplit as number | undefined;
+      const trained = split ? Math.floor(rows * (1 - split)) : rows;
+      const what = trained === rows ? `${rows} rows of ${dataPath}` : `${trained} of ${rows} rows of ${dataPath} (${rows - trained} held out for validation)`;
+      return summary(net, what, history, common.backend, outPath);
     } finally {
       net.dispose();
     }
