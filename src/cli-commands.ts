@@ -56,6 +56,8 @@ const FIT_FLAGS: Record<string, string> = {
   'weight-decay': 'weightDecay', 'batch-size': 'batchSize', epochs: 'epochs', 'validation-split': 'validationSplit', normalize: 'normalize',
   shuffle: 'shuffle', patience: 'patience', 'restore-best-weights': 'restoreBestWeights', 'error-threshold': 'errorThreshold',
 };
+/** The SPEC.json key a CSV-training flag corresponds to (none for --data, --target, --test-fraction). */
+export const SPEC_KEY_OF_FLAG: Record<string, string> = { layers: 'layers', ...CREATE_FLAGS, ...FIT_FLAGS };
 export const CSV_TRAIN_FLAGS = ['data', 'target', 'layers', 'test-fraction', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
 const NUMERIC = new Set(['test-fraction', 'alpha', 'seed', 'learning-rate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weight-decay', 'batch-size', 'epochs', 'validation-split', 'patience', 'error-threshold']);
 
@@ -81,11 +83,9 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   const options = (table: Record<string, string>) =>
     Object.fromEntries(Object.entries(table).filter(([flag]) => flags[flag] !== undefined).map(([flag, api]) => [api, value(flag)]));
   const outputs = layers[layers.length - 1];
-  const data = loadCSV(dataPath, {
-    target: flags.target as string | undefined,
-    targetType: outputs > 1 ? 'categorical' : 'auto',
-    binary: outputs === 1,
-  });
+  let data = loadCSV(dataPath, { target: flags.target as string | undefined, targetType: outputs > 1 ? 'categorical' : 'auto' });
+  // One output and two classes: the second class is 1, the first 0 (checkWidths reports other counts).
+  if (outputs === 1 && data.classes?.length === 2) data = { ...data, targets: data.targets.map((row) => [row[1]]) };
   checkWidths(layers, data, dataPath);
   return withFlagNames(async () => {
     // --test-fraction: a seeded shuffled hold-out (the same seed as the net's), scored at the end.
@@ -103,11 +103,12 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
         ...(trained < rows ? [`${rows - trained} held out for validation`] : []),
         ...(test ? [`${test.inputs.length} held out for testing`] : []),
       ];
-      const what = `${trained} of ${data.inputs.length} rows of ${dataPath}${held.length ? ` (${held.join(', ')})` : ''}`;
+      const what = held.length ? `${trained} of ${data.inputs.length} rows of ${dataPath} (${held.join(', ')})` : `${trained} rows of ${dataPath}`;
       let line = summary(net, what, history, common.backend, outPath);
       if (test) {
         const { loss, accuracy } = net.evaluate(test);
-        line = line.replace(/; wrote /, `, test loss ${loss}, test accuracy ${accuracy}; wrote `);
+        const scores = accuracy === null ? `test loss ${loss}` : `test loss ${loss}, test accuracy ${accuracy}`;
+        line = line.replace(/; wrote /, `, ${scores}; wrote `);
       }
       return line;
     } finally {
@@ -122,6 +123,7 @@ export async function evaluate(modelPath: string, flags: Flags, common: Common):
     const data = modelData(net, modelPath, flags, true);
     const { loss, accuracy, confusion } = net.evaluate(data.inputs, data.targets);
     if (flags.json) return JSON.stringify({ loss, accuracy, confusion });
+    if (accuracy === null || confusion === null) return `loss ${pythonFloatRepr(loss)}`;
     const rows = data.inputs.length;
     const correct = confusion.reduce((n, row, k) => n + row[k], 0);
     const labels = net.classes ?? confusion.map((_, k) => String(k));
@@ -190,7 +192,7 @@ function summary(net: MLP, what: string, h: History, backend: string, outPath: s
   if (h.epochs > 0 && h.valLoss.length) parts.push(`val loss ${h.valLoss[e]}`);
   if (h.epochs > 0 && h.valAccuracy.length) parts.push(`val accuracy ${h.valAccuracy[e]}`);
   const stopped = h.stopReason === 'completed' ? '' : ` (stopped: ${h.stopReason})`;
-  return `trained ${net.layers.join('-')} on ${what} for ${h.epochs} epochs${stopped} (${backend}, seed ${net.seed}): ${parts.join(', ')}; wrote ${outPath}`;
+  return `trained ${net.layers.join('-')} on ${what} for ${h.epochs} epoch${h.epochs === 1 ? '' : 's'}${stopped} (${backend}, seed ${net.seed}): ${parts.join(', ')}; wrote ${outPath}`;
 }
 
 function checkWidths(layers: number[], data: CSVDataset, path: string): void {
@@ -239,12 +241,13 @@ async function withFlagNames<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (!(error instanceof MLPError)) throw error;
-    for (const [flag, api] of Object.entries({ ...CREATE_FLAGS, ...FIT_FLAGS })) {
-      if (error.message.startsWith(`${api} `) || error.message.startsWith(`${api}[`)) {
-        throw new MLPError(error.code, `--${flag}${error.message.slice(api.length)}`);
-      }
+    let message = error.message.replace('(validationSplit or validationData)', '(--validation-split)');
+    for (const [flag, api] of Object.entries({ ...CREATE_FLAGS, ...FIT_FLAGS, 'test-fraction': 'testFraction' })) {
+      // camelCase names never occur as prose; one-word names only as the subject of a message.
+      const where = /[A-Z]/.test(api) ? `(^|[ (])${api}(?=[ \\[:;,)]|$)` : `^()${api}(?=[ \\[])`;
+      message = message.replace(new RegExp(where, 'g'), `$1--${flag}`);
     }
-    throw error;
+    throw new MLPError(error.code, message);
   }
 }
 

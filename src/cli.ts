@@ -3,7 +3,7 @@
 // errors). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli-commands.ts does the work.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CSV_TRAIN_FLAGS, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './cli-commands.ts';
+import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './cli-commands.ts';
 import { MLPError, oneLine } from './errors.ts';
 import { checkBackend } from './validate.ts';
 
@@ -162,6 +162,8 @@ export async function main(argv: readonly string[], out: (text: string) => void)
       const flag = /'([^']*)'/.exec(e.message)?.[1] ?? '?';
       throw new UsageError(`${command}: unknown option '${flag}'; expected ${flags.slice(0, -1).join(', ')} or ${flags.at(-1)} ${seeHelp}`);
     }
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(e.message);
+    if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} got a value starting with '-'; write it as ${ambiguous[1]}=-VALUE ${seeHelp}`);
     throw new UsageError(`${command}: ${oneLine(e.message).replace(/\. To specify a positional.*$/, '')} ${seeHelp}`);
   }
   const flags = parsed.values as Flags;
@@ -195,7 +197,11 @@ async function run(command: string, positionals: string[], flags: Flags, common:
     if (typeof flags.out !== 'string') throw new UsageError(`train: --out MODEL.json is required ${seeHelp}`);
     if (positionals.length === 1) {
       const csvFlag = CSV_TRAIN_FLAGS.find((f) => flags[f] !== undefined);
-      if (csvFlag) throw new UsageError(`train: --${csvFlag} is for training on --data FILE.csv; with SPEC.json put the option in the spec ${seeHelp}`);
+      if (csvFlag === 'data') throw new UsageError(`train: give SPEC.json or --data FILE.csv, not both ${seeHelp}`);
+      if (csvFlag !== undefined) {
+        const key = SPEC_KEY_OF_FLAG[csvFlag];
+        throw new UsageError(`train: --${csvFlag} ${key ? `goes in SPEC.json as "${key}"` : 'works with --data FILE.csv only'} ${seeHelp}`);
+      }
       return trainSpec(positionals[0], flags.out, common);
     }
     if (typeof flags.data !== 'string') throw new UsageError(`train: expected ${COMMANDS.train.expects}; got none ${seeHelp}`);

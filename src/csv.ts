@@ -51,7 +51,7 @@ export function loadCSV(pathOrText: string, options: CSVOptions = {}): CSVDatase
     text = files.read(pathOrText);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code ? `system error ${code}` : String(error);
+    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'it is a directory' : code ? `system error ${code}` : String(error);
     throw new MLPError('IO', `cannot read ${pathOrText}: ${reason}`);
   }
   return parseCSV(text, { ...options, source: options.source ?? pathOrText });
@@ -64,7 +64,10 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVDataset {
   try {
     records = parse(text, { info: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
   } catch (error) {
-    throw new MLPError('INVALID_ARGUMENT', `${source} is not valid CSV: ${oneLine((error as Error).message)}`);
+    const message = oneLine((error as Error).message);
+    const ragged = /expect (\d+), got (\d+) on line (\d+)/.exec(message);
+    if (ragged) throw new MLPError('INVALID_ARGUMENT', `${source} line ${ragged[3]} has ${ragged[2]} cells; the header has ${ragged[1]} columns`);
+    throw new MLPError('INVALID_ARGUMENT', `${source} is not valid CSV: ${message}`);
   }
   if (records.length < 2) throw new MLPError('INVALID_ARGUMENT', `${source} needs a header row and at least one data row; it has ${records.length} row${records.length === 1 ? '' : 's'}`);
   const header = records[0].record;

@@ -85,9 +85,10 @@ export interface History {
 
 export interface Evaluation {
   loss: number;
-  accuracy: number;
-  /** confusion[true class][predicted class] counts. */
-  confusion: number[][];
+  /** For classification (docs/training.md, Accuracy), else null. */
+  accuracy: number | null;
+  /** confusion[true class][predicted class] counts, for classification; else null. */
+  confusion: number[][] | null;
 }
 
 export interface LoadOptions {
@@ -243,6 +244,7 @@ export class MLP {
     if (isDataset(inputs)) return this.evaluate(inputs.inputs, inputs.targets);
     const y = toRows(targets, 'targets', this.#layout.outputSize);
     const { rows, outputs, loss } = this.#run(backend, inputs, y);
+    if (!this.#classifies(y.data)) return { loss, accuracy: null, confusion: null };
     const width = this.#layout.outputSize;
     const classes = width === 1 ? 2 : width;
     const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -321,6 +323,11 @@ export class MLP {
     }
   }
 
+  /** Whether accuracy means something: a classification loss, class labels, or 0/1 targets. */
+  #classifies(targets: Float64Array): boolean {
+    return this.#architecture.loss !== 'mse' || this.#classes !== null || isBinary(targets);
+  }
+
   /** Zeroes the optimizer state for a new optimizer (t = 0, powers 1). */
   #resetOptimizer(optimizer: Optimizer | undefined): void {
     const memory = this.#backend!.memory();
@@ -397,7 +404,7 @@ export class MLP {
     }
     if (normalize !== undefined) this.#normalization = normalize === 'none' ? null : fitNormalization(normalize, x.data, x.rows, n0);
     const trainX = applyNormalization(this.#normalization, x.data, n0);
-    const classify = a.loss !== 'mse' || this.#classes !== null || isBinary(y.data);
+    const classify = this.#classifies(y.data);
     if (this.#optimizer !== o.optimizer) this.#resetOptimizer(o.optimizer);
 
     const rows = x.rows;
