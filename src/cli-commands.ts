@@ -7,7 +7,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { progress } from './cli-progress.ts';
 import { loadCSV, type CSVDataset } from './csv.ts';
 import { trainTestSplit } from './split.ts';
-import { describeValue, MLPError } from './errors.ts';
+import { describeValue, MLPError, systemReason } from './errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { modelText } from './model-json.ts';
 import { MLP, type FitOptions, type History } from './mlp.ts';
@@ -292,23 +292,4 @@ function writeText(path: string, text: string): void {
 
 function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function systemReason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'it is a directory',
-    ENOTDIR: 'a parent is not a directory',
-    EBUSY: 'the path is busy (a mount point or directory?)',
-    ENOSPC: 'no space left on the device',
-    EROFS: 'read-only file system',
-    EPERM: 'operation not permitted',
-    EEXIST: 'it already exists',
-    ENAMETOOLONG: 'the name is too long',
-  };
-  if (e.code && reasons[e.code]) return reasons[e.code];
-  // Never the raw message: it can name our temp file.
-  return e.code ? `system error ${e.code}` : String(error);
 }

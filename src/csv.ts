@@ -3,7 +3,7 @@
 // Parsing is csv-parse's; this file turns cells into checked numbers and says exactly
 // which row, column and value is wrong.
 import { parse } from 'csv-parse/sync';
-import { describeValue, invalidArgument, MLPError, oneLine } from './errors.ts';
+import { describeValue, invalidArgument, MLPError, oneLine, systemReason } from './errors.ts';
 import { NORMALIZATIONS, oneOf, type Normalize } from './options.ts';
 import { fileSystem } from './storage.ts';
 import { checkOptions } from './validate.ts';
@@ -50,9 +50,7 @@ export function loadCSV(pathOrText: string, options: CSVOptions = {}): CSVDatase
   try {
     text = files.read(pathOrText);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'it is a directory' : code ? `system error ${code}` : String(error);
-    throw new MLPError('IO', `cannot read ${pathOrText}: ${reason}`);
+    throw new MLPError('IO', `cannot read ${pathOrText}: ${systemReason(error)}`);
   }
   return parseCSV(text, { ...options, source: options.source ?? pathOrText });
 }

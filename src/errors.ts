@@ -53,3 +53,22 @@ export function oneLine(text: string): string {
 export function invalidArgument(argument: string, value: unknown, expected: string): MLPError {
   return new MLPError('INVALID_ARGUMENT', `${argument} must be ${expected}; got ${describeValue(value)}`);
 }
+
+/** A file-system failure in plain words, never the raw message (it can name our temp file). */
+export function systemReason(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    EBUSY: 'the path is busy (a mount point or directory?)',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    EPERM: 'operation not permitted',
+    EEXIST: 'it already exists',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  if (code && reasons[code]) return reasons[code];
+  return code ? `system error ${code}` : 'an unknown error';
+}

@@ -3,7 +3,7 @@
 // save/load and dispose. It validates, lays data out in the backend's flat memory once per
 // call, drives the kernel a chunk of epochs at a time, and leaves every loop to the backend.
 import { createBackend, type Backend } from './backend.ts';
-import { MLPError } from './errors.ts';
+import { MLPError, systemReason } from './errors.ts';
 import {
   NetLayout, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
   S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Activation, type Loss, type Optimizer,
@@ -175,7 +175,13 @@ export class MLP {
 
   /** Reads a model file written by save() (Node). */
   static async load(path: string, options?: LoadOptions): Promise<MLP> {
-    return MLP.fromJSON(storage().read(path), options);
+    let text: string;
+    try {
+      text = storage().read(path);
+    } catch (error) {
+      throw error instanceof MLPError ? error : new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
+    }
+    return MLP.fromJSON(text, options);
   }
 
   /** Sizes of every layer, input and output included. */
@@ -208,6 +214,7 @@ export class MLP {
 
   /** fit, yielding to the event loop every few milliseconds so a page stays responsive. */
   async fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
+    if (this.#busy) throw new MLPError('BUSY', 'net.fitAsync was called while net.fitAsync is running; await it first');
     const steps = this.#fitSteps(data, targets, options, true);
     this.#busy = true;
     try {
@@ -299,7 +306,12 @@ export class MLP {
 
   /** Writes the model file atomically (temp file, fsync, rename). Node only. */
   async save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
-    storage().writeAtomic(path, modelText(this.toJSON(options ?? {})));
+    const text = modelText(this.toJSON(options ?? {}));
+    try {
+      storage().writeAtomic(path, text);
+    } catch (error) {
+      throw error instanceof MLPError ? error : new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
+    }
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
@@ -396,7 +408,17 @@ export class MLP {
     }
     const normalize = o.normalize ?? dataset?.normalize;
     if (this.#busy && !sliced) throw new MLPError('BUSY', 'net.fit was called while net.fitAsync is running; await it first');
-    // Everything is valid: from here on the net changes.
+    // Everything is valid: from here on the net changes. What a failed fit must put back:
+    const memoryBefore = backend.memory().slice(this.#layout.settings, this.#layout.state2 + this.#layout.paramCount);
+    const hostBefore = {
+      normalization: this.#normalization, classes: this.#classes, features: this.#features, target: this.#target,
+      optimizer: this.#optimizer, random: this.#random.getState(),
+    };
+    const restore = () => {
+      backend.memory().set(memoryBefore, this.#layout.settings);
+      ({ normalization: this.#normalization, classes: this.#classes, features: this.#features, target: this.#target, optimizer: this.#optimizer } = hostBefore);
+      this.#random = RandomState.fromState(hostBefore.random);
+    };
     if (dataset) {
       if (dataset.classes && this.#classes === null) this.#classes = [...dataset.classes];
       if (dataset.features) this.#features = [...dataset.features];
@@ -441,9 +463,6 @@ export class MLP {
     memory[s + S_ALPHA] = a.alpha;
     memory[s + S_ERROR_THRESHOLD] = o.errorThreshold;
 
-    // Parameters, gradients, optimizer state and settings, to restore if training diverges.
-    const region = () => backend.memory().subarray(layout.settings, layout.state2 + layout.paramCount);
-    const before = region().slice();
     const params = () => backend.memory().subarray(layout.params, layout.params + layout.paramCount);
     let best: Float64Array | undefined;
     let bestLoss = Infinity;
@@ -469,7 +488,7 @@ export class MLP {
         const at = statsAt + e * 4;
         const loss = stats[at];
         if (!Number.isFinite(loss) || (valRows > 0 && !Number.isFinite(stats[at + 2]))) {
-          region().set(before);
+          restore();
           throw diverged(`the ${Number.isFinite(loss) ? 'validation ' : ''}loss of epoch ${first + e + 1} is ${Number.isFinite(loss) ? stats[at + 2] : loss}`, o.learningRate);
         }
         history.loss.push(loss);
@@ -480,7 +499,7 @@ export class MLP {
         }
       }
       if (!params().every(Number.isFinite)) {
-        region().set(before);
+        restore();
         throw diverged(`a parameter overflowed by epoch ${first + ran}`, o.learningRate);
       }
       history.epochs += ran;

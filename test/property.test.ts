@@ -3,14 +3,24 @@
 // seed give the same initial parameters, per-epoch losses, trained parameters and
 // predictions, every number compared with Object.is. A trained net saved with toJSON, sent
 // through JSON text and loaded into the other backend predicts the same bits and keeps
-// training exactly as the original does. fast-check runs with a fixed seed; a failure prints
-// the shrunk configuration with its seed and path (set FC_SEED / FC_RUNS to explore further).
+// training exactly as the original does. A second property does the same over random
+// combinations of every training option (activation per layer and alpha, loss, init,
+// optimizer and its hyperparameters, weight decay, batch size, shuffling, validation split
+// or data, normalisation, error threshold, patience with restoreBestWeights, classes, a
+// callback that stops training): history (loss, valLoss, accuracy, valAccuracy, epochs,
+// stopReason), callback stats, parameters, optimizer and random state, normalisation,
+// predictions and evaluate must be the same bits, a fit that throws (divergence) must throw
+// the same MLPError on both, and a second fit must carry on identically. fast-check runs
+// with a fixed seed; a failure prints the shrunk configuration with its seed and path (set
+// FC_SEED / FC_RUNS / FC_OPTION_RUNS to explore further) and the first differing number
+// with its hex bits.
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import { MLP, MLPError, type ModelJSON } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { MLP, MLPError, type EpochStats, type FitOptions, type History, type ModelJSON } from '../src/index.ts';
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
 const FC_RUNS = Number(process.env.FC_RUNS ?? 1000);
+const FC_OPTION_RUNS = Number(process.env.FC_OPTION_RUNS ?? 2000);
 
 interface Config {
   layers: number[];
@@ -174,6 +184,354 @@ async function checkConfig(c: Config): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Every training option, in random combinations.
+
+type Act = 'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'linear' | 'softmax';
+type LossName = 'mse' | 'cross-entropy' | 'binary-cross-entropy';
+const HIDDEN_ACTIVATIONS: Act[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];
+
+interface OptionConfig {
+  layers: number[];
+  seed: number;
+  /** One name for every layer, or one per weight layer. */
+  activation: Act | Act[];
+  alpha?: number;
+  loss?: LossName;
+  init?: 'uniform' | 'xavier' | 'he';
+  classes?: string[];
+  /** fit's options, the callback left out (see stopAt). */
+  fit: Omit<FitOptions, 'onEpochEnd' | 'signal'>;
+  /** When set, an onEpochEnd (every fit.callbackEvery epochs) that returns false from this epoch on. */
+  stopAt?: number;
+  inputs: number[][];
+  targets: number[][];
+  /** Epochs of a second fit with the same options. */
+  moreEpochs: number;
+  /** Which backend's net trains with fitAsync instead of fit (it must not matter). */
+  fitAsync: 'none' | 'wasm' | 'js';
+}
+
+/** Log-uniform in [min, max], full-precision doubles. */
+const logUniform = (min: number, max: number) =>
+  fc.integer({ min: 0, max: 1_000_000_000 }).map((n) => Math.min(max, min * Math.exp((n / 1_000_000_000) * Math.log(max / min))));
+/** Uniform in [min, max), full-precision doubles. */
+const uniform = (min: number, max: number) =>
+  fc.integer({ min: 0, max: 0x7fffffff }).map((n) => min + (n / 0x80000000) * (max - min));
+/** The value (weight `some`) or undefined, the option left out (weight `none`). */
+const maybe = <T>(arbitrary: fc.Arbitrary<T>, some = 1, none = 1) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: none }, { arbitrary, weight: some });
+
+const unitValue = fc.oneof(
+  { arbitrary: uniform(0, 1), weight: 6 },
+  { arbitrary: fc.constantFrom(0, 1), weight: 2 },
+  { arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: 1 },
+);
+const regressionValue = fc.oneof(
+  { arbitrary: uniform(-3, 3), weight: 6 },
+  { arbitrary: fc.integer({ min: -3, max: 3 }), weight: 2 },
+);
+
+/** Target rows that suit the output activation and loss. */
+function targetRows(rows: number, outputs: number, output: Act, binary: boolean): fc.Arbitrary<number[][]> {
+  if (output === 'softmax') {
+    // One-hot rows.
+    return fc.array(fc.integer({ min: 0, max: outputs - 1 }), { minLength: rows, maxLength: rows })
+      .map((ks) => ks.map((k) => Array.from({ length: outputs }, (_, j) => (j === k ? 1 : 0))));
+  }
+  if (output === 'sigmoid') return matrix(rows, outputs, binary ? fc.constantFrom(0, 1) : unitValue);
+  if (output === 'tanh') return matrix(rows, outputs, uniform(-1, 1));
+  return matrix(rows, outputs, regressionValue);
+}
+
+const optionConfig: fc.Arbitrary<OptionConfig> = fc
+  .record({
+    inputSize: fc.integer({ min: 1, max: 6 }),
+    hidden: fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 0, maxLength: 2 }),
+    outputSize: fc.integer({ min: 1, max: 5 }),
+    samples: fc.integer({ min: 1, max: 32 }),
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+  })
+  .chain(({ inputSize, hidden, outputSize, samples, seed }) => {
+    const layers = [inputSize, ...hidden, outputSize];
+    const outputChoices: Act[] = outputSize >= 2 ? [...HIDDEN_ACTIVATIONS, 'softmax', 'softmax', 'sigmoid'] : [...HIDDEN_ACTIVATIONS, 'sigmoid'];
+    return fc.record({
+      layers: fc.constant(layers),
+      samples: fc.constant(samples),
+      seed: fc.constant(seed),
+      hiddenActivations: fc.array(fc.constantFrom(...HIDDEN_ACTIVATIONS), { minLength: hidden.length, maxLength: hidden.length }),
+      outputActivation: fc.constantFrom(...outputChoices),
+      oneName: fc.boolean(),
+      crossEntropy: fc.boolean(),
+      binaryTargets: fc.boolean(),
+      alpha: maybe(fc.oneof(uniform(0, 1), fc.constantFrom(0, 0.01, 0.3)), 2),
+      init: maybe(fc.constantFrom('uniform' as const, 'xavier' as const, 'he' as const), 3),
+      withClasses: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+      optimizer: maybe(fc.constantFrom('sgd' as const, 'momentum' as const, 'adam' as const), 3),
+      momentum: maybe(uniform(0, 0.99), 2),
+      beta1: maybe(uniform(0, 0.99), 2),
+      beta2: maybe(uniform(0, 0.9999), 2),
+      epsilon: maybe(logUniform(1e-12, 1e-2), 2),
+      learningRate: fc.oneof(
+        { arbitrary: logUniform(1e-4, 3), weight: 14 },
+        // Far too large: training diverges (or not), identically on both backends.
+        { arbitrary: logUniform(1e3, 1e8), weight: 1 },
+      ),
+      weightDecay: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.constant(0), weight: 1 }, { arbitrary: logUniform(1e-6, 0.5), weight: 2 }),
+      batchSize: maybe(fc.integer({ min: 1, max: samples + 3 }), 3),
+      shuffle: maybe(fc.boolean(), 2),
+      validation: fc.constantFrom('none', 'none', 'split', 'data'),
+      validationSplit: uniform(0.05, 0.7),
+      validationRows: fc.integer({ min: 1, max: 8 }),
+      normalize: maybe(fc.constantFrom('none' as const, 'zscore' as const, 'minmax' as const), 3),
+      errorThreshold: maybe(logUniform(1e-3, 1), 1, 2),
+      patience: maybe(fc.integer({ min: 1, max: 4 }), 1),
+      restoreBestWeights: fc.boolean(),
+      epochs: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 30 }), weight: 12 }, { arbitrary: fc.constant(0), weight: 1 }),
+      stopAt: maybe(fc.integer({ min: 1, max: 30 }), 1, 3),
+      callbackEvery: maybe(fc.integer({ min: 1, max: 4 }), 2),
+      moreEpochs: fc.integer({ min: 0, max: 6 }),
+      // Now and then inputs far outside [-3, 3]: saturated sigmoids and softmax, clamped logs, huge relus.
+      inputScale: fc.constantFrom(1, 1, 1, 1, 1, 1, 1, 40, 1000),
+      fitAsync: fc.constantFrom('none', 'none', 'wasm', 'js') as fc.Arbitrary<OptionConfig['fitAsync']>,
+    });
+  })
+  .chain((g) => {
+    const inputSize = g.layers[0];
+    const outputSize = g.layers[g.layers.length - 1];
+    const output = g.outputActivation;
+    const activations = [...g.hiddenActivations, output];
+    const allSame = activations.every((a) => a === output);
+    let loss: LossName | undefined;
+    if (output === 'softmax') loss = g.crossEntropy ? 'cross-entropy' : 'mse';
+    else if (output === 'sigmoid') loss = g.crossEntropy ? 'binary-cross-entropy' : undefined;
+    else loss = g.crossEntropy ? 'mse' : undefined;
+    // Sigmoid outputs (mse or bce) get 0/1 targets or values in [0, 1].
+    const binary = g.binaryTargets;
+    const validation = g.validation === 'split' && g.samples < 2 ? 'none' : g.validation;
+    const fit: OptionConfig['fit'] = {
+      epochs: g.epochs,
+      learningRate: g.optimizer === 'adam' ? Math.min(g.learningRate, 0.3) * (g.learningRate > 100 ? 1e4 : 1) : g.learningRate,
+    };
+    const put = <K extends keyof OptionConfig['fit']>(key: K, value: OptionConfig['fit'][K] | undefined) => {
+      if (value !== undefined) fit[key] = value;
+    };
+    put('optimizer', g.optimizer);
+    if (g.optimizer === 'momentum') put('momentum', g.momentum);
+    if (g.optimizer === 'adam') {
+      put('beta1', g.beta1);
+      put('beta2', g.beta2);
+      put('epsilon', g.epsilon);
+    }
+    put('weightDecay', g.weightDecay);
+    put('batchSize', g.batchSize);
+    put('shuffle', g.shuffle);
+    put('normalize', g.normalize);
+    put('errorThreshold', g.errorThreshold);
+    if (validation === 'split') fit.validationSplit = g.validationSplit;
+    if (validation !== 'none' && g.patience !== undefined) {
+      fit.patience = g.patience;
+      if (g.restoreBestWeights) fit.restoreBestWeights = true;
+    }
+    const stopAt = g.stopAt === undefined ? undefined : g.stopAt;
+    if (stopAt !== undefined) put('callbackEvery', g.callbackEvery);
+    const classCount = outputSize === 1 ? 2 : outputSize;
+    return fc
+      .record({
+        inputs: matrix(g.samples, inputSize, inputValue.map((v) => v * g.inputScale)),
+        targets: targetRows(g.samples, outputSize, output, binary),
+        valInputs: matrix(g.validationRows, inputSize, inputValue.map((v) => v * g.inputScale)),
+        valTargets: targetRows(g.validationRows, outputSize, output, binary),
+      })
+      .map(({ inputs, targets, valInputs, valTargets }): OptionConfig => {
+        if (validation === 'data') fit.validationData = { inputs: valInputs, targets: valTargets };
+        const config: OptionConfig = {
+          layers: g.layers,
+          seed: g.seed,
+          activation: allSame && g.oneName ? output : activations,
+          fit,
+          inputs,
+          targets,
+          moreEpochs: g.moreEpochs,
+          fitAsync: g.fitAsync,
+        };
+        if (g.alpha !== undefined) config.alpha = g.alpha;
+        if (loss !== undefined) config.loss = loss;
+        if (g.init !== undefined) config.init = g.init;
+        if (g.withClasses) config.classes = Array.from({ length: classCount }, (_, k) => `class ${k}`);
+        if (stopAt !== undefined) config.stopAt = stopAt;
+        return config;
+      });
+  });
+
+/** What one fit call produced: its history and callback stats, or the MLPError it threw. */
+interface FitResult {
+  history?: History;
+  /** The stats onEpochEnd saw, timing fields left out. */
+  stats: Omit<EpochStats, 'samplesPerSecond' | 'elapsed'>[];
+  error?: string;
+}
+
+async function runFit(net: MLP, c: OptionConfig, epochs: number): Promise<FitResult> {
+  const stats: FitResult['stats'] = [];
+  const options: FitOptions = { ...c.fit, epochs };
+  if (c.stopAt !== undefined) {
+    const stopAt = c.stopAt;
+    options.onEpochEnd = (s) => {
+      if (!(s.samplesPerSecond > 0) || !(s.elapsed >= 0)) throw new Error(`bad timing stats ${JSON.stringify(s)}`);
+      const { samplesPerSecond, elapsed, ...rest } = s;
+      stats.push(rest);
+      return s.epoch < stopAt;
+    };
+  }
+  try {
+    const history = c.fitAsync === net.backend ? await net.fitAsync(c.inputs, c.targets, options) : net.fit(c.inputs, c.targets, options);
+    return { history, stats };
+  } catch (error) {
+    if (error instanceof MLPError) return { stats, error: `${error.code}: ${error.message}` };
+    throw error;
+  }
+}
+
+function sameFit(what: string, a: FitResult, b: FitResult): void {
+  if (a.error !== b.error) throw new Error(`${what}: wasm ${a.error ?? 'returned'} vs js ${b.error ?? 'returned'}`);
+  if (a.stats.length !== b.stats.length) throw new Error(`${what}: onEpochEnd called ${a.stats.length} times (wasm) vs ${b.stats.length} (js)`);
+  a.stats.forEach((s, i) => {
+    const t = b.stats[i];
+    const keys = Object.keys(s).join();
+    if (keys !== Object.keys(t).join()) throw new Error(`${what} stats[${i}] keys: ${keys} vs ${Object.keys(t).join()}`);
+    const fields = ['epoch', 'epochs', 'loss', 'valLoss', 'accuracy', 'valAccuracy'] as const;
+    sameBits(`${what} stats[${i}] (${fields.join(', ')})`, fields.map((f) => s[f] ?? NaN), fields.map((f) => t[f] ?? NaN));
+  });
+  if (!a.history || !b.history) return;
+  const h = a.history;
+  const k = b.history;
+  if (h.epochs !== k.epochs) throw new Error(`${what}.epochs: wasm ${h.epochs} vs js ${k.epochs}`);
+  if (h.stopReason !== k.stopReason) throw new Error(`${what}.stopReason: wasm ${h.stopReason} vs js ${k.stopReason}`);
+  for (const key of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) sameBits(`${what}.${key}`, h[key], k[key]);
+}
+
+/** Everything toJSON({ includeOptimizer: true }) holds, number for number. */
+function sameState(what: string, a: ModelJSON, b: ModelJSON): void {
+  sameModel(what, a, b);
+  for (const key of ['classes', 'features', 'target'] as const) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) throw new Error(`${what}.${key}: ${JSON.stringify(a[key])} vs ${JSON.stringify(b[key])}`);
+  }
+  const [n, m] = [a.normalization, b.normalization];
+  if ((n === null) !== (m === null) || (n && m && n.kind !== m.kind)) throw new Error(`${what}.normalization: ${JSON.stringify(n)} vs ${JSON.stringify(m)}`);
+  if (n && m) {
+    sameBits(`${what}.normalization.offset`, n.offset, m.offset);
+    sameBits(`${what}.normalization.scale`, n.scale, m.scale);
+  }
+  const [s, t] = [a.training!, b.training!];
+  if (s.optimizer !== t.optimizer) throw new Error(`${what}.training.optimizer: ${s.optimizer} vs ${t.optimizer}`);
+  sameBits(`${what}.training (step, beta1Power, beta2Power, random.position)`, [s.step, s.beta1Power, s.beta2Power, s.random.position], [t.step, t.beta1Power, t.beta2Power, t.random.position]);
+  sameBits(`${what}.training.state1`, s.state1, t.state1);
+  sameBits(`${what}.training.state2`, s.state2, t.state2);
+  sameBits(`${what}.training.random.key`, s.random.key, t.random.key);
+}
+
+/** What the option property saw, to check it really covered each option and outcome. */
+const coverage = new Map<string, number>();
+const saw = (key: string) => coverage.set(key, (coverage.get(key) ?? 0) + 1);
+
+/** The stopping rules of docs/training.md, checked on the history (both backends share the host's decisions). */
+function checkHistory(c: OptionConfig, epochs: number, r: FitResult): void {
+  const h = r.history;
+  if (!h) return;
+  const fail = (why: string) => {
+    throw new Error(`history ${JSON.stringify({ ...h, loss: h.loss.length, valLoss: h.valLoss.length })}: ${why}`);
+  };
+  const validated = c.fit.validationSplit !== undefined || c.fit.validationData !== undefined;
+  if (h.loss.length !== h.epochs || h.epochs > epochs) fail(`${h.loss.length} losses for ${h.epochs} epochs of ${epochs}`);
+  if (h.valLoss.length !== (validated ? h.epochs : 0)) fail(`${h.valLoss.length} validation losses`);
+  if (h.accuracy.length !== 0 && h.accuracy.length !== h.epochs) fail(`${h.accuracy.length} accuracies`);
+  if (h.stopReason === 'completed' && h.epochs !== epochs) fail(`'completed' after ${h.epochs} of ${epochs} epochs`);
+  if (h.stopReason === 'aborted') fail('aborted without a signal');
+  // errorThreshold: stop after the first epoch whose loss is below it.
+  const threshold = c.fit.errorThreshold ?? -Infinity;
+  const below = h.loss.findIndex((l) => l < threshold);
+  if (h.stopReason === 'errorThreshold' ? below !== h.epochs - 1 : below >= 0) fail(`errorThreshold ${threshold}: first loss below it at epoch ${below + 1}`);
+  // patience: stop once the validation loss has not been strictly below the best for `patience` epochs.
+  if (c.fit.patience !== undefined && h.stopReason !== 'errorThreshold') {
+    let best = Infinity;
+    let waited = 0;
+    let stop = 0;
+    for (let e = 0; e < h.valLoss.length && stop === 0; e++) {
+      if (h.valLoss[e] < best) {
+        best = h.valLoss[e];
+        waited = 0;
+      } else if (++waited >= c.fit.patience) stop = e + 1;
+    }
+    if (h.stopReason === 'earlyStopping' ? stop !== h.epochs : stop !== 0) fail(`patience ${c.fit.patience}: the rule stops at epoch ${stop}`);
+  } else if (h.stopReason === 'earlyStopping') fail('earlyStopping without patience, or before errorThreshold');
+  // onEpochEnd runs every callbackEvery epochs and after the last; it returns false from stopAt on.
+  if (c.stopAt !== undefined && (h.stopReason === 'completed' || h.stopReason === 'callback') && epochs > 0) {
+    const every = c.fit.callbackEvery ?? 1;
+    const expected = Math.min(Math.ceil(c.stopAt / every) * every, epochs);
+    // Returning false after the last epoch asked for may be reported either way.
+    if (!(h.epochs === expected && (h.stopReason === 'callback' || h.epochs === epochs))) fail(`the callback (every ${every}, false from epoch ${c.stopAt}) should stop at epoch ${expected}`);
+  } else if (h.stopReason === 'callback') fail("'callback' without a callback returning false");
+  if (r.stats.length > 0 && r.stats[r.stats.length - 1].epoch !== h.epochs) fail(`the last callback saw epoch ${r.stats[r.stats.length - 1].epoch}`);
+  for (const s of r.stats) {
+    if (!Object.is(s.loss, h.loss[s.epoch - 1]) || s.epochs !== epochs) fail(`callback stats ${JSON.stringify(s)} disagree with the history`);
+  }
+}
+
+async function checkOptionConfig(c: OptionConfig): Promise<void> {
+  const nets: MLP[] = [];
+  try {
+    const create = async (backend: 'wasm' | 'js') => {
+      const net = await MLP.create({
+        layers: c.layers, seed: c.seed, backend, activation: c.activation, alpha: c.alpha, loss: c.loss, init: c.init, classes: c.classes,
+      });
+      nets.push(net);
+      return net;
+    };
+    const wasm = await create('wasm');
+    const js = await create('js');
+    const state = (what: string) => sameState(what, wasm.toJSON({ includeOptimizer: true }), js.toJSON({ includeOptimizer: true }));
+    state('initial state');
+
+    const epochs = c.fit.epochs ?? 1;
+    for (const [call, count] of [['fit', epochs], ['second fit', c.moreEpochs]] as const) {
+      const a = await runFit(wasm, c, count);
+      const b = await runFit(js, c, count);
+      sameFit(call, a, b);
+      checkHistory(c, count, a);
+      saw(a.error ? a.error.slice(0, a.error.indexOf(':')) : a.history!.stopReason);
+      state(`state after the ${call}`);
+      const rows = c.fit.validationData ? [...c.inputs, ...(c.fit.validationData.inputs as number[][])] : c.inputs;
+      sameRows(`predictions after the ${call}`, wasm.predict(rows), js.predict(rows));
+      const [p, q] = [wasm.predictClass(c.inputs), js.predictClass(c.inputs)];
+      if (JSON.stringify(p) !== JSON.stringify(q)) throw new Error(`predictClass after the ${call}: ${JSON.stringify(p)} vs ${JSON.stringify(q)}`);
+      const [e, f] = [wasm.evaluate(c.inputs, c.targets), js.evaluate(c.inputs, c.targets)];
+      sameBits(`evaluate (loss, accuracy) after the ${call}`, [e.loss, e.accuracy ?? NaN], [f.loss, f.accuracy ?? NaN]);
+      if ((e.accuracy === null) !== (f.accuracy === null) || (e.confusion === null) !== (f.confusion === null)) {
+        throw new Error(`evaluate after the ${call}: ${JSON.stringify(e)} vs ${JSON.stringify(f)}`);
+      }
+      if (e.confusion && f.confusion) sameRows(`evaluate confusion after the ${call}`, e.confusion, f.confusion);
+    }
+    const f = c.fit;
+    saw(`optimizer ${f.optimizer ?? 'default'}`);
+    saw(`output ${Array.isArray(c.activation) ? c.activation[c.activation.length - 1] : c.activation}`);
+    saw(`loss ${c.loss ?? 'default'}`);
+    saw(`init ${c.init ?? 'default'}`);
+    saw(`normalize ${f.normalize ?? 'default'}`);
+    saw(f.validationSplit !== undefined ? 'validationSplit' : f.validationData ? 'validationData' : 'no validation');
+    if (f.shuffle) saw('shuffle');
+    if (f.weightDecay) saw('weightDecay');
+    if ((f.batchSize ?? 1) > 1) saw('batchSize > 1');
+    if ((f.batchSize ?? 1) > c.inputs.length) saw('batchSize > rows');
+    if (f.restoreBestWeights) saw('restoreBestWeights');
+    if (c.fitAsync !== 'none') saw('fitAsync');
+    if (c.inputs.some((row) => row.some((v) => Math.abs(v) > 100))) saw('extreme inputs');
+    for (const a of Array.isArray(c.activation) ? c.activation : [c.activation]) saw(`activation ${a}`);
+  } finally {
+    for (const net of nets) net.dispose();
+  }
+}
+
 describe('wasm and js backends are bitwise identical', () => {
   it(`on ${FC_RUNS} random configurations (fast-check seed ${FC_SEED})`, async () => {
     await fc.assert(fc.asyncProperty(configOf(inputValue), checkConfig), { seed: FC_SEED, numRuns: FC_RUNS });
@@ -181,5 +539,24 @@ describe('wasm and js backends are bitwise identical', () => {
 
   it(`with extreme inputs that saturate the sigmoids, on ${Math.ceil(FC_RUNS / 5)} configurations (fast-check seed ${FC_SEED})`, async () => {
     await fc.assert(fc.asyncProperty(configOf(extremeInputValue), checkConfig), { seed: FC_SEED, numRuns: Math.ceil(FC_RUNS / 5) });
+  });
+
+  it(`over random combinations of every training option, on ${FC_OPTION_RUNS} configurations (fast-check seed ${FC_SEED})`, async () => {
+    coverage.clear();
+    await fc.assert(fc.asyncProperty(optionConfig, checkOptionConfig), { seed: FC_SEED, numRuns: FC_OPTION_RUNS });
+    // The generator really reached every option value and every way a fit can end.
+    const expected = [
+      'completed', 'errorThreshold', 'earlyStopping', 'callback', 'TRAINING_DIVERGED',
+      'optimizer sgd', 'optimizer momentum', 'optimizer adam', 'optimizer default',
+      'output sigmoid', 'output tanh', 'output relu', 'output leaky-relu', 'output linear', 'output softmax',
+      'activation sigmoid', 'activation tanh', 'activation relu', 'activation leaky-relu', 'activation linear',
+      'loss mse', 'loss cross-entropy', 'loss binary-cross-entropy', 'loss default',
+      'init uniform', 'init xavier', 'init he', 'init default',
+      'normalize none', 'normalize zscore', 'normalize minmax', 'normalize default',
+      'validationSplit', 'validationData', 'no validation',
+      'shuffle', 'weightDecay', 'batchSize > 1', 'batchSize > rows', 'restoreBestWeights', 'fitAsync', 'extreme inputs',
+    ];
+    const counts = Object.fromEntries(expected.map((key) => [key, coverage.get(key) ?? 0]));
+    for (const key of expected) expect(counts[key], `${key} in ${JSON.stringify(Object.fromEntries(coverage))}`).toBeGreaterThanOrEqual(3);
   });
 });
