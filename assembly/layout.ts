@@ -18,6 +18,7 @@ export const H_SETTINGS: i32 = 10; // f64 settings block (S_*)
 export const H_INPUT: i32 = 11; // the batch's input rows, capacity x n_0
 export const H_TARGET: i32 = 12; // the batch's target rows, capacity x n_L
 export const H_AUX: i32 = 13; // softmax max and sum per row, capacity x 2
+export const H_PACK: i32 = 14; // scratch for a packed W^T, the largest n_l x n_{l-1}
 export const NET_HEADER: i32 = 16;
 
 // Per-layer fields.

@@ -2,12 +2,13 @@
 // out by the host. src/backend-js.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
+import { backProduct, forwardProduct, gradientProduct } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
   at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
-  H_AUX, H_BATCH, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_TARGET,
+  H_AUX, H_BATCH, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_TARGET,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
@@ -99,25 +100,14 @@ function activate(kind: i32, z: usize, a: usize, n: i32, aux: usize): void {
 function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
   const nIn = field(net, layer, L_IN);
   const nOut = field(net, layer, L_OUT);
-  const weights = at(field(net, layer, L_WEIGHTS));
-  const biases = at(field(net, layer, L_BIASES));
   const kind = field(net, layer, L_ACTIVATION);
-  const inBytes = (<usize>nIn) << 3;
   const outBytes = (<usize>nOut) << 3;
-  let x = input;
   let zRow = at(field(net, layer, L_Z));
   let aRow = at(field(net, layer, L_A));
   let aux = at(header(net, H_AUX));
+  forwardProduct(at(field(net, layer, L_WEIGHTS)), at(field(net, layer, L_BIASES)), input, zRow, rows, nIn, nOut, at(header(net, H_PACK)));
   for (let r = 0; r < rows; r++) {
-    let w = weights;
-    for (let j = 0; j < nOut; j++) {
-      let z = get(w, 0) * get(x, 0);
-      for (let i = 1; i < nIn; i++) z += get(w, i) * get(x, i);
-      set(zRow, j, z + get(biases, j));
-      w += inBytes;
-    }
     activate(kind, zRow, aRow, nOut, aux);
-    x += inBytes;
     zRow += outBytes;
     aRow += outBytes;
     aux += 16;
@@ -217,60 +207,24 @@ function score(net: usize, rows: i32, deltas: bool): void {
 /** delta_{l-1} = (W_l^T . delta_l) * f'_{l-1}, from the weights before their update. */
 function hiddenDeltas(net: usize, layer: i32, rows: i32): void {
   const nIn = field(net, layer, L_IN);
-  const nOut = field(net, layer, L_OUT);
-  const weights = at(field(net, layer, L_WEIGHTS));
   const below = layer - 1;
   const kind = field(net, below, L_ACTIVATION);
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  let d = at(field(net, layer, L_D));
-  let dBelow = at(field(net, below, L_D));
-  let a = at(field(net, below, L_A));
-  let z = at(field(net, below, L_Z));
-  for (let r = 0; r < rows; r++) {
-    // Row by row of W (contiguous); each sum still runs over j in increasing order.
-    let w = weights;
-    for (let j = 0; j < nOut; j++) {
-      const dj = get(d, j);
-      if (j == 0) for (let i = 0; i < nIn; i++) set(dBelow, i, get(w, i) * dj);
-      else for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) + get(w, i) * dj);
-      w += inBytes;
-    }
-    for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
-    d += outBytes;
-    dBelow += inBytes;
-    a += inBytes;
-    z += inBytes;
-  }
+  const dBelow = at(field(net, below, L_D));
+  backProduct(at(field(net, layer, L_WEIGHTS)), at(field(net, layer, L_D)), dBelow, rows, nIn, field(net, layer, L_OUT));
+  const a = at(field(net, below, L_A));
+  const z = at(field(net, below, L_Z));
+  const count = rows * nIn;
+  for (let i = 0; i < count; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
 }
 
 /** Sums over the batch's rows, in order, of delta_r[j] * x_r[i] and delta_r[j]. */
 function gradients(net: usize, layer: i32, input: usize, rows: i32): void {
-  const nIn = field(net, layer, L_IN);
-  const nOut = field(net, layer, L_OUT);
   const shift = header(net, H_GRADS) - header(net, H_PARAMS);
-  const gradW = at(field(net, layer, L_WEIGHTS) + shift);
-  const gradB = at(field(net, layer, L_BIASES) + shift);
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  let d = at(field(net, layer, L_D));
-  let x = input;
-  for (let r = 0; r < rows; r++) {
-    let g = gradW;
-    for (let j = 0; j < nOut; j++) {
-      const dj = get(d, j);
-      if (r == 0) {
-        for (let i = 0; i < nIn; i++) set(g, i, dj * get(x, i));
-        set(gradB, j, dj);
-      } else {
-        for (let i = 0; i < nIn; i++) set(g, i, get(g, i) + dj * get(x, i));
-        set(gradB, j, get(gradB, j) + dj);
-      }
-      g += inBytes;
-    }
-    d += outBytes;
-    x += inBytes;
-  }
+  gradientProduct(
+    at(field(net, layer, L_D)), input,
+    at(field(net, layer, L_WEIGHTS) + shift), at(field(net, layer, L_BIASES) + shift),
+    rows, field(net, layer, L_IN), field(net, layer, L_OUT),
+  );
 }
 
 /** Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. */
@@ -286,7 +240,35 @@ function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): voi
   const c2 = 1.0 - beta2;
   const k1 = 1.0 - beta1Power;
   const k2 = 1.0 - beta2Power;
-  for (let p = 0; p < count; p++) {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Element-wise: lanes are two parameters, each updated exactly as the scalar loop does.
+    const vRows = f64x2.splat(rows);
+    const vDecay = f64x2.splat(weightDecay);
+    const vLr = f64x2.splat(lr);
+    for (; p + 1 < count; p += 2) {
+      const at2 = (<usize>p) << 3;
+      const wv = v128.load(w + at2);
+      let grad = f64x2.div(v128.load(g + at2), vRows);
+      if (decay) grad = f64x2.add(grad, f64x2.mul(vDecay, wv));
+      if (optimizer == OPTIMIZER_SGD) {
+        v128.store(w + at2, f64x2.sub(wv, f64x2.mul(vLr, grad)));
+      } else if (optimizer == OPTIMIZER_MOMENTUM) {
+        const v = f64x2.add(f64x2.mul(f64x2.splat(momentum), v128.load(s1 + at2)), grad);
+        v128.store(s1 + at2, v);
+        v128.store(w + at2, f64x2.sub(wv, f64x2.mul(vLr, v)));
+      } else {
+        const m = f64x2.add(f64x2.mul(f64x2.splat(beta1), v128.load(s1 + at2)), f64x2.mul(f64x2.splat(c1), grad));
+        const v = f64x2.add(f64x2.mul(f64x2.splat(beta2), v128.load(s2 + at2)), f64x2.mul(f64x2.splat(c2), f64x2.mul(grad, grad)));
+        v128.store(s1 + at2, m);
+        v128.store(s2 + at2, v);
+        const mHat = f64x2.div(m, f64x2.splat(k1));
+        const vHat = f64x2.div(v, f64x2.splat(k2));
+        v128.store(w + at2, f64x2.sub(wv, f64x2.div(f64x2.mul(vLr, mHat), f64x2.add(f64x2.sqrt(vHat), f64x2.splat(epsilon)))));
+      }
+    }
+  }
+  for (; p < count; p++) {
     let grad = get(g, p) / rows;
     if (decay) grad = grad + weightDecay * get(w, p);
     if (optimizer == OPTIMIZER_SGD) {
@@ -325,6 +307,33 @@ function backward(net: usize, rows: i32): void {
 }
 
 /**
+ * One row j of the fused pass: W[j][i] -= lr * (d * x[i]) and, when `below` is set,
+ * below[i] (+)= W[j][i] * d from the weight before its update (`first`: j == 0 sets).
+ */
+// @ts-ignore: decorator
+@inline function fusedRow(row: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vd = f64x2.splat(d);
+    const vLr = f64x2.splat(lr);
+    for (; i + 1 < nIn; i += 2) {
+      const at2 = (<usize>i) << 3;
+      const w = v128.load(row + at2);
+      if (below != 0) {
+        const product = f64x2.mul(w, vd);
+        v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
+      }
+      v128.store(row + at2, f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2)))));
+    }
+  }
+  for (; i < nIn; i++) {
+    const w = get(row, i);
+    if (below != 0) set(below, i, first ? w * d : get(below, i) + w * d);
+    set(row, i, w - lr * (d * get(x, i)));
+  }
+}
+
+/**
  * Per-sample SGD without weight decay, fused: one pass over each W_l both accumulates
  * delta_{l-1} from the pre-update weights and applies W -= lr * (delta * a). Gives the same
  * bits as backward() with one row (g / 1 == g), with half the memory traffic.
@@ -343,37 +352,18 @@ function backwardSample(net: usize): void {
     const b = at(field(net, l, L_BIASES));
     const d = at(field(net, l, L_D));
     const x = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
-    if (l == 0) {
-      for (let j = 0; j < nOut; j++) {
-        const dj = get(d, j);
-        for (let i = 0; i < nIn; i++) set(w, i, get(w, i) - lr * (dj * get(x, i)));
-        set(b, j, get(b, j) - lr * dj);
-        w += inBytes;
-      }
-      continue;
-    }
-    const dBelow = at(field(net, l - 1, L_D));
+    const below: usize = l == 0 ? 0 : at(field(net, l - 1, L_D));
     for (let j = 0; j < nOut; j++) {
       const dj = get(d, j);
-      if (j == 0) {
-        for (let i = 0; i < nIn; i++) {
-          const wi = get(w, i);
-          set(dBelow, i, wi * dj);
-          set(w, i, wi - lr * (dj * get(x, i)));
-        }
-      } else {
-        for (let i = 0; i < nIn; i++) {
-          const wi = get(w, i);
-          set(dBelow, i, get(dBelow, i) + wi * dj);
-          set(w, i, wi - lr * (dj * get(x, i)));
-        }
-      }
+      fusedRow(w, below, x, dj, nIn, lr, j == 0);
       set(b, j, get(b, j) - lr * dj);
       w += inBytes;
     }
-    const kind = field(net, l - 1, L_ACTIVATION);
-    const z = at(field(net, l - 1, L_Z));
-    for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(x, i), get(z, i)));
+    if (l > 0) {
+      const kind = field(net, l - 1, L_ACTIVATION);
+      const z = at(field(net, l - 1, L_Z));
+      for (let i = 0; i < nIn; i++) set(below, i, get(below, i) * derivative(kind, get(x, i), get(z, i)));
+    }
   }
 }
 

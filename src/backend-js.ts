@@ -26,6 +26,7 @@ const MOMENTUM = 1;
 
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
+  readonly simd = false;
   readonly base = 0;
   #floats: Float64Array = new Float64Array(0);
   #ints: Int32Array = new Int32Array(0);

@@ -2,25 +2,27 @@
 // lays everything out once; each call hands the kernel whole epochs or whole data sets.
 import type { Backend } from './backend.ts';
 import { MLPError } from './errors.ts';
-import { instantiateKernel, type KernelExports } from './kernel.ts';
+import { instantiateKernel, simdSupported, type KernelExports } from './kernel.ts';
 import { MAX_MEMORY_BYTES } from './layout.ts';
 import { formatBytes } from './validate.ts';
 
 const PAGE_BYTES = 65536;
 
-export async function createWasmBackend(): Promise<Backend> {
-  return new WasmBackend(await instantiateKernel());
+export async function createWasmBackend(simd: boolean | undefined): Promise<Backend> {
+  return new WasmBackend(await instantiateKernel(simd), simd ?? simdSupported);
 }
 
 class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
+  readonly simd: boolean;
   readonly base: number;
   #kernel: KernelExports;
   #floats: Float64Array;
   #ints: Int32Array;
 
-  constructor(kernel: KernelExports) {
+  constructor(kernel: KernelExports, simd: boolean) {
     this.#kernel = kernel;
+    this.simd = simd;
     this.base = Math.ceil(kernel.heapBase() / 64) * 8;
     this.#floats = new Float64Array(kernel.memory.buffer);
     this.#ints = new Int32Array(kernel.memory.buffer);

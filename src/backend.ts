@@ -6,6 +6,8 @@ import type { BackendName } from './validate.ts';
 
 export interface Backend {
   readonly name: BackendName;
+  /** Whether the kernel is the SIMD build (false for js). */
+  readonly simd: boolean;
   /** First f64 element a net may use. */
   readonly base: number;
   /** The flat memory as f64. Fetch it again after `reserve`: growth replaces the buffer. */
@@ -21,6 +23,7 @@ export interface Backend {
   dispose(): void;
 }
 
-export async function createBackend(name: BackendName): Promise<Backend> {
-  return name === 'js' ? new JsBackend() : createWasmBackend();
+/** `simd` picks the wasm kernel build (see instantiateKernel); the js backend has one form. */
+export async function createBackend(name: BackendName, simd: boolean | undefined): Promise<Backend> {
+  return name === 'js' ? new JsBackend() : createWasmBackend(simd);
 }

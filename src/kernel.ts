@@ -1,8 +1,10 @@
-// Loads the WebAssembly kernel: compiles the module once per process, instantiates it once
-// per network (each net owns its linear memory) and fills the kernel's math tables from the
-// single copy in src/exp-table.ts, so wasm and js read the very same constants.
+// Loads the WebAssembly kernel: the SIMD build where the engine validates it (or the scalar
+// build, which gives the same bits), compiled once per process and instantiated once per
+// network (each net owns its linear memory); fills the kernel's math tables from the single
+// copy in src/exp-table.ts, so wasm and js read the very same constants.
 import { instantiate } from '@assemblyscript/loader';
-import kernelWasm from '../build/wasm/wasm-mlp.wasm';
+import scalarWasm from '../build/wasm/wasm-mlp.wasm';
+import simdWasm from '../build/wasm/wasm-mlp-simd.wasm';
 import { MLPError } from './errors.ts';
 import { EXP_TABLE } from './exp-table.ts';
 
@@ -25,12 +27,23 @@ export type KernelExports = {
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void;
 };
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
 
-export async function instantiateKernel(): Promise<KernelExports> {
-  compiled ??= WebAssembly.compile(kernelWasm as Uint8Array<ArrayBuffer>);
-  const module = await compiled;
-  const { exports } = await instantiate<KernelExports>(module, {
+/** Whether this engine runs the SIMD kernel. */
+export const simdSupported: boolean = WebAssembly.validate(simdWasm as Uint8Array<ArrayBuffer>);
+
+/** `simd`: false forces the scalar kernel; true requires SIMD; undefined takes it when available. */
+export async function instantiateKernel(simd?: boolean): Promise<KernelExports> {
+  if (simd === true && !simdSupported) {
+    throw new MLPError('INVALID_ARGUMENT', 'simd must be false or left out: this engine does not run WebAssembly SIMD');
+  }
+  const useSimd = simd ?? simdSupported;
+  let module = compiled.get(useSimd);
+  if (module === undefined) {
+    module = WebAssembly.compile((useSimd ? simdWasm : scalarWasm) as Uint8Array<ArrayBuffer>);
+    compiled.set(useSimd, module);
+  }
+  const { exports } = await instantiate<KernelExports>(await module, {
     env: {
       abort() {
         // The host validates every input first, so reaching this is a bug in wasm-mlp.

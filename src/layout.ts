@@ -17,6 +17,7 @@ export const H_SETTINGS = 10;
 export const H_INPUT = 11;
 export const H_TARGET = 12;
 export const H_AUX = 13;
+export const H_PACK = 14;
 export const NET_HEADER = 16;
 
 export const LAYER_FIELDS = 8;
@@ -84,7 +85,7 @@ export class NetLayout {
   readonly state2: number;
   /** First element after the net's own buffers: where per-call data goes. */
   readonly end: number;
-  readonly #scratch: { input: number; target: number; aux: number; z: number[]; a: number[]; d: number[] };
+  readonly #scratch: { input: number; target: number; aux: number; pack: number; z: number[]; a: number[]; d: number[] };
 
   /** `base` is the first f64 element the net may use. Parameters do not move with `capacity`. */
   constructor(shape: NetShape, base: number, capacity: number) {
@@ -120,6 +121,8 @@ export class NetLayout {
       input: take(capacity * layers[0]),
       target: take(capacity * layers[count]),
       aux: take(capacity * 2),
+      // The SIMD kernel packs W^T here for batches; the scalar kernels never touch it.
+      pack: take(capacity > 1 ? Math.max(...slots.map((s) => s.inSize * s.outSize)) : 0),
       z: slots.map((s) => take(capacity * s.outSize)),
       a: slots.map((s) => take(capacity * s.outSize)),
       d: slots.map((s) => take(capacity * s.outSize)),
@@ -163,6 +166,7 @@ export class NetLayout {
     ints[h + H_INPUT] = this.#scratch.input;
     ints[h + H_TARGET] = this.#scratch.target;
     ints[h + H_AUX] = this.#scratch.aux;
+    ints[h + H_PACK] = this.#scratch.pack;
     this.slots.forEach((s, l) => {
       const f = h + NET_HEADER + l * LAYER_FIELDS;
       ints[f + L_IN] = s.inSize;

@@ -10,7 +10,7 @@ import {
 } from './layout.ts';
 import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from './model-json.ts';
 import { applyNormalization, fitNormalization, type Normalization } from './normalize.ts';
-import { checkCreateOptions, checkFitOptions, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import { checkCreateOptions, checkFitOptions, checkSimd, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
 import { RandomState } from './random.ts';
 import { storage } from './storage.ts';
 import { checkBackend, checkOptions, checkSeed, toRows, type BackendName, type Matrix, type Rows } from './validate.ts';
@@ -32,6 +32,8 @@ export interface CreateOptions {
   seed?: number;
   /** 'wasm' (default) or 'js': the same results, bit for bit. */
   backend?: BackendName;
+  /** wasm: false forces the scalar kernel (the same bits); default SIMD where the engine has it. */
+  simd?: boolean;
   /** Class labels, one per output (two for a single sigmoid output), for predictClass. */
   classes?: readonly string[];
 }
@@ -92,6 +94,7 @@ export interface Evaluation {
 
 export interface LoadOptions {
   backend?: BackendName;
+  simd?: boolean;
   /** Seeds the shuffling stream of a model saved without its training state. */
   seed?: number;
 }
@@ -135,7 +138,7 @@ export class MLP {
   static async create(options: CreateOptions): Promise<MLP> {
     const s = checkCreateOptions(options);
     const seed = s.seed ?? randomSeed();
-    const net = new MLP(await createBackend(s.backend), s, new RandomState(seed), seed);
+    const net = new MLP(await createBackend(s.backend, s.simd), s, new RandomState(seed), seed);
     net.#classes = s.classes;
     net.#initialize(s.init);
     return net;
@@ -143,9 +146,9 @@ export class MLP {
 
   /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
   static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
-    const o = checkOptions(options, 'options', ['backend', 'seed']);
+    const o = checkOptions(options, 'options', ['backend', 'simd', 'seed']);
     const model = parseModel(json);
-    const backend = await createBackend(o.backend === undefined ? 'wasm' : checkBackend(o.backend));
+    const backend = await createBackend(o.backend === undefined ? 'wasm' : checkBackend(o.backend), checkSimd(o.simd));
     const random = model.training
       ? RandomState.fromState(model.training.random)
       : new RandomState(o.seed === undefined ? randomSeed() : checkSeed(o.seed));
@@ -185,6 +188,11 @@ export class MLP {
 
   get backend(): BackendName {
     return this.#use('backend').name;
+  }
+
+  /** Whether the net runs the SIMD kernel (false for the scalar wasm kernel and for js). */
+  get simd(): boolean {
+    return this.#use('simd').simd;
   }
 
   /** Class labels, when the net knows them. */
