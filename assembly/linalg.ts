@@ -4,6 +4,8 @@
 // it, BLIS's shape). SIMD lanes always run across independent outputs, never across a sum:
 // every output is still summed in increasing index order, its first term first, exactly as
 // the scalar loops and src/backend-js.ts sum it, so all three give the same bits.
+// Threads split each product the same way, by outputs: `part` of `parts` computes a range of
+// whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
 
 // @ts-ignore: decorator
 @inline function ld(p: usize): f64 {
@@ -20,17 +22,32 @@
   return v128.load64_splat(p);
 }
 
+/** Where `part` of `parts` starts in [0, count): whole units of `unit`; the last part ends at count. */
+// @ts-ignore: decorator
+@inline export function splitAt(count: i32, unit: i32, part: i32, parts: i32): i32 {
+  return part >= parts ? count : ((count / unit) * part / parts) * unit;
+}
+
+/** The unit a part's range of outputs is cut in: the micro-kernels' 4, or single outputs. */
+// @ts-ignore: decorator
+@inline export function unit(): i32 {
+  return ASC_FEATURE_SIMD ? 4 : 1;
+}
+
 /**
- * Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows, j < nOut (all row-major).
- * `pack` is scratch for nOut * nIn doubles (W^T in panels of 4 outputs) when rows > 1.
+ * Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows and this part's outputs j (all
+ * row-major). `pack` is scratch for nOut * nIn doubles (W^T in panels of 4 outputs).
  */
-export function forwardProduct(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize): void {
+export function forwardProduct(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
   if (ASC_FEATURE_SIMD) {
-    if (rows == 1) matvecSimd(w, b, a, z, nIn, nOut);
-    else gemmSimd(w, b, a, z, rows, nIn, nOut, pack);
+    if (rows == 1) {
+      if (part == 0) matvecSimd(w, b, a, z, nIn, nOut);
+    } else {
+      gemmSimd(w, b, a, z, rows, nIn, nOut, pack, part, parts);
+    }
     return;
   }
-  forwardScalar(w, b, a, z, 0, rows, 0, nOut, nIn, nOut);
+  forwardScalar(w, b, a, z, 0, rows, splitAt(nOut, 1, part, parts), splitAt(nOut, 1, part + 1, parts), nIn, nOut);
 }
 
 /** The scalar forward over rows [r0, r1) and outputs [j0, j1). */
@@ -74,14 +91,16 @@ function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32)
   if (j < nOut) forwardScalar(w, b, x, z, 0, 1, j, nOut, nIn, nOut);
 }
 
-/** Several rows: W^T packed in panels of 4 outputs, then 4 rows x 4 outputs per micro-kernel call. */
-function gemmSimd(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize): void {
+/** Several rows: this part's panels of W^T packed, then 4 rows x 4 outputs per micro-kernel call. */
+function gemmSimd(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
   const inBytes = (<usize>nIn) << 3;
-  const panels = nOut >> 2;
+  const j0 = splitAt(nOut, 4, part, parts);
+  const j1 = splitAt(nOut, 4, part + 1, parts);
+  const full = j1 & ~3; // the last part's range may end in outputs that fill no panel
   // pack[p][i][k] = W[4p + k][i]: one 32-byte line per input index.
-  for (let p = 0; p < panels; p++) {
-    const dst = pack + <usize>p * inBytes * 4;
-    const src = w + <usize>(p * 4) * inBytes;
+  for (let j = j0; j < full; j += 4) {
+    const dst = pack + <usize>j * inBytes;
+    const src = w + <usize>j * inBytes;
     for (let i = 0; i < nIn; i++) {
       const at = (<usize>i) << 3;
       const d = dst + (at << 2);
@@ -93,10 +112,10 @@ function gemmSimd(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, n
   }
   const fullRows = rows & ~3;
   for (let r = 0; r < fullRows; r += 4) {
-    for (let p = 0; p < panels; p++) forwardBlock(pack + <usize>p * inBytes * 4, b + ((<usize>(p * 4)) << 3), a + <usize>r * inBytes, z + ((<usize>(r * nOut + p * 4)) << 3), nIn, nOut);
+    for (let j = j0; j < full; j += 4) forwardBlock(pack + <usize>j * inBytes, b + ((<usize>j) << 3), a + <usize>r * inBytes, z + ((<usize>(r * nOut + j)) << 3), nIn, nOut);
   }
-  if (panels * 4 < nOut) forwardScalar(w, b, a, z, 0, fullRows, panels * 4, nOut, nIn, nOut);
-  if (fullRows < rows) forwardScalar(w, b, a, z, fullRows, rows, 0, nOut, nIn, nOut);
+  if (full < j1) forwardScalar(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
+  if (fullRows < rows) forwardScalar(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
 }
 
 /** The micro-kernel: Z[4 rows][4 outputs] from one packed panel; lanes are outputs. */
@@ -150,24 +169,26 @@ function forwardBlock(panel: usize, b: usize, a: usize, z: usize, nIn: i32, nOut
   v128.store(z + 3 * outBytes + 16, f64x2.add(c31, b1));
 }
 
-/** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows, i < nIn: the deltas' back-product. */
-export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32): void {
-  let fullIn = 0;
+/** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
+export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const i0 = splitAt(nIn, unit(), part, parts);
+  const i1 = splitAt(nIn, unit(), part + 1, parts);
+  let full = i0;
   let fullRows = 0;
   if (ASC_FEATURE_SIMD) {
-    fullIn = nIn & ~3;
+    if (rows == 1) {
+      if (part == 0) backRow(w, d, e, nIn, nOut);
+      return;
+    }
+    full = i1 & ~3;
     fullRows = rows & ~3;
     for (let r = 0; r < fullRows; r += 4) {
-      for (let i = 0; i < fullIn; i += 4) backBlock(w, d, e, r, i, nIn, nOut);
-    }
-    if (rows == 1) {
-      backRow(w, d, e, nIn, nOut);
-      return;
+      for (let i = i0; i < full; i += 4) backBlock(w, d, e, r, i, nIn, nOut);
     }
   }
   // Scalar: the tail columns of the blocked rows, then every column of the other rows.
-  backScalar(w, d, e, 0, fullRows, fullIn, nIn, nIn, nOut);
-  backScalar(w, d, e, fullRows, rows, 0, nIn, nIn, nOut);
+  backScalar(w, d, e, 0, fullRows, full, i1, nIn, nOut);
+  backScalar(w, d, e, fullRows, rows, i0, i1, nIn, nOut);
 }
 
 function backScalar(w: usize, d: usize, e: usize, r0: i32, r1: i32, i0: i32, i1: i32, nIn: i32, nOut: i32): void {
@@ -249,26 +270,30 @@ function backBlock(w: usize, d: usize, e: usize, r: i32, i: i32, nIn: i32, nOut:
   v128.store(out + 3 * inBytes + 16, c31);
 }
 
-/** G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order): the batch's gradient sums. */
-export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
+/**
+ * G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order) for this part's
+ * outputs j: the batch's gradient sums.
+ */
+export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
   const outBytes = (<usize>nOut) << 3;
-  for (let j = 0; j < nOut; j++) {
+  const j0 = splitAt(nOut, unit(), part, parts);
+  const j1 = splitAt(nOut, unit(), part + 1, parts);
+  for (let j = j0; j < j1; j++) {
     let s = ld(d + ((<usize>j) << 3));
     for (let r = 1; r < rows; r++) s += ld(d + <usize>r * outBytes + ((<usize>j) << 3));
     st(gb + ((<usize>j) << 3), s);
   }
-  let fullOut = 0;
+  let fullOut = j0;
   let fullIn = 0;
   if (ASC_FEATURE_SIMD) {
-    fullOut = nOut & ~3;
+    fullOut = j1 & ~3;
     fullIn = nIn & ~3;
-    for (let j = 0; j < fullOut; j += 4) {
+    for (let j = j0; j < fullOut; j += 4) {
       for (let i = 0; i < fullIn; i += 4) gradientBlock(d, a, g, j, i, rows, nIn, nOut);
     }
   }
-  gradientScalar(d, a, g, 0, fullOut, fullIn, nIn, rows, nIn, nOut);
-  gradientScalar(d, a, g, fullOut, nOut, 0, nIn, rows, nIn, nOut);
+  gradientScalar(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
+  gradientScalar(d, a, g, fullOut, j1, 0, nIn, rows, nIn, nOut);
 }
 
 function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32, i1: i32, rows: i32, nIn: i32, nOut: i32): void {

@@ -2,13 +2,14 @@
 // out by the host. src/backend-js.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
-import { backProduct, forwardProduct, gradientProduct } from './linalg';
+import { backProduct, forwardProduct, gradientProduct, splitAt, unit } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
   at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
-  H_AUX, H_BATCH, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_TARGET,
+  H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
+  JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER, SYNC_ROWS,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
@@ -105,7 +106,7 @@ function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
   let zRow = at(field(net, layer, L_Z));
   let aRow = at(field(net, layer, L_A));
   let aux = at(header(net, H_AUX));
-  forwardProduct(at(field(net, layer, L_WEIGHTS)), at(field(net, layer, L_BIASES)), input, zRow, rows, nIn, nOut, at(header(net, H_PACK)));
+  parallel(net, JOB_FORWARD, layer, rows, <i32>(input >> 3), false);
   for (let r = 0; r < rows; r++) {
     activate(kind, zRow, aRow, nOut, aux);
     zRow += outBytes;
@@ -210,21 +211,11 @@ function hiddenDeltas(net: usize, layer: i32, rows: i32): void {
   const below = layer - 1;
   const kind = field(net, below, L_ACTIVATION);
   const dBelow = at(field(net, below, L_D));
-  backProduct(at(field(net, layer, L_WEIGHTS)), at(field(net, layer, L_D)), dBelow, rows, nIn, field(net, layer, L_OUT));
+  parallel(net, JOB_BACK, layer, rows, 0, false);
   const a = at(field(net, below, L_A));
   const z = at(field(net, below, L_Z));
   const count = rows * nIn;
   for (let i = 0; i < count; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
-}
-
-/** Sums over the batch's rows, in order, of delta_r[j] * x_r[i] and delta_r[j]. */
-function gradients(net: usize, layer: i32, input: usize, rows: i32): void {
-  const shift = header(net, H_GRADS) - header(net, H_PARAMS);
-  gradientProduct(
-    at(field(net, layer, L_D)), input,
-    at(field(net, layer, L_WEIGHTS) + shift), at(field(net, layer, L_BIASES) + shift),
-    rows, field(net, layer, L_IN), field(net, layer, L_OUT),
-  );
 }
 
 /** Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. */
@@ -289,6 +280,95 @@ function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): voi
   }
 }
 
+/**
+ * This thread's part of one job over a layer: the forward product, the deltas'
+ * back-product, or the gradient sums followed by the update of the same weight rows.
+ */
+function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool, part: i32, parts: i32): void {
+  const nIn = field(net, layer, L_IN);
+  const nOut = field(net, layer, L_OUT);
+  const weights = field(net, layer, L_WEIGHTS);
+  const biases = field(net, layer, L_BIASES);
+  if (job == JOB_FORWARD) {
+    forwardProduct(at(weights), at(biases), at(input), at(field(net, layer, L_Z)), rows, nIn, nOut, at(header(net, H_PACK)), part, parts);
+  } else if (job == JOB_BACK) {
+    backProduct(at(weights), at(field(net, layer, L_D)), at(field(net, layer - 1, L_D)), rows, nIn, nOut, part, parts);
+  } else {
+    const shift = header(net, H_GRADS) - header(net, H_PARAMS);
+    gradientProduct(at(field(net, layer, L_D)), at(input), at(weights + shift), at(biases + shift), rows, nIn, nOut, part, parts);
+    const j0 = splitAt(nOut, unit(), part, parts);
+    const j1 = splitAt(nOut, unit(), part + 1, parts);
+    update(net, weights + j0 * nIn, (j1 - j0) * nIn, <f64>rows, decay);
+    update(net, biases + j0, j1 - j0, <f64>rows, false);
+  }
+}
+
+/** Byte address of i32 field `f` of the job block. */
+// @ts-ignore: decorator
+@inline function sync(net: usize, f: i32): usize {
+  return at(header(net, H_SYNC)) + ((<usize>f) << 2);
+}
+
+/** Batches smaller than this run on one thread: a job's hand-off costs more than it saves. */
+const PARALLEL_ROWS: i32 = 4;
+
+/**
+ * Runs a job on every thread, this one taking part 0, and returns when all parts are
+ * done. The workers (work() below) sleep on the job block's generation counter.
+ */
+function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
+  const threads = header(net, H_THREADS);
+  if (!ASC_FEATURE_THREADS || threads <= 1 || rows < PARALLEL_ROWS) {
+    runJob(net, job, layer, rows, input, decay, 0, 1);
+    return;
+  }
+  if (ASC_FEATURE_THREADS) {
+    storeSettings(net); // the workers' update() reads t and the powers from memory
+    store<i32>(sync(net, SYNC_JOB), job);
+    store<i32>(sync(net, SYNC_LAYER), layer);
+    store<i32>(sync(net, SYNC_ROWS), rows);
+    store<i32>(sync(net, SYNC_INPUT), input);
+    store<i32>(sync(net, SYNC_DECAY), decay ? 1 : 0);
+    atomic.store<i32>(sync(net, SYNC_DONE), 0);
+    atomic.add<i32>(sync(net, SYNC_GENERATION), 1);
+    atomic.notify(sync(net, SYNC_GENERATION), threads - 1);
+    runJob(net, job, layer, rows, input, decay, 0, threads);
+    const canWait = header(net, H_CAN_WAIT) != 0;
+    for (;;) {
+      const done = atomic.load<i32>(sync(net, SYNC_DONE));
+      if (done >= threads - 1) break;
+      // A browser's main thread may not block: it spins instead.
+      if (canWait) atomic.wait<i32>(sync(net, SYNC_DONE), done, 1000000);
+    }
+  }
+}
+
+/**
+ * A worker thread's loop: waits for a job, does part `part` of it, reports, and waits again
+ * until a JOB_QUIT. Called once per worker, by the host's worker script, after instantiating
+ * this module on the net's shared memory.
+ */
+export function work(net: usize, part: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  if (ASC_FEATURE_THREADS) {
+    let seen = 0;
+    for (;;) {
+      let generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
+      while (generation == seen) {
+        atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, -1);
+        generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
+      }
+      seen = generation;
+      const job = load<i32>(sync(net, SYNC_JOB));
+      if (job == JOB_QUIT) return;
+      loadSettings(net);
+      runJob(net, job, load<i32>(sync(net, SYNC_LAYER)), load<i32>(sync(net, SYNC_ROWS)), load<i32>(sync(net, SYNC_INPUT)), load<i32>(sync(net, SYNC_DECAY)) != 0, part, header(net, H_THREADS));
+      atomic.add<i32>(sync(net, SYNC_DONE), 1);
+      atomic.notify(sync(net, SYNC_DONE), 1);
+    }
+  }
+}
+
 /** Backward pass and one update of every layer for the batch (the general path). */
 function backward(net: usize, rows: i32): void {
   const last = header(net, H_LAYERS) - 1;
@@ -298,11 +378,8 @@ function backward(net: usize, rows: i32): void {
   const decay = weightDecay > 0;
   for (let l = last; l >= 0; l--) {
     if (l > 0) hiddenDeltas(net, l, rows);
-    const input = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
-    gradients(net, l, input, rows);
-    const out = field(net, l, L_OUT);
-    update(net, field(net, l, L_WEIGHTS), out * field(net, l, L_IN), <f64>rows, decay);
-    update(net, field(net, l, L_BIASES), out, <f64>rows, false);
+    const input = l == 0 ? header(net, H_INPUT) : field(net, l - 1, L_A);
+    parallel(net, JOB_GRADIENTS, l, rows, input, decay);
   }
 }
 

@@ -14,7 +14,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 // Outputs are overwritten in place, never deleted first, so a test run that reads build/
 // while another build runs does not find it missing.
 mkdirSync('build/wasm', { recursive: true });
-for (const target of ['release', 'simd', 'debug']) {
+for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
 }
 
