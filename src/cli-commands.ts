@@ -2,9 +2,11 @@
 // JSON spec or a CSV file), evaluate and predict. Bad values become one-line MLPErrors that
 // name the flag or spec key; files are written atomically.
 import { readFileSync, statSync } from 'node:fs';
+import './node-files.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { progress } from './cli-progress.ts';
 import { loadCSV, type CSVDataset } from './csv.ts';
+import { trainTestSplit } from './split.ts';
 import { describeValue, MLPError } from './errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { modelText } from './model-json.ts';
@@ -54,8 +56,8 @@ const FIT_FLAGS: Record<string, string> = {
   'weight-decay': 'weightDecay', 'batch-size': 'batchSize', epochs: 'epochs', 'validation-split': 'validationSplit', normalize: 'normalize',
   shuffle: 'shuffle', patience: 'patience', 'restore-best-weights': 'restoreBestWeights', 'error-threshold': 'errorThreshold',
 };
-export const CSV_TRAIN_FLAGS = ['data', 'target', 'layers', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
-const NUMERIC = new Set(['alpha', 'seed', 'learning-rate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weight-decay', 'batch-size', 'epochs', 'validation-split', 'patience', 'error-threshold']);
+export const CSV_TRAIN_FLAGS = ['data', 'target', 'layers', 'test-fraction', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
+const NUMERIC = new Set(['test-fraction', 'alpha', 'seed', 'learning-rate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weight-decay', 'batch-size', 'epochs', 'validation-split', 'patience', 'error-threshold']);
 
 export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
   const dataPath = flags.data as string;
@@ -86,11 +88,28 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   });
   checkWidths(layers, data, dataPath);
   return withFlagNames(async () => {
+    // --test-fraction: a seeded shuffled hold-out (the same seed as the net's), scored at the end.
+    const testFraction = value('test-fraction') as number | undefined;
+    const seed = (value('seed') as number | undefined) ?? 0;
+    const { train, test } = testFraction === undefined ? { train: data, test: undefined } : trainTestSplit(data, { testFraction, seed });
     const net = await MLP.create({ layers, ...options(CREATE_FLAGS), backend: common.backend, classes: data.classes ?? undefined } as never);
     try {
-      const history = fit(net, data, undefined, options(FIT_FLAGS) as FitOptions, common);
+      const history = fit(net, train, undefined, options(FIT_FLAGS) as FitOptions, common);
       writeModel(outPath, net, common.includeOptimizer);
-      return summary(net, `${data.inputs.length} rows of ${dataPath}`, history, common.backend, outPath);
+      const rows = train.inputs.length;
+      const split = options(FIT_FLAGS).validationSplit as number | undefined;
+      const trained = split ? Math.floor(rows * (1 - split)) : rows;
+      const held = [
+        ...(trained < rows ? [`${rows - trained} held out for validation`] : []),
+        ...(test ? [`${test.inputs.length} held out for testing`] : []),
+      ];
+      const what = `${trained} of ${data.inputs.length} rows of ${dataPath}${held.length ? ` (${held.join(', ')})` : ''}`;
+      let line = summary(net, what, history, common.backend, outPath);
+      if (test) {
+        const { loss, accuracy } = net.evaluate(test);
+        line = line.replace(/; wrote /, `, test loss ${loss}, test accuracy ${accuracy}; wrote `);
+      }
+      return line;
     } finally {
       net.dispose();
     }

@@ -54,7 +54,10 @@ Options (CSV training; see docs/training.md for the exact definitions):
   --momentum X  --beta1 X  --beta2 X  --epsilon X  --weight-decay X
   --batch-size N              samples per update (default 1)
   --epochs N                  (default 1)
-  --validation-split F        hold out the last fraction of the rows
+  --test-fraction F           hold out a seeded shuffled fraction (seed: --seed, else 0)
+                              and report the test loss and accuracy at the end
+  --validation-split F        hold out the last fraction of the rows (Keras's way; on a
+                              file sorted by class, use --test-fraction)
   --normalize N               none, zscore, minmax (fitted on the training rows)
   --shuffle                   a fresh permutation every epoch
   --patience N                early stopping on the validation loss

@@ -1,10 +1,6 @@
 // The Node entry (build/node/index.js): the browser API plus the file system for
 // net.save() and MLP.load() (atomic writes) and for loadCSV(path).
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.ts';
-import { useStorage } from './storage.ts';
-
-useStorage({ read: (path) => readFileSync(path, 'utf8'), writeAtomic: writeFileAtomic });
+import './node-files.ts';
 
 export * from './browser.ts';
 // CSV stays out of the browser bundle: csv-parse's browser build would nearly double it.
