@@ -309,8 +309,11 @@ function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: 
   return at(header(net, H_SYNC)) + ((<usize>f) << 2);
 }
 
-/** Batches smaller than this run on one thread: a job's hand-off costs more than it saves. */
-const PARALLEL_ROWS: i32 = 4;
+/**
+ * Jobs with fewer multiply-adds than this run on one thread: waking the workers and waiting
+ * for them (tens of microseconds) costs more than they would save.
+ */
+const PARALLEL_WORK: i64 = 1 << 16;
 
 /**
  * Runs a job on every thread, this one taking part 0, and returns when all parts are
@@ -318,7 +321,8 @@ const PARALLEL_ROWS: i32 = 4;
  */
 function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
   const threads = header(net, H_THREADS);
-  if (!ASC_FEATURE_THREADS || threads <= 1 || rows < PARALLEL_ROWS) {
+  const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
+  if (!ASC_FEATURE_THREADS || threads <= 1 || rows < 4 || work < PARALLEL_WORK) {
     runJob(net, job, layer, rows, input, decay, 0, 1);
     return;
   }

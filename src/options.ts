@@ -22,10 +22,11 @@ export interface CreateSettings extends Architecture {
   seed: number | undefined;
   backend: BackendName;
   simd: boolean | undefined;
+  threads: number;
   classes: string[] | null;
 }
 
-const CREATE_OPTIONS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'backend', 'simd', 'classes'];
+const CREATE_OPTIONS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'backend', 'simd', 'threads', 'classes'];
 
 export function checkCreateOptions(options: unknown): CreateSettings {
   if (options === undefined) throw invalidArgument('options', options, 'an object with at least { layers }');
@@ -38,6 +39,7 @@ export function checkCreateOptions(options: unknown): CreateSettings {
     seed: o.seed === undefined ? undefined : checkSeed(o.seed),
     backend: o.backend === undefined ? 'wasm' : checkBackend(o.backend),
     simd: checkSimd(o.simd),
+    threads: checkThreads(o.threads, o.simd),
     classes: o.classes === undefined || o.classes === null ? null : checkClasses(o.classes, layers[layers.length - 1], 'classes'),
   };
 }
@@ -193,6 +195,18 @@ export function checkFitOptions(options: unknown): FitSettings {
 /** The `simd` option: undefined (use SIMD where the engine has it) or a boolean. */
 export function checkSimd(value: unknown): boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') throw invalidArgument('simd', value, 'true, false or left out (SIMD where the engine has it)');
+  return value;
+}
+
+/** The `threads` option: an integer from 1 to 64 (default 1); more than one needs the SIMD kernel. */
+export function checkThreads(value: unknown, simd: unknown): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
+    throw invalidArgument('threads', value, 'an integer from 1 to 64');
+  }
+  if (value > 1 && simd === false) {
+    throw new MLPError('INVALID_ARGUMENT', `threads ${value} runs the SIMD kernel, and simd is false; use one thread for the scalar kernel`);
+  }
   return value;
 }
 
