@@ -359,3 +359,71 @@ function gradientBlock(d: usize, a: usize, g: usize, j: i32, i: i32, rows: i32, 
   v128.store(out + 3 * inBytes, c30);
   v128.store(out + 3 * inBytes + 16, c31);
 }
+
+/**
+ * Per-sample SGD on a first layer, fused with the next sample's forward product: each new
+ * weight W[j][i] = W[j][i] - lr * (d[j] * x[i]) is used at once for
+ * z[j] = (sum_i W[j][i] * xNext[i]) + b[j] (b updated first), so W streams through once
+ * per sample instead of twice. Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
+ */
+export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const inBytes = (<usize>nIn) << 3;
+  const vLr = f64x2.splat(lr);
+  let j = 0;
+  for (; j + 1 < nOut; j += 2) {
+    const w0 = w + <usize>j * inBytes;
+    const w1 = w0 + inBytes;
+    const d0 = ld(d + ((<usize>j) << 3));
+    const d1 = ld(d + ((<usize>(j + 1)) << 3));
+    const vd0 = f64x2.splat(d0);
+    const vd1 = f64x2.splat(d1);
+    const x0 = ld(x);
+    const a0 = ld(w0) - lr * (d0 * x0);
+    const a1 = ld(w1) - lr * (d1 * x0);
+    st(w0, a0);
+    st(w1, a1);
+    let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
+    let i = 1;
+    for (; i + 1 < nIn; i += 2) {
+      const at = (<usize>i) << 3;
+      const xv = v128.load(x + at);
+      const p = f64x2.sub(v128.load(w0 + at), f64x2.mul(vLr, f64x2.mul(vd0, xv)));
+      const q = f64x2.sub(v128.load(w1 + at), f64x2.mul(vLr, f64x2.mul(vd1, xv)));
+      v128.store(w0 + at, p);
+      v128.store(w1 + at, q);
+      const xn = v128.load(xNext + at);
+      const p0 = f64x2.mul(p, xn);
+      const p1 = f64x2.mul(q, xn);
+      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2));
+      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 1, 3));
+    }
+    if (i < nIn) {
+      const at = (<usize>i) << 3;
+      const xi = ld(x + at);
+      const p = ld(w0 + at) - lr * (d0 * xi);
+      const q = ld(w1 + at) - lr * (d1 * xi);
+      st(w0 + at, p);
+      st(w1 + at, q);
+      acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
+    }
+    const bj = b + ((<usize>j) << 3);
+    st(bj, ld(bj) - lr * d0);
+    st(bj + 8, ld(bj + 8) - lr * d1);
+    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj)));
+  }
+  if (j < nOut) {
+    const row = w + <usize>j * inBytes;
+    const dj = ld(d + ((<usize>j) << 3));
+    let s: f64 = 0;
+    for (let i = 0; i < nIn; i++) {
+      const at = (<usize>i) << 3;
+      const v = ld(row + at) - lr * (dj * ld(x + at));
+      st(row + at, v);
+      s = i == 0 ? v * ld(xNext) : s + v * ld(xNext + at);
+    }
+    const bj = b + ((<usize>j) << 3);
+    st(bj, ld(bj) - lr * dj);
+    st(z + ((<usize>j) << 3), s + ld(bj));
+  }
+}

@@ -2,7 +2,7 @@
 // out by the host. src/backend-js.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
-import { backProduct, forwardProduct, gradientProduct, splitAt, unit } from './linalg';
+import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
@@ -98,7 +98,7 @@ function activate(kind: i32, z: usize, a: usize, n: i32, aux: usize): void {
 }
 
 /** z_l = (W_l . a_{l-1}) + b_l and a_l = f(z_l) for `rows` rows of the batch. */
-function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
+function forwardLayer(net: usize, layer: i32, input: usize, rows: i32, productDone: bool): void {
   const nIn = field(net, layer, L_IN);
   const nOut = field(net, layer, L_OUT);
   const kind = field(net, layer, L_ACTIVATION);
@@ -106,7 +106,7 @@ function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
   let zRow = at(field(net, layer, L_Z));
   let aRow = at(field(net, layer, L_A));
   let aux = at(header(net, H_AUX));
-  parallel(net, JOB_FORWARD, layer, rows, <i32>(input >> 3), false);
+  if (!productDone) parallel(net, JOB_FORWARD, layer, rows, <i32>(input >> 3), false);
   for (let r = 0; r < rows; r++) {
     activate(kind, zRow, aRow, nOut, aux);
     zRow += outBytes;
@@ -115,12 +115,12 @@ function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
   }
 }
 
-/** The forward pass of the batch's input rows through every layer. */
-function forward(net: usize, rows: i32): void {
+/** The forward pass of the batch's input rows through every layer (z_1 already there when `firstDone`). */
+function forward(net: usize, rows: i32, firstDone: bool): void {
   const layers = header(net, H_LAYERS);
   let input = at(header(net, H_INPUT));
   for (let l = 0; l < layers; l++) {
-    forwardLayer(net, l, input, rows);
+    forwardLayer(net, l, input, rows, firstDone && l == 0);
     input = at(field(net, l, L_A));
   }
 }
@@ -417,9 +417,11 @@ function backward(net: usize, rows: i32): void {
 /**
  * Per-sample SGD without weight decay, fused: one pass over each W_l both accumulates
  * delta_{l-1} from the pre-update weights and applies W -= lr * (delta * a). Gives the same
- * bits as backward() with one row (g / 1 == g), with half the memory traffic.
+ * bits as backward() with one row (g / 1 == g), with half the memory traffic. When `next`
+ * (the address of the next sample's input row) is set, W_1's pass also computes that
+ * sample's z_1 (SIMD builds).
  */
-function backwardSample(net: usize): void {
+function backwardSample(net: usize, next: usize): void {
   const last = header(net, H_LAYERS) - 1;
   const lr = learningRate;
   step += 1;
@@ -434,6 +436,10 @@ function backwardSample(net: usize): void {
     const d = at(field(net, l, L_D));
     const x = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
     const below: usize = l == 0 ? 0 : at(field(net, l - 1, L_D));
+    if (l == 0 && next != 0) {
+      sgdStepThenForward(w, b, d, x, next, at(field(net, 0, L_Z)), nIn, nOut, lr);
+      continue;
+    }
     for (let j = 0; j < nOut; j++) {
       const dj = get(d, j);
       fusedRow(w, below, x, dj, nIn, lr, j == 0);
@@ -471,7 +477,7 @@ function evaluateRows(net: usize, inputs: i32, targets: i32, count: i32, outputs
   for (let first = 0; first < count; first += capacity) {
     const rows = min(capacity, count - first);
     gather(net, inputs, targets, -1, first, rows);
-    forward(net, rows);
+    forward(net, rows, false);
     if (targets >= 0) score(net, rows, false);
     if (outputs >= 0) memory.copy(at(outputs + first * nOut), at(field(net, last, L_A)), (<usize>(rows * nOut)) << 3);
   }
@@ -498,13 +504,24 @@ export function train(
     lossSum = 0;
     lossTerms = 0;
     correct = 0;
+    let ahead = false; // z_1 of this sample was computed by the previous sample's update
     for (let first = 0; first < count; first += batch) {
       const rows = min(batch, count - first);
       gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
-      forward(net, rows);
+      forward(net, rows, ahead);
       score(net, rows, true);
-      if (fused) backwardSample(net);
-      else backward(net, rows);
+      if (fused) {
+        // Look ahead within the epoch only: the epoch's end evaluates and may stop.
+        let next: usize = 0;
+        if (ASC_FEATURE_SIMD && first + 1 < count) {
+          const row = order < 0 ? first + 1 : load<i32>(at(order) + ((<usize>(e * count + first + 1)) << 2));
+          next = at(inputs + row * field(net, 0, L_IN));
+        }
+        backwardSample(net, next);
+        ahead = next != 0;
+      } else {
+        backward(net, rows);
+      }
     }
     const loss = lossSum / <f64>count;
     set(out, e * 4, loss);
