@@ -3,7 +3,7 @@
 export { expTable, expArray } from './exp';
 export { logArray } from './log';
 export { tanhArray } from './tanh';
-export { train, evaluate } from './mlp';
+export { train, evaluate, work } from './mlp';
 
 /** First free byte after the kernel's static data; the host lays its buffers out from here. */
 export function heapBase(): usize {

@@ -18,7 +18,25 @@ export const H_SETTINGS: i32 = 10; // f64 settings block (S_*)
 export const H_INPUT: i32 = 11; // the batch's input rows, capacity x n_0
 export const H_TARGET: i32 = 12; // the batch's target rows, capacity x n_L
 export const H_AUX: i32 = 13; // softmax max and sum per row, capacity x 2
-export const NET_HEADER: i32 = 16;
+export const H_PACK: i32 = 14; // scratch for a packed W^T, the largest n_l x n_{l-1}
+export const H_THREADS: i32 = 15; // threads sharing the work (1: this one alone)
+export const H_SYNC: i32 = 16; // the threads' job block (SYNC_*), 64 bytes
+export const H_CAN_WAIT: i32 = 17; // 1 when the calling thread may block in atomic.wait
+export const NET_HEADER: i32 = 24;
+
+// The job block's i32 fields.
+export const SYNC_GENERATION: i32 = 0; // bumped once per job; workers wait on it
+export const SYNC_DONE: i32 = 1; // workers that finished the current job
+export const SYNC_JOB: i32 = 2; // JOB_*
+export const SYNC_LAYER: i32 = 3;
+export const SYNC_ROWS: i32 = 4;
+export const SYNC_INPUT: i32 = 5; // f64 index of the job's input rows
+export const SYNC_DECAY: i32 = 6; // 1: weight decay on this update
+
+export const JOB_QUIT: i32 = 0;
+export const JOB_FORWARD: i32 = 1;
+export const JOB_BACK: i32 = 2;
+export const JOB_GRADIENTS: i32 = 3;
 
 // Per-layer fields.
 export const LAYER_FIELDS: i32 = 8;

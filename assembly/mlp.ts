@@ -2,12 +2,14 @@
 // out by the host. src/backend-js.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
+import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
   at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
-  H_AUX, H_BATCH, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_TARGET,
+  H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
+  JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER, SYNC_ROWS,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
@@ -96,40 +98,29 @@ function activate(kind: i32, z: usize, a: usize, n: i32, aux: usize): void {
 }
 
 /** z_l = (W_l . a_{l-1}) + b_l and a_l = f(z_l) for `rows` rows of the batch. */
-function forwardLayer(net: usize, layer: i32, input: usize, rows: i32): void {
+function forwardLayer(net: usize, layer: i32, input: usize, rows: i32, productDone: bool): void {
   const nIn = field(net, layer, L_IN);
   const nOut = field(net, layer, L_OUT);
-  const weights = at(field(net, layer, L_WEIGHTS));
-  const biases = at(field(net, layer, L_BIASES));
   const kind = field(net, layer, L_ACTIVATION);
-  const inBytes = (<usize>nIn) << 3;
   const outBytes = (<usize>nOut) << 3;
-  let x = input;
   let zRow = at(field(net, layer, L_Z));
   let aRow = at(field(net, layer, L_A));
   let aux = at(header(net, H_AUX));
+  if (!productDone) parallel(net, JOB_FORWARD, layer, rows, <i32>(input >> 3), false);
   for (let r = 0; r < rows; r++) {
-    let w = weights;
-    for (let j = 0; j < nOut; j++) {
-      let z = get(w, 0) * get(x, 0);
-      for (let i = 1; i < nIn; i++) z += get(w, i) * get(x, i);
-      set(zRow, j, z + get(biases, j));
-      w += inBytes;
-    }
     activate(kind, zRow, aRow, nOut, aux);
-    x += inBytes;
     zRow += outBytes;
     aRow += outBytes;
     aux += 16;
   }
 }
 
-/** The forward pass of the batch's input rows through every layer. */
-function forward(net: usize, rows: i32): void {
+/** The forward pass of the batch's input rows through every layer (z_1 already there when `firstDone`). */
+function forward(net: usize, rows: i32, firstDone: bool): void {
   const layers = header(net, H_LAYERS);
   let input = at(header(net, H_INPUT));
   for (let l = 0; l < layers; l++) {
-    forwardLayer(net, l, input, rows);
+    forwardLayer(net, l, input, rows, firstDone && l == 0);
     input = at(field(net, l, L_A));
   }
 }
@@ -217,60 +208,14 @@ function score(net: usize, rows: i32, deltas: bool): void {
 /** delta_{l-1} = (W_l^T . delta_l) * f'_{l-1}, from the weights before their update. */
 function hiddenDeltas(net: usize, layer: i32, rows: i32): void {
   const nIn = field(net, layer, L_IN);
-  const nOut = field(net, layer, L_OUT);
-  const weights = at(field(net, layer, L_WEIGHTS));
   const below = layer - 1;
   const kind = field(net, below, L_ACTIVATION);
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  let d = at(field(net, layer, L_D));
-  let dBelow = at(field(net, below, L_D));
-  let a = at(field(net, below, L_A));
-  let z = at(field(net, below, L_Z));
-  for (let r = 0; r < rows; r++) {
-    // Row by row of W (contiguous); each sum still runs over j in increasing order.
-    let w = weights;
-    for (let j = 0; j < nOut; j++) {
-      const dj = get(d, j);
-      if (j == 0) for (let i = 0; i < nIn; i++) set(dBelow, i, get(w, i) * dj);
-      else for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) + get(w, i) * dj);
-      w += inBytes;
-    }
-    for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
-    d += outBytes;
-    dBelow += inBytes;
-    a += inBytes;
-    z += inBytes;
-  }
-}
-
-/** Sums over the batch's rows, in order, of delta_r[j] * x_r[i] and delta_r[j]. */
-function gradients(net: usize, layer: i32, input: usize, rows: i32): void {
-  const nIn = field(net, layer, L_IN);
-  const nOut = field(net, layer, L_OUT);
-  const shift = header(net, H_GRADS) - header(net, H_PARAMS);
-  const gradW = at(field(net, layer, L_WEIGHTS) + shift);
-  const gradB = at(field(net, layer, L_BIASES) + shift);
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  let d = at(field(net, layer, L_D));
-  let x = input;
-  for (let r = 0; r < rows; r++) {
-    let g = gradW;
-    for (let j = 0; j < nOut; j++) {
-      const dj = get(d, j);
-      if (r == 0) {
-        for (let i = 0; i < nIn; i++) set(g, i, dj * get(x, i));
-        set(gradB, j, dj);
-      } else {
-        for (let i = 0; i < nIn; i++) set(g, i, get(g, i) + dj * get(x, i));
-        set(gradB, j, get(gradB, j) + dj);
-      }
-      g += inBytes;
-    }
-    d += outBytes;
-    x += inBytes;
-  }
+  const dBelow = at(field(net, below, L_D));
+  parallel(net, JOB_BACK, layer, rows, 0, false);
+  const a = at(field(net, below, L_A));
+  const z = at(field(net, below, L_Z));
+  const count = rows * nIn;
+  for (let i = 0; i < count; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
 }
 
 /** Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. */
@@ -286,7 +231,35 @@ function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): voi
   const c2 = 1.0 - beta2;
   const k1 = 1.0 - beta1Power;
   const k2 = 1.0 - beta2Power;
-  for (let p = 0; p < count; p++) {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Element-wise: lanes are two parameters, each updated exactly as the scalar loop does.
+    const vRows = f64x2.splat(rows);
+    const vDecay = f64x2.splat(weightDecay);
+    const vLr = f64x2.splat(lr);
+    for (; p + 1 < count; p += 2) {
+      const at2 = (<usize>p) << 3;
+      const wv = v128.load(w + at2);
+      let grad = f64x2.div(v128.load(g + at2), vRows);
+      if (decay) grad = f64x2.add(grad, f64x2.mul(vDecay, wv));
+      if (optimizer == OPTIMIZER_SGD) {
+        v128.store(w + at2, f64x2.sub(wv, f64x2.mul(vLr, grad)));
+      } else if (optimizer == OPTIMIZER_MOMENTUM) {
+        const v = f64x2.add(f64x2.mul(f64x2.splat(momentum), v128.load(s1 + at2)), grad);
+        v128.store(s1 + at2, v);
+        v128.store(w + at2, f64x2.sub(wv, f64x2.mul(vLr, v)));
+      } else {
+        const m = f64x2.add(f64x2.mul(f64x2.splat(beta1), v128.load(s1 + at2)), f64x2.mul(f64x2.splat(c1), grad));
+        const v = f64x2.add(f64x2.mul(f64x2.splat(beta2), v128.load(s2 + at2)), f64x2.mul(f64x2.splat(c2), f64x2.mul(grad, grad)));
+        v128.store(s1 + at2, m);
+        v128.store(s2 + at2, v);
+        const mHat = f64x2.div(m, f64x2.splat(k1));
+        const vHat = f64x2.div(v, f64x2.splat(k2));
+        v128.store(w + at2, f64x2.sub(wv, f64x2.div(f64x2.mul(vLr, mHat), f64x2.add(f64x2.sqrt(vHat), f64x2.splat(epsilon)))));
+      }
+    }
+  }
+  for (; p < count; p++) {
     let grad = get(g, p) / rows;
     if (decay) grad = grad + weightDecay * get(w, p);
     if (optimizer == OPTIMIZER_SGD) {
@@ -307,6 +280,99 @@ function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): voi
   }
 }
 
+/**
+ * This thread's part of one job over a layer: the forward product, the deltas'
+ * back-product, or the gradient sums followed by the update of the same weight rows.
+ */
+function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool, part: i32, parts: i32): void {
+  const nIn = field(net, layer, L_IN);
+  const nOut = field(net, layer, L_OUT);
+  const weights = field(net, layer, L_WEIGHTS);
+  const biases = field(net, layer, L_BIASES);
+  if (job == JOB_FORWARD) {
+    forwardProduct(at(weights), at(biases), at(input), at(field(net, layer, L_Z)), rows, nIn, nOut, at(header(net, H_PACK)), part, parts);
+  } else if (job == JOB_BACK) {
+    backProduct(at(weights), at(field(net, layer, L_D)), at(field(net, layer - 1, L_D)), rows, nIn, nOut, part, parts);
+  } else {
+    const shift = header(net, H_GRADS) - header(net, H_PARAMS);
+    gradientProduct(at(field(net, layer, L_D)), at(input), at(weights + shift), at(biases + shift), rows, nIn, nOut, part, parts);
+    const j0 = splitAt(nOut, unit(), part, parts);
+    const j1 = splitAt(nOut, unit(), part + 1, parts);
+    update(net, weights + j0 * nIn, (j1 - j0) * nIn, <f64>rows, decay);
+    update(net, biases + j0, j1 - j0, <f64>rows, false);
+  }
+}
+
+/** Byte address of i32 field `f` of the job block. */
+// @ts-ignore: decorator
+@inline function sync(net: usize, f: i32): usize {
+  return at(header(net, H_SYNC)) + ((<usize>f) << 2);
+}
+
+/**
+ * Jobs with fewer multiply-adds than this run on one thread: waking the workers and waiting
+ * for them (tens of microseconds) costs more than they would save.
+ */
+const PARALLEL_WORK: i64 = 1 << 16;
+
+/**
+ * Runs a job on every thread, this one taking part 0, and returns when all parts are
+ * done. The workers (work() below) sleep on the job block's generation counter.
+ */
+function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
+  const threads = header(net, H_THREADS);
+  const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
+  if (!ASC_FEATURE_THREADS || threads <= 1 || rows < 4 || work < PARALLEL_WORK) {
+    runJob(net, job, layer, rows, input, decay, 0, 1);
+    return;
+  }
+  if (ASC_FEATURE_THREADS) {
+    storeSettings(net); // the workers' update() reads t and the powers from memory
+    store<i32>(sync(net, SYNC_JOB), job);
+    store<i32>(sync(net, SYNC_LAYER), layer);
+    store<i32>(sync(net, SYNC_ROWS), rows);
+    store<i32>(sync(net, SYNC_INPUT), input);
+    store<i32>(sync(net, SYNC_DECAY), decay ? 1 : 0);
+    atomic.store<i32>(sync(net, SYNC_DONE), 0);
+    atomic.add<i32>(sync(net, SYNC_GENERATION), 1);
+    atomic.notify(sync(net, SYNC_GENERATION), threads - 1);
+    runJob(net, job, layer, rows, input, decay, 0, threads);
+    const canWait = header(net, H_CAN_WAIT) != 0;
+    for (;;) {
+      const done = atomic.load<i32>(sync(net, SYNC_DONE));
+      if (done >= threads - 1) break;
+      // A browser's main thread may not block: it spins instead.
+      if (canWait) atomic.wait<i32>(sync(net, SYNC_DONE), done, 1000000);
+    }
+  }
+}
+
+/**
+ * A worker thread's loop: waits for a job, does part `part` of it, reports, and waits again
+ * until a JOB_QUIT. Called once per worker, by the host's worker script, after instantiating
+ * this module on the net's shared memory.
+ */
+export function work(net: usize, part: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  if (ASC_FEATURE_THREADS) {
+    let seen = 0;
+    for (;;) {
+      let generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
+      while (generation == seen) {
+        atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, -1);
+        generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
+      }
+      seen = generation;
+      const job = load<i32>(sync(net, SYNC_JOB));
+      if (job == JOB_QUIT) return;
+      loadSettings(net);
+      runJob(net, job, load<i32>(sync(net, SYNC_LAYER)), load<i32>(sync(net, SYNC_ROWS)), load<i32>(sync(net, SYNC_INPUT)), load<i32>(sync(net, SYNC_DECAY)) != 0, part, header(net, H_THREADS));
+      atomic.add<i32>(sync(net, SYNC_DONE), 1);
+      atomic.notify(sync(net, SYNC_DONE), 1);
+    }
+  }
+}
+
 /** Backward pass and one update of every layer for the batch (the general path). */
 function backward(net: usize, rows: i32): void {
   const last = header(net, H_LAYERS) - 1;
@@ -316,20 +382,46 @@ function backward(net: usize, rows: i32): void {
   const decay = weightDecay > 0;
   for (let l = last; l >= 0; l--) {
     if (l > 0) hiddenDeltas(net, l, rows);
-    const input = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
-    gradients(net, l, input, rows);
-    const out = field(net, l, L_OUT);
-    update(net, field(net, l, L_WEIGHTS), out * field(net, l, L_IN), <f64>rows, decay);
-    update(net, field(net, l, L_BIASES), out, <f64>rows, false);
+    const input = l == 0 ? header(net, H_INPUT) : field(net, l - 1, L_A);
+    parallel(net, JOB_GRADIENTS, l, rows, input, decay);
+  }
+}
+
+/**
+ * One row j of the fused pass: W[j][i] -= lr * (d * x[i]) and, when `below` is set,
+ * below[i] (+)= W[j][i] * d from the weight before its update (`first`: j == 0 sets).
+ */
+// @ts-ignore: decorator
+@inline function fusedRow(row: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vd = f64x2.splat(d);
+    const vLr = f64x2.splat(lr);
+    for (; i + 1 < nIn; i += 2) {
+      const at2 = (<usize>i) << 3;
+      const w = v128.load(row + at2);
+      if (below != 0) {
+        const product = f64x2.mul(w, vd);
+        v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
+      }
+      v128.store(row + at2, f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2)))));
+    }
+  }
+  for (; i < nIn; i++) {
+    const w = get(row, i);
+    if (below != 0) set(below, i, first ? w * d : get(below, i) + w * d);
+    set(row, i, w - lr * (d * get(x, i)));
   }
 }
 
 /**
  * Per-sample SGD without weight decay, fused: one pass over each W_l both accumulates
  * delta_{l-1} from the pre-update weights and applies W -= lr * (delta * a). Gives the same
- * bits as backward() with one row (g / 1 == g), with half the memory traffic.
+ * bits as backward() with one row (g / 1 == g), with half the memory traffic. When `next`
+ * (the address of the next sample's input row) is set, W_1's pass also computes that
+ * sample's z_1 (SIMD builds).
  */
-function backwardSample(net: usize): void {
+function backwardSample(net: usize, next: usize): void {
   const last = header(net, H_LAYERS) - 1;
   const lr = learningRate;
   step += 1;
@@ -343,37 +435,22 @@ function backwardSample(net: usize): void {
     const b = at(field(net, l, L_BIASES));
     const d = at(field(net, l, L_D));
     const x = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
-    if (l == 0) {
-      for (let j = 0; j < nOut; j++) {
-        const dj = get(d, j);
-        for (let i = 0; i < nIn; i++) set(w, i, get(w, i) - lr * (dj * get(x, i)));
-        set(b, j, get(b, j) - lr * dj);
-        w += inBytes;
-      }
+    const below: usize = l == 0 ? 0 : at(field(net, l - 1, L_D));
+    if (l == 0 && next != 0) {
+      sgdStepThenForward(w, b, d, x, next, at(field(net, 0, L_Z)), nIn, nOut, lr);
       continue;
     }
-    const dBelow = at(field(net, l - 1, L_D));
     for (let j = 0; j < nOut; j++) {
       const dj = get(d, j);
-      if (j == 0) {
-        for (let i = 0; i < nIn; i++) {
-          const wi = get(w, i);
-          set(dBelow, i, wi * dj);
-          set(w, i, wi - lr * (dj * get(x, i)));
-        }
-      } else {
-        for (let i = 0; i < nIn; i++) {
-          const wi = get(w, i);
-          set(dBelow, i, get(dBelow, i) + wi * dj);
-          set(w, i, wi - lr * (dj * get(x, i)));
-        }
-      }
+      fusedRow(w, below, x, dj, nIn, lr, j == 0);
       set(b, j, get(b, j) - lr * dj);
       w += inBytes;
     }
-    const kind = field(net, l - 1, L_ACTIVATION);
-    const z = at(field(net, l - 1, L_Z));
-    for (let i = 0; i < nIn; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(x, i), get(z, i)));
+    if (l > 0) {
+      const kind = field(net, l - 1, L_ACTIVATION);
+      const z = at(field(net, l - 1, L_Z));
+      for (let i = 0; i < nIn; i++) set(below, i, get(below, i) * derivative(kind, get(x, i), get(z, i)));
+    }
   }
 }
 
@@ -400,7 +477,7 @@ function evaluateRows(net: usize, inputs: i32, targets: i32, count: i32, outputs
   for (let first = 0; first < count; first += capacity) {
     const rows = min(capacity, count - first);
     gather(net, inputs, targets, -1, first, rows);
-    forward(net, rows);
+    forward(net, rows, false);
     if (targets >= 0) score(net, rows, false);
     if (outputs >= 0) memory.copy(at(outputs + first * nOut), at(field(net, last, L_A)), (<usize>(rows * nOut)) << 3);
   }
@@ -427,13 +504,24 @@ export function train(
     lossSum = 0;
     lossTerms = 0;
     correct = 0;
+    let ahead = false; // z_1 of this sample was computed by the previous sample's update
     for (let first = 0; first < count; first += batch) {
       const rows = min(batch, count - first);
       gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
-      forward(net, rows);
+      forward(net, rows, ahead);
       score(net, rows, true);
-      if (fused) backwardSample(net);
-      else backward(net, rows);
+      if (fused) {
+        // Look ahead within the epoch only: the epoch's end evaluates and may stop.
+        let next: usize = 0;
+        if (ASC_FEATURE_SIMD && first + 1 < count) {
+          const row = order < 0 ? first + 1 : load<i32>(at(order) + ((<usize>(e * count + first + 1)) << 2));
+          next = at(inputs + row * field(net, 0, L_IN));
+        }
+        backwardSample(net, next);
+        ahead = next != 0;
+      } else {
+        backward(net, rows);
+      }
     }
     const loss = lossSum / <f64>count;
     set(out, e * 4, loss);

@@ -1,4 +1,5 @@
-// Builds everything under build/: the WebAssembly kernel (release -O3 and debug), the Node
+// Builds everything under build/: the WebAssembly kernels (release -O3 scalar and SIMD, and
+// debug), the Node
 // entry and CLI, the dependency-free browser bundle, the benchmark and the .d.ts types.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
@@ -13,7 +14,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 // Outputs are overwritten in place, never deleted first, so a test run that reads build/
 // while another build runs does not find it missing.
 mkdirSync('build/wasm', { recursive: true });
-for (const target of ['release', 'debug']) {
+for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
 }
 

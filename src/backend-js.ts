@@ -26,6 +26,8 @@ const MOMENTUM = 1;
 
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
+  readonly simd = false;
+  readonly threads = 1;
   readonly base = 0;
   #floats: Float64Array = new Float64Array(0);
   #ints: Int32Array = new Int32Array(0);
@@ -61,6 +63,8 @@ export class JsBackend implements Backend {
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void {
     new Kernel(this.#floats, this.#ints, net).evaluate(inputs, targets, count, outputs, stats);
   }
+
+  async start(): Promise<void> {}
 
   dispose(): void {
     this.#floats = new Float64Array(0);

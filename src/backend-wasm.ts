@@ -2,25 +2,35 @@
 // lays everything out once; each call hands the kernel whole epochs or whole data sets.
 import type { Backend } from './backend.ts';
 import { MLPError } from './errors.ts';
-import { instantiateKernel, type KernelExports } from './kernel.ts';
+import { fillTables, instantiateKernel, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
+import { spawnWorkers, type WorkerPool } from './threads.ts';
 import { MAX_MEMORY_BYTES } from './layout.ts';
 import { formatBytes } from './validate.ts';
 
 const PAGE_BYTES = 65536;
 
-export async function createWasmBackend(): Promise<Backend> {
-  return new WasmBackend(await instantiateKernel());
+/** `threads` > 1 runs the threads build (SIMD, shared memory); the caller checked it can. */
+export async function createWasmBackend(simd: boolean | undefined, threads: number): Promise<Backend> {
+  const kernel = await instantiateKernel(simd, threads > 1);
+  return new WasmBackend(kernel, threads > 1 || (simd ?? simdSupported), threads);
 }
 
 class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
+  readonly simd: boolean;
+  readonly threads: number;
   readonly base: number;
+  #module: WebAssembly.Module;
+  #pool: WorkerPool | undefined;
   #kernel: KernelExports;
   #floats: Float64Array;
   #ints: Int32Array;
 
-  constructor(kernel: KernelExports) {
+  constructor({ exports: kernel, module }: Kernel, simd: boolean, threads: number) {
     this.#kernel = kernel;
+    this.#module = module;
+    this.simd = simd;
+    this.threads = threads;
     this.base = Math.ceil(kernel.heapBase() / 64) * 8;
     this.#floats = new Float64Array(kernel.memory.buffer);
     this.#ints = new Int32Array(kernel.memory.buffer);
@@ -58,7 +68,15 @@ class WasmBackend implements Backend {
     this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats));
   }
 
+  async start(net: number): Promise<void> {
+    if (this.threads === 1) return;
+    this.#pool = await spawnWorkers(this.#module, this.#kernel.memory, net, this.threads - 1);
+    fillTables(this.#kernel);
+  }
+
   dispose(): void {
+    this.#pool?.terminate();
+    this.#pool = undefined;
     // Dropping the only references lets the engine free the instance and its memory.
     this.#kernel = undefined as unknown as KernelExports;
     this.#floats = new Float64Array(0);

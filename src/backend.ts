@@ -6,6 +6,10 @@ import type { BackendName } from './validate.ts';
 
 export interface Backend {
   readonly name: BackendName;
+  /** Whether the kernel is the SIMD build (false for js). */
+  readonly simd: boolean;
+  /** Threads sharing the kernel's work (1 for js). */
+  readonly threads: number;
   /** First f64 element a net may use. */
   readonly base: number;
   /** The flat memory as f64. Fetch it again after `reserve`: growth replaces the buffer. */
@@ -18,9 +22,12 @@ export interface Backend {
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
   /** assembly/mlp.ts evaluate(). */
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void;
+  /** Starts the worker threads once the descriptor at `net` is written. */
+  start(net: number): Promise<void>;
   dispose(): void;
 }
 
-export async function createBackend(name: BackendName): Promise<Backend> {
-  return name === 'js' ? new JsBackend() : createWasmBackend();
+/** `simd` and `threads` pick the wasm kernel build; the js backend has one form and one thread. */
+export async function createBackend(name: BackendName, simd: boolean | undefined, threads = 1): Promise<Backend> {
+  return name === 'js' ? new JsBackend() : createWasmBackend(simd, threads);
 }

@@ -1,8 +1,11 @@
-// Loads the WebAssembly kernel: compiles the module once per process, instantiates it once
-// per network (each net owns its linear memory) and fills the kernel's math tables from the
-// single copy in src/exp-table.ts, so wasm and js read the very same constants.
+// Loads the WebAssembly kernel: the SIMD build where the engine validates it (or the scalar
+// build, which gives the same bits), compiled once per process and instantiated once per
+// network (each net owns its linear memory); fills the kernel's math tables from the single
+// copy in src/exp-table.ts, so wasm and js read the very same constants.
 import { instantiate } from '@assemblyscript/loader';
-import kernelWasm from '../build/wasm/wasm-mlp.wasm';
+import scalarWasm from '../build/wasm/wasm-mlp.wasm';
+import simdWasm from '../build/wasm/wasm-mlp-simd.wasm';
+import threadsWasm from '../build/wasm/wasm-mlp-threads.wasm';
 import { MLPError } from './errors.ts';
 import { EXP_TABLE } from './exp-table.ts';
 
@@ -23,21 +26,55 @@ export type KernelExports = {
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
   /** assembly/mlp.ts evaluate(). */
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void;
+  /** assembly/mlp.ts work(): a worker thread's loop (threads build only). */
+  work(net: number, part: number): void;
 };
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+const compiled = new Map<Uint8Array, Promise<WebAssembly.Module>>();
 
-export async function instantiateKernel(): Promise<KernelExports> {
-  compiled ??= WebAssembly.compile(kernelWasm as Uint8Array<ArrayBuffer>);
-  const module = await compiled;
-  const { exports } = await instantiate<KernelExports>(module, {
-    env: {
-      abort() {
-        // The host validates every input first, so reaching this is a bug in wasm-mlp.
-        throw new MLPError('INTERNAL', 'wasm-mlp internal error: the WebAssembly kernel aborted; please report it with the model and data');
-      },
+/** Whether this engine runs the SIMD kernel. */
+export const simdSupported: boolean = WebAssembly.validate(simdWasm as Uint8Array<ArrayBuffer>);
+
+/** The largest memory a net may grow to: 4 GiB. A shared memory declares it up front. */
+const MAX_PAGES = 65536;
+
+export interface Kernel {
+  exports: KernelExports;
+  /** The compiled module, for worker threads to instantiate on the same memory. */
+  module: WebAssembly.Module;
+}
+
+/**
+ * `simd`: false forces the scalar kernel; true requires SIMD; undefined takes it when
+ * available. `shared`: the threads build (SIMD) on a new shared memory.
+ */
+export async function instantiateKernel(simd?: boolean, shared = false): Promise<Kernel> {
+  if (simd === true && !simdSupported) {
+    throw new MLPError('INVALID_ARGUMENT', 'simd must be false or left out: this engine does not run WebAssembly SIMD');
+  }
+  const bytes = (shared ? threadsWasm : (simd ?? simdSupported) ? simdWasm : scalarWasm) as Uint8Array<ArrayBuffer>;
+  let pending = compiled.get(bytes);
+  if (pending === undefined) {
+    pending = WebAssembly.compile(bytes);
+    compiled.set(bytes, pending);
+  }
+  const module = await pending;
+  const env: Record<string, unknown> = {
+    abort() {
+      // The host validates every input first, so reaching this is a bug in wasm-mlp.
+      throw new MLPError('INTERNAL', 'wasm-mlp internal error: the WebAssembly kernel aborted; please report it with the model and data');
     },
-  });
+  };
+  if (shared) env.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const { exports } = await instantiate<KernelExports>(module, { env } as never);
+  fillTables(exports);
+  return { exports, module };
+}
+
+/**
+ * Copies the math tables into the kernel's static region. Again after worker threads start:
+ * each instantiation on a shared memory re-applies the module's (zeroed) data segment.
+ */
+export function fillTables(exports: KernelExports): void {
   new Float64Array(exports.memory.buffer, exports.expTable(), EXP_TABLE.length).set(EXP_TABLE);
-  return exports;
 }

@@ -17,7 +17,11 @@ export const H_SETTINGS = 10;
 export const H_INPUT = 11;
 export const H_TARGET = 12;
 export const H_AUX = 13;
-export const NET_HEADER = 16;
+export const H_PACK = 14;
+export const H_THREADS = 15;
+export const H_SYNC = 16;
+export const H_CAN_WAIT = 17;
+export const NET_HEADER = 24;
 
 export const LAYER_FIELDS = 8;
 export const L_IN = 0;
@@ -84,7 +88,9 @@ export class NetLayout {
   readonly state2: number;
   /** First element after the net's own buffers: where per-call data goes. */
   readonly end: number;
-  readonly #scratch: { input: number; target: number; aux: number; z: number[]; a: number[]; d: number[] };
+  /** The threads' job block: fixed, so a change of capacity never moves it under waiting workers. */
+  readonly sync: number;
+  readonly #scratch: { input: number; target: number; aux: number; pack: number; z: number[]; a: number[]; d: number[] };
 
   /** `base` is the first f64 element the net may use. Parameters do not move with `capacity`. */
   constructor(shape: NetShape, base: number, capacity: number) {
@@ -96,7 +102,8 @@ export class NetLayout {
     this.net = next * 8;
     next = align(next + Math.ceil((NET_HEADER + LAYER_FIELDS * count) / 2));
     this.settings = next;
-    next = this.params = align(next + SETTINGS_SIZE);
+    this.sync = align(next + SETTINGS_SIZE);
+    next = this.params = this.sync + 8;
     const slots: LayerSlots[] = [];
     for (let l = 1; l <= count; l++) {
       const weights = next;
@@ -120,6 +127,8 @@ export class NetLayout {
       input: take(capacity * layers[0]),
       target: take(capacity * layers[count]),
       aux: take(capacity * 2),
+      // The SIMD kernel packs W^T here for batches; the scalar kernels never touch it.
+      pack: take(capacity > 1 ? Math.max(...slots.map((s) => s.inSize * s.outSize)) : 0),
       z: slots.map((s) => take(capacity * s.outSize)),
       a: slots.map((s) => take(capacity * s.outSize)),
       d: slots.map((s) => take(capacity * s.outSize)),
@@ -145,7 +154,7 @@ export class NetLayout {
   }
 
   /** Writes the descriptor; `ints` views the same buffer as the kernel's memory. */
-  writeDescriptor(ints: Int32Array, optimizer: Optimizer, batchSize: number): void {
+  writeDescriptor(ints: Int32Array, optimizer: Optimizer, batchSize: number, threads = 1, canWait = true): void {
     const h = this.net / 4;
     const { shape } = this;
     ints.fill(0, h, h + NET_HEADER + LAYER_FIELDS * this.slots.length);
@@ -163,6 +172,10 @@ export class NetLayout {
     ints[h + H_INPUT] = this.#scratch.input;
     ints[h + H_TARGET] = this.#scratch.target;
     ints[h + H_AUX] = this.#scratch.aux;
+    ints[h + H_PACK] = this.#scratch.pack;
+    ints[h + H_THREADS] = threads;
+    ints[h + H_SYNC] = this.sync;
+    ints[h + H_CAN_WAIT] = canWait ? 1 : 0;
     this.slots.forEach((s, l) => {
       const f = h + NET_HEADER + l * LAYER_FIELDS;
       ints[f + L_IN] = s.inSize;

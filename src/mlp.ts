@@ -10,9 +10,11 @@ import {
 } from './layout.ts';
 import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from './model-json.ts';
 import { applyNormalization, fitNormalization, type Normalization } from './normalize.ts';
-import { checkCreateOptions, checkFitOptions, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import { checkCreateOptions, checkFitOptions, checkSimd, checkThreads, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import { simdSupported } from './kernel.ts';
 import { RandomState } from './random.ts';
 import { storage } from './storage.ts';
+import { canBlock, threadsUnavailable } from './threads.ts';
 import { checkBackend, checkOptions, checkSeed, toRows, type BackendName, type Matrix, type Rows } from './validate.ts';
 
 export type { EpochStats } from './options.ts';
@@ -32,6 +34,13 @@ export interface CreateOptions {
   seed?: number;
   /** 'wasm' (default) or 'js': the same results, bit for bit. */
   backend?: BackendName;
+  /** wasm: false forces the scalar kernel (the same bits); default SIMD where the engine has it. */
+  simd?: boolean;
+  /**
+   * wasm: threads sharing each mini-batch's products (default 1; the same bits for any
+   * count). Pays off for batches of wide layers; per-sample training runs on one thread.
+   */
+  threads?: number;
   /** Class labels, one per output (two for a single sigmoid output), for predictClass. */
   classes?: readonly string[];
 }
@@ -93,6 +102,8 @@ export interface Evaluation {
 
 export interface LoadOptions {
   backend?: BackendName;
+  simd?: boolean;
+  threads?: number;
   /** Seeds the shuffling stream of a model saved without its training state. */
   seed?: number;
 }
@@ -128,25 +139,37 @@ export class MLP {
     this.seed = seed;
     this.#layout = new NetLayout(architecture, backend.base, EVAL_ROWS);
     backend.reserve(this.#layout.end);
-    this.#layout.writeDescriptor(backend.ints(), 'sgd', 1);
+    this.#layout.writeDescriptor(backend.ints(), 'sgd', 1, backend.threads, canBlock());
     this.#resetOptimizer(undefined);
+  }
+
+  /** Starts the backend's worker threads, if any, now that the descriptor is in memory. */
+  async #start(): Promise<void> {
+    try {
+      await this.#backend!.start(this.#layout.net);
+    } catch (error) {
+      this.dispose();
+      throw error instanceof MLPError ? error : new MLPError('INTERNAL', `wasm-mlp could not start its worker threads: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Creates a net; with the default init, the notebook's: per layer W = rand(out, in), then b = rand(out, 1). */
   static async create(options: CreateOptions): Promise<MLP> {
     const s = checkCreateOptions(options);
     const seed = s.seed ?? randomSeed();
-    const net = new MLP(await createBackend(s.backend), s, new RandomState(seed), seed);
+    const net = new MLP(await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend)), s, new RandomState(seed), seed);
     net.#classes = s.classes;
     net.#initialize(s.init);
+    await net.#start();
     return net;
   }
 
   /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
   static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
-    const o = checkOptions(options, 'options', ['backend', 'seed']);
+    const o = checkOptions(options, 'options', ['backend', 'simd', 'threads', 'seed']);
     const model = parseModel(json);
-    const backend = await createBackend(o.backend === undefined ? 'wasm' : checkBackend(o.backend));
+    const name = o.backend === undefined ? 'wasm' : checkBackend(o.backend);
+    const backend = await createBackend(name, checkSimd(o.simd), usableThreads(checkThreads(o.threads, o.simd), name));
     const random = model.training
       ? RandomState.fromState(model.training.random)
       : new RandomState(o.seed === undefined ? randomSeed() : checkSeed(o.seed));
@@ -170,6 +193,7 @@ export class MLP {
       memory[settings + S_BETA2_POWER] = t.beta2Power;
       net.#optimizer = t.optimizer;
     }
+    await net.#start();
     return net;
   }
 
@@ -192,6 +216,16 @@ export class MLP {
 
   get backend(): BackendName {
     return this.#use('backend').name;
+  }
+
+  /** Whether the net runs the SIMD kernel (false for the scalar wasm kernel and for js). */
+  get simd(): boolean {
+    return this.#use('simd').simd;
+  }
+
+  /** Threads the net computes with (1 for js, and where shared memory is unavailable). */
+  get threads(): number {
+    return this.#use('threads').threads;
   }
 
   /** Class labels, when the net knows them. */
@@ -357,7 +391,7 @@ export class MLP {
   #useCapacity(backend: Backend, capacity: number, optimizer: Optimizer, batchSize: number): NetLayout {
     this.#layout = this.#layout.withCapacity(capacity);
     backend.reserve(this.#layout.end);
-    this.#layout.writeDescriptor(backend.ints(), optimizer, batchSize);
+    this.#layout.writeDescriptor(backend.ints(), optimizer, batchSize, backend.threads, canBlock());
     return this.#layout;
   }
 
@@ -548,6 +582,15 @@ export class MLP {
     }
     return this.#backend;
   }
+}
+
+/** The threads a net gets: 1 for js; 1, with a warning, where shared memory or SIMD is missing. */
+function usableThreads(threads: number, backend: BackendName): number {
+  if (threads === 1 || backend === 'js') return 1;
+  const why = threadsUnavailable() ?? (simdSupported ? undefined : 'this engine does not run WebAssembly SIMD');
+  if (why === undefined) return threads;
+  console.warn(`wasm-mlp: running on one thread instead of ${threads}: ${why}`);
+  return 1;
 }
 
 function diverged(what: string, learningRate: number): MLPError {

@@ -1,7 +1,32 @@
-// Plugs Node's file system into save(), load() and loadCSV(path): imported for its effect by
-// the Node entry and the CLI, never by the browser bundle.
+// Plugs Node into the library: the file system for save(), load() and loadCSV(path), and
+// worker_threads for `threads`. Imported for its effect by the Node entry and the CLI, never
+// by the browser bundle.
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { writeFileAtomic } from './atomic-write.ts';
 import { useStorage } from './storage.ts';
+import { useSpawner } from './threads.ts';
 
 useStorage({ read: (path) => readFileSync(path, 'utf8'), writeAtomic: writeFileAtomic });
+
+/** A worker: instantiate the kernel on the shared memory, say so, then loop in work(). */
+const NODE_WORKER = `const { parentPort, workerData: { module, memory, net, part } } = require('node:worker_threads');
+const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+parentPort.postMessage('ready');
+exports.work(net, part);`;
+
+useSpawner(async (module, memory, net, count) => {
+  const workers = Array.from({ length: count }, (_, i) => new Worker(NODE_WORKER, { eval: true, workerData: { module, memory, net, part: i + 1 } }));
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  // Idle workers must not keep the process alive when a net is never disposed.
+  workers.forEach((w) => w.unref());
+  return { terminate: () => workers.forEach((w) => void w.terminate()) };
+});

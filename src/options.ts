@@ -21,10 +21,12 @@ export interface CreateSettings extends Architecture {
   init: Init;
   seed: number | undefined;
   backend: BackendName;
+  simd: boolean | undefined;
+  threads: number;
   classes: string[] | null;
 }
 
-const CREATE_OPTIONS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'backend', 'classes'];
+const CREATE_OPTIONS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'backend', 'simd', 'threads', 'classes'];
 
 export function checkCreateOptions(options: unknown): CreateSettings {
   if (options === undefined) throw invalidArgument('options', options, 'an object with at least { layers }');
@@ -36,6 +38,8 @@ export function checkCreateOptions(options: unknown): CreateSettings {
     init: oneOf(o.init ?? 'uniform', 'init', INITS),
     seed: o.seed === undefined ? undefined : checkSeed(o.seed),
     backend: o.backend === undefined ? 'wasm' : checkBackend(o.backend),
+    simd: checkSimd(o.simd),
+    threads: checkThreads(o.threads, o.simd),
     classes: o.classes === undefined || o.classes === null ? null : checkClasses(o.classes, layers[layers.length - 1], 'classes'),
   };
 }
@@ -186,6 +190,24 @@ export function checkFitOptions(options: unknown): FitSettings {
     throw new MLPError('INVALID_ARGUMENT', 'restoreBestWeights needs patience (early stopping) to say which epoch was best');
   }
   return settings;
+}
+
+/** The `simd` option: undefined (use SIMD where the engine has it) or a boolean. */
+export function checkSimd(value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidArgument('simd', value, 'true, false or left out (SIMD where the engine has it)');
+  return value;
+}
+
+/** The `threads` option: an integer from 1 to 64 (default 1); more than one needs the SIMD kernel. */
+export function checkThreads(value: unknown, simd: unknown): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
+    throw invalidArgument('threads', value, 'an integer from 1 to 64');
+  }
+  if (value > 1 && simd === false) {
+    throw new MLPError('INVALID_ARGUMENT', `threads ${value} runs the SIMD kernel, and simd is false; use one thread for the scalar kernel`);
+  }
+  return value;
 }
 
 export function oneOf<T extends string>(value: unknown, argument: string, allowed: readonly T[]): T {

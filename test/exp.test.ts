@@ -136,7 +136,7 @@ describe('exp is bit-identical to glibc on both backends', () => {
   beforeAll(async () => {
     // The digest below is over little-endian bytes.
     expect(new Uint8Array(new Float64Array([1]).buffer)[7]).toBe(0x3f);
-    kernel = await instantiateKernel();
+    kernel = (await instantiateKernel()).exports;
     inputs = generateInputs(BigInt(`0x${fixture.seed}`), fixture.count);
   });
 

@@ -222,7 +222,7 @@ let kernel: Kernel;
 beforeAll(async () => {
   // The digests are over little-endian bytes.
   expect(new Uint8Array(new Float64Array([1]).buffer)[7]).toBe(0x3f);
-  kernel = (await instantiateKernel()) as Kernel;
+  kernel = (await instantiateKernel()).exports as Kernel;
 });
 
 it('has a non-trivial fixture', () => {

@@ -1,0 +1,429 @@
+// The kernel's products: the forward Z = A.W^T + b, the hidden deltas D.W, the weight
+// gradients D^T.A, and the per-sample fused SGD pass. Each has a scalar form and, when
+// compiled with SIMD, a register-blocked form (a 4x4 micro-kernel with plain loops around
+// it, BLIS's shape). SIMD lanes always run across independent outputs, never across a sum:
+// every output is still summed in increasing index order, its first term first, exactly as
+// the scalar loops and src/backend-js.ts sum it, so all three give the same bits.
+// Threads split each product the same way, by outputs: `part` of `parts` computes a range of
+// whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
+
+// @ts-ignore: decorator
+@inline function ld(p: usize): f64 {
+  return load<f64>(p);
+}
+
+// @ts-ignore: decorator
+@inline function st(p: usize, v: f64): void {
+  store<f64>(p, v);
+}
+
+// @ts-ignore: decorator
+@inline function splat(p: usize): v128 {
+  return v128.load64_splat(p);
+}
+
+/** Where `part` of `parts` starts in [0, count): whole units of `unit`; the last part ends at count. */
+// @ts-ignore: decorator
+@inline export function splitAt(count: i32, unit: i32, part: i32, parts: i32): i32 {
+  return part >= parts ? count : ((count / unit) * part / parts) * unit;
+}
+
+/** The unit a part's range of outputs is cut in: the micro-kernels' 4, or single outputs. */
+// @ts-ignore: decorator
+@inline export function unit(): i32 {
+  return ASC_FEATURE_SIMD ? 4 : 1;
+}
+
+/**
+ * Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows and this part's outputs j (all
+ * row-major). `pack` is scratch for nOut * nIn doubles (W^T in panels of 4 outputs).
+ */
+export function forwardProduct(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    if (rows == 1) {
+      if (part == 0) matvecSimd(w, b, a, z, nIn, nOut);
+    } else {
+      gemmSimd(w, b, a, z, rows, nIn, nOut, pack, part, parts);
+    }
+    return;
+  }
+  forwardScalar(w, b, a, z, 0, rows, splitAt(nOut, 1, part, parts), splitAt(nOut, 1, part + 1, parts), nIn, nOut);
+}
+
+/** The scalar forward over rows [r0, r1) and outputs [j0, j1). */
+function forwardScalar(w: usize, b: usize, a: usize, z: usize, r0: i32, r1: i32, j0: i32, j1: i32, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  for (let r = r0; r < r1; r++) {
+    const x = a + <usize>r * inBytes;
+    const zr = z + ((<usize>(r * nOut)) << 3);
+    for (let j = j0; j < j1; j++) {
+      const row = w + <usize>j * inBytes;
+      let s = ld(row) * ld(x);
+      for (let i = 1; i < nIn; i++) s += ld(row + ((<usize>i) << 3)) * ld(x + ((<usize>i) << 3));
+      st(zr + ((<usize>j) << 3), s + ld(b + ((<usize>j) << 3)));
+    }
+  }
+}
+
+/** One row: two rows of W at a time; the lanes are outputs j and j+1. */
+function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  let j = 0;
+  for (; j + 1 < nOut; j += 2) {
+    const w0 = w + <usize>j * inBytes;
+    const w1 = w0 + inBytes;
+    let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(ld(w0)), 1, ld(w1)), splat(x));
+    let i = 1;
+    for (; i + 1 < nIn; i += 2) {
+      const at = (<usize>i) << 3;
+      const xv = v128.load(x + at);
+      const p0 = f64x2.mul(v128.load(w0 + at), xv); // W[j][i]x[i], W[j][i+1]x[i+1]
+      const p1 = f64x2.mul(v128.load(w1 + at), xv);
+      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2)); // term i of both rows
+      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 1, 3)); // then term i+1
+    }
+    if (i < nIn) {
+      const at = (<usize>i) << 3;
+      acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(ld(w0 + at)), 1, ld(w1 + at)), splat(x + at)));
+    }
+    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(b + ((<usize>j) << 3))));
+  }
+  if (j < nOut) forwardScalar(w, b, x, z, 0, 1, j, nOut, nIn, nOut);
+}
+
+/** Several rows: this part's panels of W^T packed, then 4 rows x 4 outputs per micro-kernel call. */
+function gemmSimd(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  const j0 = splitAt(nOut, 4, part, parts);
+  const j1 = splitAt(nOut, 4, part + 1, parts);
+  const full = j1 & ~3; // the last part's range may end in outputs that fill no panel
+  // pack[p][i][k] = W[4p + k][i]: one 32-byte line per input index.
+  for (let j = j0; j < full; j += 4) {
+    const dst = pack + <usize>j * inBytes;
+    const src = w + <usize>j * inBytes;
+    for (let i = 0; i < nIn; i++) {
+      const at = (<usize>i) << 3;
+      const d = dst + (at << 2);
+      st(d, ld(src + at));
+      st(d + 8, ld(src + inBytes + at));
+      st(d + 16, ld(src + 2 * inBytes + at));
+      st(d + 24, ld(src + 3 * inBytes + at));
+    }
+  }
+  const fullRows = rows & ~3;
+  for (let r = 0; r < fullRows; r += 4) {
+    for (let j = j0; j < full; j += 4) forwardBlock(pack + <usize>j * inBytes, b + ((<usize>j) << 3), a + <usize>r * inBytes, z + ((<usize>(r * nOut + j)) << 3), nIn, nOut);
+  }
+  if (full < j1) forwardScalar(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
+  if (fullRows < rows) forwardScalar(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
+}
+
+/** The micro-kernel: Z[4 rows][4 outputs] from one packed panel; lanes are outputs. */
+function forwardBlock(panel: usize, b: usize, a: usize, z: usize, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  const a1 = a + inBytes;
+  const a2 = a1 + inBytes;
+  const a3 = a2 + inBytes;
+  let w0 = v128.load(panel);
+  let w1 = v128.load(panel + 16);
+  let s = splat(a);
+  let c00 = f64x2.mul(s, w0);
+  let c01 = f64x2.mul(s, w1);
+  s = splat(a1);
+  let c10 = f64x2.mul(s, w0);
+  let c11 = f64x2.mul(s, w1);
+  s = splat(a2);
+  let c20 = f64x2.mul(s, w0);
+  let c21 = f64x2.mul(s, w1);
+  s = splat(a3);
+  let c30 = f64x2.mul(s, w0);
+  let c31 = f64x2.mul(s, w1);
+  for (let i = 1; i < nIn; i++) {
+    const at = (<usize>i) << 3;
+    const q = panel + (at << 2);
+    w0 = v128.load(q);
+    w1 = v128.load(q + 16);
+    s = splat(a + at);
+    c00 = f64x2.add(c00, f64x2.mul(s, w0));
+    c01 = f64x2.add(c01, f64x2.mul(s, w1));
+    s = splat(a1 + at);
+    c10 = f64x2.add(c10, f64x2.mul(s, w0));
+    c11 = f64x2.add(c11, f64x2.mul(s, w1));
+    s = splat(a2 + at);
+    c20 = f64x2.add(c20, f64x2.mul(s, w0));
+    c21 = f64x2.add(c21, f64x2.mul(s, w1));
+    s = splat(a3 + at);
+    c30 = f64x2.add(c30, f64x2.mul(s, w0));
+    c31 = f64x2.add(c31, f64x2.mul(s, w1));
+  }
+  const b0 = v128.load(b);
+  const b1 = v128.load(b + 16);
+  const outBytes = (<usize>nOut) << 3;
+  v128.store(z, f64x2.add(c00, b0));
+  v128.store(z + 16, f64x2.add(c01, b1));
+  v128.store(z + outBytes, f64x2.add(c10, b0));
+  v128.store(z + outBytes + 16, f64x2.add(c11, b1));
+  v128.store(z + 2 * outBytes, f64x2.add(c20, b0));
+  v128.store(z + 2 * outBytes + 16, f64x2.add(c21, b1));
+  v128.store(z + 3 * outBytes, f64x2.add(c30, b0));
+  v128.store(z + 3 * outBytes + 16, f64x2.add(c31, b1));
+}
+
+/** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
+export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const i0 = splitAt(nIn, unit(), part, parts);
+  const i1 = splitAt(nIn, unit(), part + 1, parts);
+  let full = i0;
+  let fullRows = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (rows == 1) {
+      if (part == 0) backRow(w, d, e, nIn, nOut);
+      return;
+    }
+    full = i1 & ~3;
+    fullRows = rows & ~3;
+    for (let r = 0; r < fullRows; r += 4) {
+      for (let i = i0; i < full; i += 4) backBlock(w, d, e, r, i, nIn, nOut);
+    }
+  }
+  // Scalar: the tail columns of the blocked rows, then every column of the other rows.
+  backScalar(w, d, e, 0, fullRows, full, i1, nIn, nOut);
+  backScalar(w, d, e, fullRows, rows, i0, i1, nIn, nOut);
+}
+
+function backScalar(w: usize, d: usize, e: usize, r0: i32, r1: i32, i0: i32, i1: i32, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  for (let r = r0; r < r1; r++) {
+    const dr = d + ((<usize>(r * nOut)) << 3);
+    const er = e + <usize>r * inBytes;
+    for (let i = i0; i < i1; i++) {
+      const at = (<usize>i) << 3;
+      let s = ld(w + at) * ld(dr);
+      for (let j = 1; j < nOut; j++) s += ld(w + <usize>j * inBytes + at) * ld(dr + ((<usize>j) << 3));
+      st(er + at, s);
+    }
+  }
+}
+
+/** One row of deltas: lanes are inputs i, i+1 along the contiguous rows of W. */
+function backRow(w: usize, d: usize, e: usize, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  let i = 0;
+  for (; i + 1 < nIn; i += 2) {
+    const at = (<usize>i) << 3;
+    let acc = f64x2.mul(v128.load(w + at), splat(d));
+    for (let j = 1; j < nOut; j++) acc = f64x2.add(acc, f64x2.mul(v128.load(w + <usize>j * inBytes + at), splat(d + ((<usize>j) << 3))));
+    v128.store(e + at, acc);
+  }
+  if (i < nIn) backScalar(w, d, e, 0, 1, i, nIn, nIn, nOut);
+}
+
+/** The micro-kernel: E[4 rows][4 inputs]; lanes are inputs. */
+function backBlock(w: usize, d: usize, e: usize, r: i32, i: i32, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
+  const col = w + ((<usize>i) << 3);
+  const d0 = d + ((<usize>(r * nOut)) << 3);
+  const d1 = d0 + outBytes;
+  const d2 = d1 + outBytes;
+  const d3 = d2 + outBytes;
+  let w0 = v128.load(col);
+  let w1 = v128.load(col + 16);
+  let s = splat(d0);
+  let c00 = f64x2.mul(w0, s);
+  let c01 = f64x2.mul(w1, s);
+  s = splat(d1);
+  let c10 = f64x2.mul(w0, s);
+  let c11 = f64x2.mul(w1, s);
+  s = splat(d2);
+  let c20 = f64x2.mul(w0, s);
+  let c21 = f64x2.mul(w1, s);
+  s = splat(d3);
+  let c30 = f64x2.mul(w0, s);
+  let c31 = f64x2.mul(w1, s);
+  for (let j = 1; j < nOut; j++) {
+    const q = col + <usize>j * inBytes;
+    const at = (<usize>j) << 3;
+    w0 = v128.load(q);
+    w1 = v128.load(q + 16);
+    s = splat(d0 + at);
+    c00 = f64x2.add(c00, f64x2.mul(w0, s));
+    c01 = f64x2.add(c01, f64x2.mul(w1, s));
+    s = splat(d1 + at);
+    c10 = f64x2.add(c10, f64x2.mul(w0, s));
+    c11 = f64x2.add(c11, f64x2.mul(w1, s));
+    s = splat(d2 + at);
+    c20 = f64x2.add(c20, f64x2.mul(w0, s));
+    c21 = f64x2.add(c21, f64x2.mul(w1, s));
+    s = splat(d3 + at);
+    c30 = f64x2.add(c30, f64x2.mul(w0, s));
+    c31 = f64x2.add(c31, f64x2.mul(w1, s));
+  }
+  const out = e + <usize>r * inBytes + ((<usize>i) << 3);
+  v128.store(out, c00);
+  v128.store(out + 16, c01);
+  v128.store(out + inBytes, c10);
+  v128.store(out + inBytes + 16, c11);
+  v128.store(out + 2 * inBytes, c20);
+  v128.store(out + 2 * inBytes + 16, c21);
+  v128.store(out + 3 * inBytes, c30);
+  v128.store(out + 3 * inBytes + 16, c31);
+}
+
+/**
+ * G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order) for this part's
+ * outputs j: the batch's gradient sums.
+ */
+export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const outBytes = (<usize>nOut) << 3;
+  const j0 = splitAt(nOut, unit(), part, parts);
+  const j1 = splitAt(nOut, unit(), part + 1, parts);
+  for (let j = j0; j < j1; j++) {
+    let s = ld(d + ((<usize>j) << 3));
+    for (let r = 1; r < rows; r++) s += ld(d + <usize>r * outBytes + ((<usize>j) << 3));
+    st(gb + ((<usize>j) << 3), s);
+  }
+  let fullOut = j0;
+  let fullIn = 0;
+  if (ASC_FEATURE_SIMD) {
+    fullOut = j1 & ~3;
+    fullIn = nIn & ~3;
+    for (let j = j0; j < fullOut; j += 4) {
+      for (let i = 0; i < fullIn; i += 4) gradientBlock(d, a, g, j, i, rows, nIn, nOut);
+    }
+  }
+  gradientScalar(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
+  gradientScalar(d, a, g, fullOut, j1, 0, nIn, rows, nIn, nOut);
+}
+
+function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32, i1: i32, rows: i32, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
+  for (let j = j0; j < j1; j++) {
+    const dj = d + ((<usize>j) << 3);
+    const gj = g + <usize>j * inBytes;
+    for (let i = i0; i < i1; i++) {
+      const at = (<usize>i) << 3;
+      let s = ld(dj) * ld(a + at);
+      for (let r = 1; r < rows; r++) s += ld(dj + <usize>r * outBytes) * ld(a + <usize>r * inBytes + at);
+      st(gj + at, s);
+    }
+  }
+}
+
+/** The micro-kernel: G[4 outputs][4 inputs]; lanes are inputs. */
+function gradientBlock(d: usize, a: usize, g: usize, j: i32, i: i32, rows: i32, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
+  const col = a + ((<usize>i) << 3);
+  const dj = d + ((<usize>j) << 3);
+  let a0 = v128.load(col);
+  let a1 = v128.load(col + 16);
+  let s = splat(dj);
+  let c00 = f64x2.mul(s, a0);
+  let c01 = f64x2.mul(s, a1);
+  s = splat(dj + 8);
+  let c10 = f64x2.mul(s, a0);
+  let c11 = f64x2.mul(s, a1);
+  s = splat(dj + 16);
+  let c20 = f64x2.mul(s, a0);
+  let c21 = f64x2.mul(s, a1);
+  s = splat(dj + 24);
+  let c30 = f64x2.mul(s, a0);
+  let c31 = f64x2.mul(s, a1);
+  for (let r = 1; r < rows; r++) {
+    const q = col + <usize>r * inBytes;
+    const dr = dj + <usize>r * outBytes;
+    a0 = v128.load(q);
+    a1 = v128.load(q + 16);
+    s = splat(dr);
+    c00 = f64x2.add(c00, f64x2.mul(s, a0));
+    c01 = f64x2.add(c01, f64x2.mul(s, a1));
+    s = splat(dr + 8);
+    c10 = f64x2.add(c10, f64x2.mul(s, a0));
+    c11 = f64x2.add(c11, f64x2.mul(s, a1));
+    s = splat(dr + 16);
+    c20 = f64x2.add(c20, f64x2.mul(s, a0));
+    c21 = f64x2.add(c21, f64x2.mul(s, a1));
+    s = splat(dr + 24);
+    c30 = f64x2.add(c30, f64x2.mul(s, a0));
+    c31 = f64x2.add(c31, f64x2.mul(s, a1));
+  }
+  const out = g + <usize>j * inBytes + ((<usize>i) << 3);
+  v128.store(out, c00);
+  v128.store(out + 16, c01);
+  v128.store(out + inBytes, c10);
+  v128.store(out + inBytes + 16, c11);
+  v128.store(out + 2 * inBytes, c20);
+  v128.store(out + 2 * inBytes + 16, c21);
+  v128.store(out + 3 * inBytes, c30);
+  v128.store(out + 3 * inBytes + 16, c31);
+}
+
+/**
+ * Per-sample SGD on a first layer, fused with the next sample's forward product: each new
+ * weight W[j][i] = W[j][i] - lr * (d[j] * x[i]) is used at once for
+ * z[j] = (sum_i W[j][i] * xNext[i]) + b[j] (b updated first), so W streams through once
+ * per sample instead of twice. Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
+ */
+export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const inBytes = (<usize>nIn) << 3;
+  const vLr = f64x2.splat(lr);
+  let j = 0;
+  for (; j + 1 < nOut; j += 2) {
+    const w0 = w + <usize>j * inBytes;
+    const w1 = w0 + inBytes;
+    const d0 = ld(d + ((<usize>j) << 3));
+    const d1 = ld(d + ((<usize>(j + 1)) << 3));
+    const vd0 = f64x2.splat(d0);
+    const vd1 = f64x2.splat(d1);
+    const x0 = ld(x);
+    const a0 = ld(w0) - lr * (d0 * x0);
+    const a1 = ld(w1) - lr * (d1 * x0);
+    st(w0, a0);
+    st(w1, a1);
+    let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
+    let i = 1;
+    for (; i + 1 < nIn; i += 2) {
+      const at = (<usize>i) << 3;
+      const xv = v128.load(x + at);
+      const p = f64x2.sub(v128.load(w0 + at), f64x2.mul(vLr, f64x2.mul(vd0, xv)));
+      const q = f64x2.sub(v128.load(w1 + at), f64x2.mul(vLr, f64x2.mul(vd1, xv)));
+      v128.store(w0 + at, p);
+      v128.store(w1 + at, q);
+      const xn = v128.load(xNext + at);
+      const p0 = f64x2.mul(p, xn);
+      const p1 = f64x2.mul(q, xn);
+      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2));
+      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 1, 3));
+    }
+    if (i < nIn) {
+      const at = (<usize>i) << 3;
+      const xi = ld(x + at);
+      const p = ld(w0 + at) - lr * (d0 * xi);
+      const q = ld(w1 + at) - lr * (d1 * xi);
+      st(w0 + at, p);
+      st(w1 + at, q);
+      acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
+    }
+    const bj = b + ((<usize>j) << 3);
+    st(bj, ld(bj) - lr * d0);
+    st(bj + 8, ld(bj + 8) - lr * d1);
+    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj)));
+  }
+  if (j < nOut) {
+    const row = w + <usize>j * inBytes;
+    const dj = ld(d + ((<usize>j) << 3));
+    let s: f64 = 0;
+    for (let i = 0; i < nIn; i++) {
+      const at = (<usize>i) << 3;
+      const v = ld(row + at) - lr * (dj * ld(x + at));
+      st(row + at, v);
+      s = i == 0 ? v * ld(xNext) : s + v * ld(xNext + at);
+    }
+    const bj = b + ((<usize>j) << 3);
+    st(bj, ld(bj) - lr * dj);
+    st(z + ((<usize>j) << 3), s + ld(bj));
+  }
+}
