@@ -97,7 +97,7 @@ describe.each(BACKENDS)('MLP.create, %s backend', (backend) => {
   it('unknown option name', async () => {
     await expectError(create({ layers: [2, 1], learningrate: 0.1 }), 'INVALID_ARGUMENT', [
       "unknown option 'learningrate'",
-      'expected one of layers, activation, alpha, loss, init, seed, backend, classes',
+      'expected one of layers, activation, alpha, loss, init, seed, backend, simd, threads, classes',
     ]);
   });
 });
@@ -371,7 +371,7 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
     const m = await good();
     await expectError(() => MLP.fromJSON(m, { backend, seeds: 1 } as never), 'INVALID_ARGUMENT', [
       "options has an unknown option 'seeds'",
-      'expected one of backend, seed',
+      'expected one of backend, simd, threads, seed',
     ]);
   });
 });
