@@ -9,14 +9,20 @@ import { useSpawner } from './threads.ts';
 
 useStorage({ read: (path) => readFileSync(path, 'utf8'), writeAtomic: writeFileAtomic });
 
-/** A worker: instantiate the kernel on the shared memory, say so, then loop in work(). */
-const NODE_WORKER = `const { parentPort, workerData: { module, memory, net, part } } = require('node:worker_threads');
+/**
+ * A worker: instantiate the kernel on the shared memory, say so, then loop in work(). An ES
+ * module from a data: URL, so that no flag of the parent's (--input-type) changes its kind.
+ */
+const NODE_WORKER = new URL(
+  `data:text/javascript,${encodeURIComponent(`import { parentPort, workerData } from 'node:worker_threads';
+const { module, memory, net, part } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 parentPort.postMessage('ready');
-exports.work(net, part);`;
+exports.work(net, part);`)}`,
+);
 
 useSpawner(async (module, memory, net, count) => {
-  const workers = Array.from({ length: count }, (_, i) => new Worker(NODE_WORKER, { eval: true, workerData: { module, memory, net, part: i + 1 } }));
+  const workers = Array.from({ length: count }, (_, i) => new Worker(NODE_WORKER, { workerData: { module, memory, net, part: i + 1 } }));
   await Promise.all(
     workers.map(
       (worker) =>

@@ -119,6 +119,39 @@ async function scenarios(lib: Lib): Promise<Outcome> {
   return out as Outcome;
 }
 
+/**
+ * A mini-batch net on every kernel: SIMD, scalar, SIMD with two worker threads, and js. Like
+ * scenarios, shipped to the page as source. Returns each variant's thread count and bits.
+ */
+async function kernels(lib: Lib): Promise<Record<string, { threads: number; simd: boolean; bits: string[] }>> {
+  const view = new DataView(new ArrayBuffer(8));
+  const bits = (x: number): string => {
+    view.setFloat64(0, x);
+    return view.getBigUint64(0).toString(16).padStart(16, '0');
+  };
+  let state = 77;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296;
+  };
+  const inputs = Array.from({ length: 96 }, () => Array.from({ length: 61 }, () => next() * 2 - 1));
+  const targets = inputs.map((_, i) => Array.from({ length: 6 }, (_, k) => (k === i % 6 ? 1 : 0)));
+  const variants = { simd: { backend: 'wasm' }, scalar: { backend: 'wasm', simd: false }, threads: { backend: 'wasm', threads: 2 }, js: { backend: 'js' } } as const;
+  const out: Record<string, { threads: number; simd: boolean; bits: string[] }> = {};
+  for (const [name, variant] of Object.entries(variants)) {
+    const net = await lib.MLP.create({ layers: [61, 45, 6], activation: ['relu', 'softmax'], loss: 'cross-entropy', init: 'he', seed: 5, ...variant });
+    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 32, optimizer: 'adam', learningRate: 0.01, shuffle: true });
+    const json = net.toJSON();
+    out[name] = {
+      threads: net.threads,
+      simd: net.simd,
+      bits: [...history.loss, ...json.weights.flat(), ...json.biases.flat(), ...net.predict(inputs).flat()].map(bits),
+    };
+    net.dispose();
+  }
+  return out;
+}
+
 function toBits(x: number): Bits {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
@@ -167,6 +200,8 @@ describe('browser bundle in headless Chromium', () => {
   const pageErrors: string[] = [];
   let inPage: Outcome;
   let inNode: Outcome;
+  let kernelsInPage: Awaited<ReturnType<typeof kernels>>;
+  let kernelsInNode: Awaited<ReturnType<typeof kernels>>;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -179,6 +214,9 @@ describe('browser bundle in headless Chromium', () => {
 
     server = createServer((req, res) => {
       requested.push(req.url ?? '');
+      // Cross-origin isolation: the page may share memory with Workers, so `threads` runs.
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
       if (req.url === '/') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
       } else if (req.url === '/wasm-mlp.js') {
@@ -207,6 +245,8 @@ describe('browser bundle in headless Chromium', () => {
 
     inPage = (await page.evaluate(`(${scenarios.toString()})(window.wasmMlp)`)) as Outcome;
     inNode = await scenarios(node);
+    kernelsInPage = (await page.evaluate(`(${kernels.toString()})(window.wasmMlp)`)) as typeof kernelsInPage;
+    kernelsInNode = await kernels(node);
   });
 
   afterAll(async () => {
@@ -260,6 +300,20 @@ describe('browser bundle in headless Chromium', () => {
 
   it('both backends agree bit for bit in the page', () => {
     expect(inPage.js).toEqual(inPage.wasm);
+  });
+
+  it('the page is cross-origin isolated and runs SIMD, scalar and two worker threads', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(Object.fromEntries(Object.entries(kernelsInPage).map(([k, v]) => [k, [v.threads, v.simd]]))).toEqual({
+      simd: [1, true], scalar: [1, false], threads: [2, true], js: [1, false],
+    });
+  });
+
+  it('every kernel gives the same bits, in the page and in Node', () => {
+    const reference = kernelsInNode.js.bits;
+    expect(reference.length).toBeGreaterThan(100);
+    for (const [name, run] of Object.entries(kernelsInPage)) expect(run.bits, `page ${name}${staleness()}`).toEqual(reference);
+    for (const [name, run] of Object.entries(kernelsInNode)) expect(run.bits, `Node ${name}`).toEqual(reference);
   });
 
   it('the page logged no errors', () => {

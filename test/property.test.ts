@@ -7,7 +7,8 @@
 // combinations of every training option (activation per layer and alpha, loss, init,
 // optimizer and its hyperparameters, weight decay, batch size, shuffling, validation split
 // or data, normalisation, error threshold, patience with restoreBestWeights, classes, a
-// callback that stops training): history (loss, valLoss, accuracy, valAccuracy, epochs,
+// callback that stops training), and compares the SIMD kernel with the scalar one as well
+// as with js: history (loss, valLoss, accuracy, valAccuracy, epochs,
 // stopReason), callback stats, parameters, optimizer and random state, normalisation,
 // predictions and evaluate must be the same bits, a fit that throws (divergence) must throw
 // the same MLPError on both, and a second fit must carry on identically. fast-check runs
@@ -481,36 +482,41 @@ function checkHistory(c: OptionConfig, epochs: number, r: FitResult): void {
 async function checkOptionConfig(c: OptionConfig): Promise<void> {
   const nets: MLP[] = [];
   try {
-    const create = async (backend: 'wasm' | 'js') => {
+    const create = async (backend: 'wasm' | 'js', simd?: boolean) => {
       const net = await MLP.create({
-        layers: c.layers, seed: c.seed, backend, activation: c.activation, alpha: c.alpha, loss: c.loss, init: c.init, classes: c.classes,
+        layers: c.layers, seed: c.seed, backend, simd, activation: c.activation, alpha: c.alpha, loss: c.loss, init: c.init, classes: c.classes,
       });
       nets.push(net);
       return net;
     };
+    // The SIMD kernel against the pure-JS backend and against the scalar kernel.
     const wasm = await create('wasm');
-    const js = await create('js');
-    const state = (what: string) => sameState(what, wasm.toJSON({ includeOptimizer: true }), js.toJSON({ includeOptimizer: true }));
-    state('initial state');
+    const others: [string, MLP][] = [['js', await create('js')], ['scalar', await create('wasm', false)]];
+    if (!wasm.simd || others[1][1].simd) throw new Error('the simd option did not pick the kernel');
+    for (const [name, other] of others) sameState(`initial state (${name})`, wasm.toJSON({ includeOptimizer: true }), other.toJSON({ includeOptimizer: true }));
 
     const epochs = c.fit.epochs ?? 1;
     for (const [call, count] of [['fit', epochs], ['second fit', c.moreEpochs]] as const) {
       const a = await runFit(wasm, c, count);
-      const b = await runFit(js, c, count);
-      sameFit(call, a, b);
       checkHistory(c, count, a);
       saw(a.error ? a.error.slice(0, a.error.indexOf(':')) : a.history!.stopReason);
-      state(`state after the ${call}`);
       const rows = c.fit.validationData ? [...c.inputs, ...(c.fit.validationData.inputs as number[][])] : c.inputs;
-      sameRows(`predictions after the ${call}`, wasm.predict(rows), js.predict(rows));
-      const [p, q] = [wasm.predictClass(c.inputs), js.predictClass(c.inputs)];
-      if (JSON.stringify(p) !== JSON.stringify(q)) throw new Error(`predictClass after the ${call}: ${JSON.stringify(p)} vs ${JSON.stringify(q)}`);
-      const [e, f] = [wasm.evaluate(c.inputs, c.targets), js.evaluate(c.inputs, c.targets)];
-      sameBits(`evaluate (loss, accuracy) after the ${call}`, [e.loss, e.accuracy ?? NaN], [f.loss, f.accuracy ?? NaN]);
-      if ((e.accuracy === null) !== (f.accuracy === null) || (e.confusion === null) !== (f.confusion === null)) {
-        throw new Error(`evaluate after the ${call}: ${JSON.stringify(e)} vs ${JSON.stringify(f)}`);
+      const p = wasm.predictClass(c.inputs);
+      const e = wasm.evaluate(c.inputs, c.targets);
+      for (const [name, other] of others) {
+        const b = await runFit(other, c, count);
+        sameFit(`${call} (${name})`, a, b);
+        sameState(`state after the ${call} (${name})`, wasm.toJSON({ includeOptimizer: true }), other.toJSON({ includeOptimizer: true }));
+        sameRows(`predictions after the ${call}`, wasm.predict(rows), other.predict(rows), ['wasm', name]);
+        const q = other.predictClass(c.inputs);
+        if (JSON.stringify(p) !== JSON.stringify(q)) throw new Error(`predictClass after the ${call}: ${JSON.stringify(p)} vs ${JSON.stringify(q)} (${name})`);
+        const f = other.evaluate(c.inputs, c.targets);
+        sameBits(`evaluate (loss, accuracy) after the ${call}`, [e.loss, e.accuracy ?? NaN], [f.loss, f.accuracy ?? NaN], ['wasm', name]);
+        if ((e.accuracy === null) !== (f.accuracy === null) || (e.confusion === null) !== (f.confusion === null)) {
+          throw new Error(`evaluate after the ${call}: ${JSON.stringify(e)} vs ${JSON.stringify(f)} (${name})`);
+        }
+        if (e.confusion && f.confusion) sameRows(`evaluate confusion after the ${call}`, e.confusion, f.confusion, ['wasm', name]);
       }
-      if (e.confusion && f.confusion) sameRows(`evaluate confusion after the ${call}`, e.confusion, f.confusion);
     }
     const f = c.fit;
     saw(`optimizer ${f.optimizer ?? 'default'}`);
@@ -541,7 +547,7 @@ describe('wasm and js backends are bitwise identical', () => {
     await fc.assert(fc.asyncProperty(configOf(extremeInputValue), checkConfig), { seed: FC_SEED, numRuns: Math.ceil(FC_RUNS / 5) });
   });
 
-  it(`over random combinations of every training option, on ${FC_OPTION_RUNS} configurations (fast-check seed ${FC_SEED})`, async () => {
+  it(`over random combinations of every training option, SIMD and scalar kernels too, on ${FC_OPTION_RUNS} configurations (fast-check seed ${FC_SEED})`, async () => {
     coverage.clear();
     await fc.assert(fc.asyncProperty(optionConfig, checkOptionConfig), { seed: FC_SEED, numRuns: FC_OPTION_RUNS });
     // The generator really reached every option value and every way a fit can end.

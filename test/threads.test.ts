@@ -1,0 +1,126 @@
+// Threads give the same bits as one thread and as the js backend: random mini-batch
+// configurations large enough that every product is split across the workers (widths and
+// batch sizes that are not multiples of 4 too, so the split edges and tails are exercised),
+// trained with 1, 2 and 3 threads and with js; every loss, parameter and prediction compared
+// with Object.is. Also: the workers end with dispose(), and a net nobody disposes does not
+// keep the process alive.
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MLP, type Activation } from '../src/index.ts';
+
+const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
+const RUNS = Number(process.env.FC_THREAD_RUNS ?? 40);
+
+interface Config {
+  layers: number[];
+  activation: Activation[];
+  loss: 'mse' | 'cross-entropy';
+  optimizer: 'sgd' | 'momentum' | 'adam';
+  batchSize: number;
+  shuffle: boolean;
+  epochs: number;
+  seed: number;
+  inputs: number[][];
+  targets: number[][];
+}
+
+const config: fc.Arbitrary<Config> = fc
+  .record({
+    widths: fc.array(fc.integer({ min: 33, max: 97 }), { minLength: 2, maxLength: 3 }),
+    outputs: fc.integer({ min: 2, max: 13 }),
+    hidden: fc.constantFrom<Activation>('sigmoid', 'tanh', 'relu', 'leaky-relu'),
+    softmax: fc.boolean(),
+    optimizer: fc.constantFrom<'sgd' | 'momentum' | 'adam'>('sgd', 'momentum', 'adam'),
+    batchSize: fc.integer({ min: 21, max: 70 }),
+    rows: fc.integer({ min: 40, max: 150 }),
+    shuffle: fc.boolean(),
+    epochs: fc.integer({ min: 1, max: 3 }),
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    data: fc.integer({ min: 1, max: 0x7fffffff }),
+  })
+  .map((r) => {
+    const layers = [...r.widths, r.outputs];
+    let state = r.data;
+    const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    const inputs = Array.from({ length: r.rows }, () => Array.from({ length: layers[0] }, () => next() * 2 - 1));
+    const targets = Array.from({ length: r.rows }, (_, i) => Array.from({ length: r.outputs }, (_, k) => (k === i % r.outputs ? 1 : 0)));
+    const hidden = new Array<Activation>(layers.length - 2).fill(r.hidden);
+    return {
+      layers,
+      activation: [...hidden, r.softmax ? 'softmax' : 'sigmoid'] as Activation[],
+      loss: r.softmax ? 'cross-entropy' : 'mse',
+      optimizer: r.optimizer,
+      batchSize: r.batchSize,
+      shuffle: r.shuffle,
+      epochs: r.epochs,
+      seed: r.seed,
+      inputs,
+      targets,
+    } as Config;
+  });
+
+const bits = (x: number) => new BigUint64Array(new Float64Array([x]).buffer)[0].toString(16);
+
+function same(what: string, a: number[], b: number[]): void {
+  const i = a.findIndex((x, k) => !Object.is(x, b[k]));
+  if (a.length !== b.length || i >= 0) throw new Error(`${what}[${i}]: ${a[i]} (0x${bits(a[i])}) vs ${b[i]} (0x${bits(b[i])})`);
+}
+
+async function train(c: Config, variant: { backend: 'wasm' | 'js'; threads?: number }) {
+  const net = await MLP.create({ layers: c.layers, activation: c.activation, loss: c.loss, init: 'xavier', seed: c.seed, ...variant });
+  try {
+    const history = net.fit(c.inputs, c.targets, { epochs: c.epochs, batchSize: c.batchSize, optimizer: c.optimizer, learningRate: 0.01, shuffle: c.shuffle });
+    const model = net.toJSON({ includeOptimizer: true });
+    return {
+      threads: net.threads,
+      numbers: [...history.loss, ...history.accuracy, ...model.weights.flat(), ...model.biases.flat(), ...model.training!.state1, ...model.training!.state2, ...net.predict(c.inputs).flat()],
+    };
+  } finally {
+    net.dispose();
+  }
+}
+
+describe('threads', () => {
+  it(`1, 2 and 3 threads and js give the same bits on ${RUNS} random mini-batch configurations (fast-check seed ${FC_SEED})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(config, async (c) => {
+        const one = await train(c, { backend: 'wasm', threads: 1 });
+        const js = await train(c, { backend: 'js' });
+        same('js vs 1 thread', js.numbers, one.numbers);
+        for (const threads of [2, 3]) {
+          const many = await train(c, { backend: 'wasm', threads });
+          if (many.threads !== threads) throw new Error(`asked for ${threads} threads, got ${many.threads}`);
+          same(`${threads} threads vs 1`, many.numbers, one.numbers);
+        }
+      }),
+      { seed: FC_SEED, numRuns: RUNS },
+    );
+  });
+
+  it('reports its thread count, and 1 for js', async () => {
+    const wasm = await MLP.create({ layers: [2, 1], threads: 2 });
+    const js = await MLP.create({ layers: [2, 1], threads: 2, backend: 'js' });
+    expect([wasm.threads, js.threads]).toEqual([2, 1]);
+    wasm.dispose();
+    js.dispose();
+  });
+
+  it('rejects bad counts and threads with the scalar kernel', async () => {
+    await expect(MLP.create({ layers: [2, 1], threads: 0 })).rejects.toThrow('threads must be an integer from 1 to 64; got 0');
+    await expect(MLP.create({ layers: [2, 1], threads: 1.5 })).rejects.toThrow('threads must be an integer from 1 to 64; got 1.5');
+    await expect(MLP.create({ layers: [2, 1], threads: 2, simd: false })).rejects.toThrow('threads 2 runs the SIMD kernel, and simd is false');
+  });
+
+  it('a net that is never disposed does not keep the process alive', () => {
+    const script = `import { MLP } from ${JSON.stringify(new URL('../build/node/index.js', import.meta.url).href)};
+      const net = await MLP.create({ layers: [64, 64, 4], threads: 3, seed: 1 });
+      const x = Array.from({ length: 64 }, (_, i) => Array.from({ length: 64 }, (_, j) => ((i * j) % 7) / 7));
+      const y = x.map((_, i) => [0, 1, 2, 3].map((k) => (k === i % 4 ? 1 : 0)));
+      console.log(net.threads, net.fit(x, y, { batchSize: 32, epochs: 2 }).loss.length);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('3 2\n');
+    expect(r.status).toBe(0);
+  });
+});
