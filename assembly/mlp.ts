@@ -310,10 +310,16 @@ function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: 
 }
 
 /**
- * Jobs with fewer multiply-adds than this run on one thread: waking the workers and waiting
- * for them (tens of microseconds) costs more than they would save.
+ * Jobs with fewer multiply-adds than this run on one thread: handing a job over and
+ * collecting it costs tens of microseconds, what one thread does in ~0.5M multiply-adds.
  */
-const PARALLEL_WORK: i64 = 1 << 16;
+const PARALLEL_WORK: i64 = 1 << 19;
+
+/**
+ * Polls before sleeping in atomic.wait: in training, jobs follow each other within
+ * microseconds, and a futex wake-up costs more than that.
+ */
+const SPIN: i32 = 2000;
 
 /**
  * Runs a job on every thread, this one taking part 0, and returns when all parts are
@@ -338,11 +344,11 @@ function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay
     atomic.notify(sync(net, SYNC_GENERATION), threads - 1);
     runJob(net, job, layer, rows, input, decay, 0, threads);
     const canWait = header(net, H_CAN_WAIT) != 0;
-    for (;;) {
+    for (let spins = 0; ; spins++) {
       const done = atomic.load<i32>(sync(net, SYNC_DONE));
       if (done >= threads - 1) break;
-      // A browser's main thread may not block: it spins instead.
-      if (canWait) atomic.wait<i32>(sync(net, SYNC_DONE), done, 1000000);
+      // A browser's main thread may not block: it only spins.
+      if (canWait && spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_DONE), done, 1000000);
     }
   }
 }
@@ -358,8 +364,8 @@ export function work(net: usize, part: i32): void {
     let seen = 0;
     for (;;) {
       let generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
-      while (generation == seen) {
-        atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, -1);
+      for (let spins = 0; generation == seen; spins++) {
+        if (spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, -1);
         generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       }
       seen = generation;

@@ -27,12 +27,13 @@ interface Config {
 
 const config: fc.Arbitrary<Config> = fc
   .record({
-    widths: fc.array(fc.integer({ min: 33, max: 97 }), { minLength: 2, maxLength: 3 }),
+    // Big enough that the hidden products pass the kernel's PARALLEL_WORK (2^19 multiply-adds).
+    widths: fc.array(fc.integer({ min: 121, max: 181 }), { minLength: 2, maxLength: 3 }),
     outputs: fc.integer({ min: 2, max: 13 }),
     hidden: fc.constantFrom<Activation>('sigmoid', 'tanh', 'relu', 'leaky-relu'),
     softmax: fc.boolean(),
     optimizer: fc.constantFrom<'sgd' | 'momentum' | 'adam'>('sgd', 'momentum', 'adam'),
-    batchSize: fc.integer({ min: 21, max: 70 }),
+    batchSize: fc.integer({ min: 37, max: 70 }),
     rows: fc.integer({ min: 40, max: 150 }),
     shuffle: fc.boolean(),
     epochs: fc.integer({ min: 1, max: 3 }),
