@@ -70,49 +70,71 @@ function storeSettings(net: usize): void {
   return 1.0;
 }
 
-/** a = f(z) for one row of `n` values; softmax also leaves its max and sum in `aux`. */
-function activate(kind: i32, z: usize, a: usize, n: i32, aux: usize): void {
-  if (kind == ACTIVATION_SOFTMAX) {
-    let m = get(z, 0);
-    for (let k = 1; k < n; k++) if (get(z, k) > m) m = get(z, k);
-    let sum: f64 = 0;
-    for (let k = 0; k < n; k++) {
-      const e = exp(get(z, k) - m);
-      set(a, k, e);
-      sum = k == 0 ? e : sum + e;
-    }
-    for (let k = 0; k < n; k++) set(a, k, get(a, k) / sum);
-    set(aux, 0, m);
-    set(aux, 1, sum);
-    return;
-  }
+/** softmax of one row of `n` values; leaves the row's max and sum in `aux`. */
+function softmax(z: usize, a: usize, n: i32, aux: usize): void {
+  let m = get(z, 0);
+  for (let k = 1; k < n; k++) if (get(z, k) > m) m = get(z, k);
+  let sum: f64 = 0;
   for (let k = 0; k < n; k++) {
-    const v = get(z, k);
-    let out = v; // linear
-    if (kind == ACTIVATION_SIGMOID) out = 1.0 / (1.0 + exp(-v));
-    else if (kind == ACTIVATION_TANH) out = tanh(v);
-    else if (kind == ACTIVATION_RELU) out = v > 0 ? v : 0.0;
-    else if (kind == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : alpha * v;
-    set(a, k, out);
+    const e = exp(get(z, k) - m);
+    set(a, k, e);
+    sum = k == 0 ? e : sum + e;
+  }
+  for (let k = 0; k < n; k++) set(a, k, get(a, k) / sum);
+  set(aux, 0, m);
+  set(aux, 1, sum);
+}
+
+/** a = f(z) for columns [j0, j1) of `rows` rows of width `n`: any activation but softmax. */
+function activateColumns(kind: i32, z: usize, a: usize, rows: i32, n: i32, j0: i32, j1: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const at = r * n;
+    let k = at + j0;
+    const end = at + j1;
+    if (kind == ACTIVATION_SIGMOID) {
+      for (; k < end; k++) set(a, k, 1.0 / (1.0 + exp(-get(z, k))));
+      continue;
+    }
+    if (ASC_FEATURE_SIMD) {
+      // Element-wise, lane by lane the scalar expressions below: pmax(0, v) is v > 0 ? v : 0
+      // (NaN and -0 give +0), and the mask picks v or alpha * v.
+      const zero = f64x2.splat(0);
+      const vAlpha = f64x2.splat(alpha);
+      for (; k + 1 < end; k += 2) {
+        const v = v128.load(z + ((<usize>k) << 3));
+        let out = v;
+        if (kind == ACTIVATION_RELU) out = f64x2.pmax(zero, v);
+        else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, f64x2.mul(vAlpha, v), f64x2.gt(v, zero));
+        else if (kind == ACTIVATION_TANH) break;
+        v128.store(a + ((<usize>k) << 3), out);
+      }
+    }
+    for (; k < end; k++) {
+      const v = get(z, k);
+      let out = v; // linear
+      if (kind == ACTIVATION_TANH) out = tanh(v);
+      else if (kind == ACTIVATION_RELU) out = v > 0 ? v : 0.0;
+      else if (kind == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : alpha * v;
+      set(a, k, out);
+    }
   }
 }
 
-/** z_l = (W_l . a_{l-1}) + b_l and a_l = f(z_l) for `rows` rows of the batch. */
+/**
+ * z_l = (W_l . a_{l-1}) + b_l and a_l = f(z_l) for `rows` rows of the batch. Element-wise
+ * activations are applied inside the forward job, by whichever thread computed the column.
+ */
 function forwardLayer(net: usize, layer: i32, input: usize, rows: i32, productDone: bool): void {
-  const nIn = field(net, layer, L_IN);
   const nOut = field(net, layer, L_OUT);
   const kind = field(net, layer, L_ACTIVATION);
-  const outBytes = (<usize>nOut) << 3;
-  let zRow = at(field(net, layer, L_Z));
-  let aRow = at(field(net, layer, L_A));
-  let aux = at(header(net, H_AUX));
+  const z = at(field(net, layer, L_Z));
+  const a = at(field(net, layer, L_A));
   if (!productDone) parallel(net, JOB_FORWARD, layer, rows, <i32>(input >> 3), false);
-  for (let r = 0; r < rows; r++) {
-    activate(kind, zRow, aRow, nOut, aux);
-    zRow += outBytes;
-    aRow += outBytes;
-    aux += 16;
-  }
+  else if (kind != ACTIVATION_SOFTMAX) activateColumns(kind, z, a, rows, nOut, 0, nOut);
+  if (kind != ACTIVATION_SOFTMAX) return;
+  const outBytes = (<usize>nOut) << 3;
+  const aux = at(header(net, H_AUX));
+  for (let r = 0; r < rows; r++) softmax(z + <usize>r * outBytes, a + <usize>r * outBytes, nOut, aux + ((<usize>r) << 4));
 }
 
 /** The forward pass of the batch's input rows through every layer (z_1 already there when `firstDone`). */
@@ -205,17 +227,35 @@ function score(net: usize, rows: i32, deltas: bool): void {
   }
 }
 
-/** delta_{l-1} = (W_l^T . delta_l) * f'_{l-1}, from the weights before their update. */
+/** delta_{l-1} = (W_l^T . delta_l) * f'_{l-1}, from the weights before their update (one job). */
 function hiddenDeltas(net: usize, layer: i32, rows: i32): void {
-  const nIn = field(net, layer, L_IN);
-  const below = layer - 1;
-  const kind = field(net, below, L_ACTIVATION);
-  const dBelow = at(field(net, below, L_D));
   parallel(net, JOB_BACK, layer, rows, 0, false);
-  const a = at(field(net, below, L_A));
-  const z = at(field(net, below, L_Z));
-  const count = rows * nIn;
-  for (let i = 0; i < count; i++) set(dBelow, i, get(dBelow, i) * derivative(kind, get(a, i), get(z, i)));
+}
+
+/** delta *= f'(a, z) for columns [i0, i1) of `rows` rows of width `n`. */
+function derivativeColumns(kind: i32, d: usize, a: usize, z: usize, rows: i32, n: i32, i0: i32, i1: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const at = r * n;
+    let i = at + i0;
+    const end = at + i1;
+    if (ASC_FEATURE_SIMD) {
+      // Lane by lane derivative() below: the same products, the same 1 / 0 / alpha factors.
+      const zero = f64x2.splat(0);
+      const one = f64x2.splat(1.0);
+      const vAlpha = f64x2.splat(alpha);
+      for (; i + 1 < end; i += 2) {
+        const p = (<usize>i) << 3;
+        const av = v128.load(a + p);
+        let f = one; // linear
+        if (kind == ACTIVATION_SIGMOID) f = f64x2.mul(av, f64x2.sub(one, av));
+        else if (kind == ACTIVATION_TANH) f = f64x2.sub(one, f64x2.mul(av, av));
+        else if (kind == ACTIVATION_RELU) f = v128.and(f64x2.gt(v128.load(z + p), zero), one);
+        else if (kind == ACTIVATION_LEAKY_RELU) f = v128.bitselect(one, vAlpha, f64x2.gt(v128.load(z + p), zero));
+        v128.store(d + p, f64x2.mul(v128.load(d + p), f));
+      }
+    }
+    for (; i < end; i++) set(d, i, get(d, i) * derivative(kind, get(a, i), get(z, i)));
+  }
 }
 
 /** Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. */
@@ -290,9 +330,18 @@ function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: 
   const weights = field(net, layer, L_WEIGHTS);
   const biases = field(net, layer, L_BIASES);
   if (job == JOB_FORWARD) {
-    forwardProduct(at(weights), at(biases), at(input), at(field(net, layer, L_Z)), rows, nIn, nOut, at(header(net, H_PACK)), part, parts);
+    const z = at(field(net, layer, L_Z));
+    forwardProduct(at(weights), at(biases), at(input), z, rows, nIn, nOut, at(header(net, H_PACK)), part, parts);
+    const kind = field(net, layer, L_ACTIVATION);
+    if (kind != ACTIVATION_SOFTMAX) {
+      activateColumns(kind, z, at(field(net, layer, L_A)), rows, nOut, splitAt(nOut, unit(), part, parts), splitAt(nOut, unit(), part + 1, parts));
+    }
   } else if (job == JOB_BACK) {
-    backProduct(at(weights), at(field(net, layer, L_D)), at(field(net, layer - 1, L_D)), rows, nIn, nOut, part, parts);
+    const below = layer - 1;
+    const d = at(field(net, below, L_D));
+    backProduct(at(weights), at(field(net, layer, L_D)), d, rows, nIn, nOut, part, parts);
+    const kind = field(net, below, L_ACTIVATION);
+    derivativeColumns(kind, d, at(field(net, below, L_A)), at(field(net, below, L_Z)), rows, nIn, splitAt(nIn, unit(), part, parts), splitAt(nIn, unit(), part + 1, parts));
   } else {
     const shift = header(net, H_GRADS) - header(net, H_PARAMS);
     gradientProduct(at(field(net, layer, L_D)), at(input), at(weights + shift), at(biases + shift), rows, nIn, nOut, part, parts);
@@ -319,7 +368,7 @@ const PARALLEL_WORK: i64 = 1 << 19;
  * Polls before sleeping in atomic.wait: in training, jobs follow each other within
  * microseconds, and a futex wake-up costs more than that.
  */
-const SPIN: i32 = 2000;
+const SPIN: i32 = 50000;
 
 /**
  * Runs a job on every thread, this one taking part 0, and returns when all parts are
@@ -452,12 +501,15 @@ function backwardSample(net: usize, next: usize): void {
       set(b, j, get(b, j) - lr * dj);
       w += inBytes;
     }
-    if (l > 0) {
-      const kind = field(net, l - 1, L_ACTIVATION);
-      const z = at(field(net, l - 1, L_Z));
-      for (let i = 0; i < nIn; i++) set(below, i, get(below, i) * derivative(kind, get(x, i), get(z, i)));
-    }
+    if (l > 0) derivativeColumns(field(net, l - 1, L_ACTIVATION), below, x, at(field(net, l - 1, L_Z)), 1, nIn, 0, nIn);
   }
+}
+
+/** Copies n doubles; memory.copy costs more than a loop for the short rows of small nets. */
+// @ts-ignore: decorator
+@inline function copyRow(dst: usize, src: usize, n: i32): void {
+  if (n >= 16) memory.copy(dst, src, (<usize>n) << 3);
+  else for (let i = 0; i < n; i++) set(dst, i, get(src, i));
 }
 
 /** Copies `rows` samples (rows `order[first..]`, or `first..` when order < 0) into the batch buffers. */
@@ -468,8 +520,8 @@ function gather(net: usize, inputs: i32, targets: i32, order: i32, first: i32, r
   const y = at(header(net, H_TARGET));
   for (let r = 0; r < rows; r++) {
     const row = order < 0 ? first + r : load<i32>(at(order) + ((<usize>(first + r)) << 2));
-    memory.copy(x + ((<usize>(r * nIn)) << 3), at(inputs + row * nIn), (<usize>nIn) << 3);
-    if (targets >= 0) memory.copy(y + ((<usize>(r * nOut)) << 3), at(targets + row * nOut), (<usize>nOut) << 3);
+    copyRow(x + ((<usize>(r * nIn)) << 3), at(inputs + row * nIn), nIn);
+    if (targets >= 0) copyRow(y + ((<usize>(r * nOut)) << 3), at(targets + row * nOut), nOut);
   }
 }
 

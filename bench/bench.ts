@@ -1,176 +1,41 @@
-// `npm run bench`: times the wasm and js backends side by side in one process on the
-// workloads listed in WORKLOADS and prints one table (or, with --json, one JSON document).
-// It also fails loudly if the two backends' losses or final parameters differ by a single bit.
+// `npm run bench`: times the workloads of bench/workloads.ts on three variants of the library
+// side by side in one process (the SIMD wasm kernel, the scalar wasm kernel, the pure-JS
+// backend), interleaved run by run, and prints one table with the issue's targets beside the
+// ratios (or, with --json, one JSON document). It fails loudly if any two variants' losses or
+// final parameters differ by a single bit.
 //
-//   npm run bench -- [--json] [--runs N] [--only seed,xor]
-import { readFileSync, existsSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+//   npm run bench -- [--json] [--runs N] [--only seed,xor,mid-b1,mid-b32,wide-b64,wide-b1]
 import { performance } from 'node:perf_hooks';
-import { parse } from 'csv-parse/sync';
-import { MLP, type BackendName, type FitOptions } from '../src/index.ts';
-
-/** Training data as the library takes it without copying row by row: flat row-major. */
-interface Data {
-  inputs: Float64Array;
-  targets: Float64Array;
-  rows: number;
-}
+import { MLP, type CreateOptions } from '../src/index.ts';
+import { fixed, machine, machineLine, parseArgs, progress, renderTable, runOrder, si, spread, times, type Machine, type Spread } from './report.ts';
+import { flopsPerSample, TARGETS, WORKLOADS, type Data, type RowOptions, type Target, type Workload } from './workloads.ts';
 
 /**
- * One row of the table. Later rows (mini-batches, threads, SIMD) are added here; each says
- * how to make its data, so the data of a workload that is not selected is never built.
+ * One column: what it adds to every row's MLP.create options. A row's own options
+ * (Workload.create) come first and the variant's last, so a column always means what it says.
  */
-interface Workload {
+interface Variant {
   name: string;
-  layers: number[];
-  epochs: number;
-  learningRate: number;
-  /** Any further fit options of the row (a batchSize, say); epochs and learningRate win. */
-  fit?: FitOptions;
-  seed: number;
-  /** False where exp and per-call overhead, not the matrix products, set the pace. */
-  gflops: boolean;
-  /** Timed runs per backend after the warm-up; never fewer than MIN_RUNS. */
-  runs: number;
-  /**
-   * Fresh nets fitted back to back in one timed run, so that a run of a tiny workload lasts
-   * milliseconds rather than microseconds and one GC pause or timer tick cannot dominate it.
-   */
-  fitsPerRun: number;
-  about: string;
-  data(): Data;
+  create: Pick<CreateOptions, 'backend' | 'simd'>;
 }
 
-const MIN_RUNS = 5;
-const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
-
-const WORKLOADS: Workload[] = [
-  {
-    name: 'seed',
-    layers: [2, 2, 1],
-    epochs: 10_000,
-    learningRate: 0.1,
-    seed: 42,
-    gflops: false,
-    // A fit takes about a millisecond; 20 per run make each timed interval ~20 ms.
-    runs: 15,
-    fitsPerRun: 20,
-    about: "the notebook's: [[0, 1]] -> [[1]]",
-    data: () => ({ inputs: Float64Array.of(0, 1), targets: Float64Array.of(1), rows: 1 }),
-  },
-  {
-    name: 'xor',
-    layers: [2, 8, 1],
-    epochs: 2_000,
-    learningRate: 0.1,
-    seed: 42,
-    gflops: false,
-    runs: 15,
-    fitsPerRun: 20,
-    about: 'the four XOR rows',
-    data: () => ({ inputs: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), targets: Float64Array.of(0, 1, 1, 0), rows: 4 }),
-  },
-  {
-    name: 'mid',
-    layers: [64, 128, 10],
-    epochs: 1,
-    learningRate: 0.1,
-    seed: 42,
-    gflops: true,
-    runs: 9,
-    fitsPerRun: 1,
-    about: 'examples/data/digits.csv: pixels / 16, one-hot digit',
-    data: digits,
-  },
-  {
-    name: 'wide',
-    layers: [784, 256, 10],
-    epochs: 1,
-    learningRate: 0.1,
-    seed: 42,
-    gflops: true,
-    runs: 5,
-    fitsPerRun: 1,
-    about: '2,048 generated MNIST-sized samples (seeded)',
-    data: () => generated(2048, 784, 10, 0x5eed),
-  },
+const VARIANTS: readonly Variant[] = [
+  { name: 'wasm', create: { backend: 'wasm', simd: true } },
+  { name: 'wasm scalar', create: { backend: 'wasm', simd: false } },
+  { name: 'js', create: { backend: 'js' } },
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Data
+/** The ratios of every row, [numerator, denominator], when the row ran both variants. */
+const RATIOS: readonly (readonly [string, string])[] = [
+  ['wasm', 'js'],
+  ['wasm scalar', 'js'],
+  ['wasm', 'wasm scalar'],
+];
 
-/** The repo root, found by walking up from this file: the same code runs from bench/ and build/bench/. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'examples', 'data', 'digits.csv'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`bench: examples/data/digits.csv not found above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
-}
-
-function digits(): Data {
-  const records = parse(readFileSync(join(repoRoot(), 'examples', 'data', 'digits.csv')), {
-    columns: true,
-    cast: true,
-    skip_empty_lines: true,
-  }) as Record<string, unknown>[];
-  const rows = records.length;
-  const inputs = new Float64Array(rows * 64);
-  const targets = new Float64Array(rows * 10);
-  records.forEach((record, r) => {
-    for (let p = 0; p < 64; p++) {
-      const v = record[`pixel_${p}`];
-      if (typeof v !== 'number' || !(v >= 0 && v <= 16)) throw new Error(`bench: digits.csv row ${r + 2}: pixel_${p} is ${String(v)}`);
-      inputs[r * 64 + p] = v / 16;
-    }
-    const digit = record.digit;
-    if (typeof digit !== 'number' || !Number.isInteger(digit) || digit < 0 || digit > 9) {
-      throw new Error(`bench: digits.csv row ${r + 2}: digit is ${String(digit)}`);
-    }
-    targets[r * 10 + digit] = 1;
-  });
-  return { inputs, targets, rows };
-}
-
-/**
- * Inputs uniform in [0, 1) and a one-hot class, from a fixed-seed mulberry32: the same bytes
- * on every machine and run, without a dependency on the library's own generator.
- */
-function generated(rows: number, width: number, classes: number, seed: number): Data {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const inputs = new Float64Array(rows * width);
-  const targets = new Float64Array(rows * classes);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < width; c++) inputs[r * width + c] = next();
-    targets[r * classes + Math.floor(next() * classes)] = 1;
-  }
-  return { inputs, targets, rows };
-}
+const MIN_RUNS = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
-
-/**
- * 2 x the multiply-adds of one sample's matrix products: forward W.a, update W -= lr.d.a^T,
- * and W^T.d for every layer but the first (nothing consumes the input's delta). That is the
- * usual ~6 flops per weight, exactly counted; the O(n) bias, sigmoid and exp work is left out.
- */
-function flopsPerSample(layers: readonly number[]): number {
-  let flops = 0;
-  for (let l = 1; l < layers.length; l++) flops += (l === 1 ? 4 : 6) * layers[l - 1] * layers[l];
-  return flops;
-}
 
 interface Run {
   seconds: number;
@@ -180,14 +45,14 @@ interface Run {
 }
 
 /** One timed run: w.fitsPerRun fits, each of a fresh net (created before the clock starts). */
-async function timeRun(w: Workload, data: Data, backend: BackendName): Promise<Run> {
-  // Fresh nets: every fit, on either backend, starts from the same seeded weights.
+async function timeRun(w: Workload, data: Data, variant: Variant): Promise<Run> {
+  // Fresh nets: every fit, on every variant, starts from the same seeded weights.
   const nets: MLP[] = [];
   try {
-    for (let i = 0; i < w.fitsPerRun; i++) nets.push(await MLP.create({ layers: w.layers, seed: w.seed, backend }));
+    for (let i = 0; i < w.fitsPerRun; i++) nets.push(await MLP.create({ ...w.create, layers: w.layers, seed: w.seed, ...variant.create }));
     const inputs = { data: data.inputs, rows: data.rows };
     const targets = { data: data.targets, rows: data.rows };
-    const fit = { ...w.fit, epochs: w.epochs, learningRate: w.learningRate };
+    const fit = { epochs: w.epochs, learningRate: w.learningRate, batchSize: w.batchSize };
     const losses: number[][] = [];
     const start = performance.now();
     for (const net of nets) losses.push(net.fit(inputs, targets, fit).loss);
@@ -196,7 +61,7 @@ async function timeRun(w: Workload, data: Data, backend: BackendName): Promise<R
       const { weights, biases } = net.toJSON();
       return { seconds, loss: losses[i], params: Float64Array.from(weights.flatMap((wl, l) => [...wl, ...biases[l]])) };
     });
-    for (let i = 1; i < runs.length; i++) checkSame(w, `${backend} fit ${i + 1} of a run`, runs[0], runs[i], ['first', 'later']);
+    for (let i = 1; i < runs.length; i++) checkSame(w, `${variant.name} fit ${i + 1} of a run`, runs[0], runs[i], ['first', 'later']);
     return runs[0];
   } finally {
     for (const net of nets) net.dispose();
@@ -224,7 +89,7 @@ function checkSame(w: Workload, label: string, a: Run, b: Run, names: readonly s
   const fail = (what: string, i: number, x: number | undefined, y: number | undefined) => {
     throw new MismatchError(
       `bench: ${w.name} (${w.layers.join('-')}), ${label}: the ${names[0]} and ${names[1]} ${what} ${i} differ: ` +
-        `${show(x)} vs ${show(y)}. The backends must agree bit for bit.`,
+        `${show(x)} vs ${show(y)}. The variants must agree bit for bit.`,
     );
   };
   const e = first(a.loss, b.loss);
@@ -233,101 +98,101 @@ function checkSame(w: Workload, label: string, a: Run, b: Run, names: readonly s
   if (p >= 0) fail('final parameters (weights then biases, layer by layer) at index', p, a.params[p], b.params[p]);
 }
 
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-
-function spread(values: number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median, min: s[0], max: s[s.length - 1] };
-}
-
-interface BackendFigures {
+interface VariantFigures {
   samplesPerSecond: Spread;
   gflops: Spread | null;
   seconds: number[];
+}
+
+interface RatioFigures {
+  /** Median samples/s of the numerator over that of the denominator: > 1, the numerator is faster. */
+  median: number;
+  /** The same ratio taken within each interleaved run. */
+  pairs: Spread;
 }
 
 interface Record_ {
   workload: string;
   about: string;
   layers: number[];
+  create: RowOptions;
   samples: number;
   epochs: number;
   learningRate: number;
-  /** The row's further fit options, when it has any. */
-  fit?: FitOptions;
+  batchSize: number;
   seed: number;
   flopsPerSample: number;
   runs: number;
   fitsPerRun: number;
   warmupRuns: number;
-  backends: Record<string, BackendFigures>;
-  /** median wasm samples/s over median js samples/s: > 1 means wasm is faster. */
-  ratio: number;
-  /** The same ratio taken within each interleaved pair. */
-  pairRatio: Spread;
+  variants: Record<string, VariantFigures>;
+  /** Keyed "numerator/denominator", e.g. "wasm/js". */
+  ratios: Record<string, RatioFigures>;
   finalLoss: number;
   finalLossBits: string;
-  /** Losses and final parameters, on every run. */
+  /** Losses and final parameters, on every run of every variant. */
   bitwiseEqual: true;
 }
 
-async function measure(w: Workload, runs: number, progress: (line: string) => void): Promise<Record_> {
+async function measure(w: Workload, runs: number): Promise<Record_> {
   const data = w.data();
+  const variants = VARIANTS.filter((v) => !w.variants || w.variants.includes(v.name));
   const sampleEpochs = data.rows * w.epochs * w.fitsPerRun;
   const flops = flopsPerSample(w.layers);
-  // Warm-up: compiles the kernel, lets the JS backend's loops reach the optimizing tier, and
+  const names = (i: number, j: number) => [variants[i].name, variants[j].name];
+  // Warm-up: compiles the kernels, lets the JS backend's loops reach the optimizing tier, and
   // is already checked for agreement, so a mismatch shows before minutes of timing.
-  const warm = [];
-  for (const b of BACKENDS) warm.push(await timeRun(w, data, b));
-  checkSame(w, 'warm-up', warm[0], warm[1], BACKENDS);
-  const seconds: number[][] = BACKENDS.map(() => []);
+  const warm: Run[] = [];
+  for (const v of variants) warm.push(await timeRun(w, data, v));
+  for (let i = 1; i < variants.length; i++) checkSame(w, 'warm-up', warm[0], warm[i], names(0, i));
+  const seconds: number[][] = variants.map(() => []);
   for (let r = 0; r < runs; r++) {
-    // Alternate which backend goes first (ABBA...), so drift in machine speed and any
-    // after-effect of one backend on the next (GC, cache, turbo) fall on both alike.
-    const order = r % 2 === 0 ? [0, 1] : [1, 0];
     const got: Run[] = [];
-    for (const i of order) {
-      const run = await timeRun(w, data, BACKENDS[i]);
-      got[i] = run;
-      seconds[i].push(run.seconds);
+    for (const i of runOrder(variants.length, r)) {
+      got[i] = await timeRun(w, data, variants[i]);
+      seconds[i].push(got[i].seconds);
     }
-    checkSame(w, `run ${r + 1}`, got[0], got[1], BACKENDS);
+    for (let i = 1; i < variants.length; i++) checkSame(w, `run ${r + 1}`, got[0], got[i], names(0, i));
     // A run that differs from the warm-up would mean the timing measured something else.
     checkSame(w, `run ${r + 1} vs warm-up`, got[0], warm[0], ['run', 'warm-up']);
     progress(`${w.name}: run ${r + 1}/${runs}`);
   }
-  const backends: Record<string, BackendFigures> = {};
-  BACKENDS.forEach((b, i) => {
+  const figures: Record<string, VariantFigures> = {};
+  variants.forEach((v, i) => {
     const throughput = seconds[i].map((s) => sampleEpochs / s);
-    backends[b] = {
+    figures[v.name] = {
       samplesPerSecond: spread(throughput),
       gflops: w.gflops ? spread(throughput.map((t) => (t * flops) / 1e9)) : null,
       seconds: seconds[i],
     };
   });
+  const ratios: Record<string, RatioFigures> = {};
+  for (const [over, under] of RATIOS) {
+    const a = variants.findIndex((v) => v.name === over);
+    const b = variants.findIndex((v) => v.name === under);
+    if (a < 0 || b < 0) continue;
+    ratios[`${over}/${under}`] = {
+      median: figures[over].samplesPerSecond.median / figures[under].samplesPerSecond.median,
+      pairs: spread(seconds[a].map((s, r) => seconds[b][r] / s)),
+    };
+  }
   const finalLoss = warm[0].loss[warm[0].loss.length - 1];
   return {
     workload: w.name,
     about: w.about,
     layers: w.layers,
+    create: w.create,
     samples: data.rows,
     epochs: w.epochs,
     learningRate: w.learningRate,
-    fit: w.fit,
+    batchSize: w.batchSize,
     seed: w.seed,
     flopsPerSample: flops,
     runs,
     fitsPerRun: w.fitsPerRun,
     warmupRuns: 1,
-    backends,
-    ratio: backends[BACKENDS[0]].samplesPerSecond.median / backends[BACKENDS[1]].samplesPerSecond.median,
-    pairRatio: spread(seconds[0].map((s, r) => seconds[1][r] / s)),
+    variants: figures,
+    ratios,
     finalLoss,
     finalLossBits: bits(finalLoss),
     bitwiseEqual: true,
@@ -335,122 +200,109 @@ async function measure(w: Workload, runs: number, progress: (line: string) => vo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Output
+// Targets
 
-function si(x: number): string {
-  if (x >= 1e9) return `${(x / 1e9).toPrecision(3)} G`;
-  if (x >= 1e6) return `${(x / 1e6).toPrecision(3)} M`;
-  if (x >= 1e3) return `${(x / 1e3).toPrecision(3)} k`;
-  return x.toPrecision(3);
+interface TargetResult extends Target {
+  /** Null when a cell of the target was not measured (not selected by --only). */
+  ratio: number | null;
+  met: boolean | null;
 }
 
-const fixed = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
+function judge(records: readonly Record_[]): TargetResult[] {
+  const median = (workload: string, variant: string) =>
+    records.find((r) => r.workload === workload)?.variants[variant]?.samplesPerSecond.median;
+  return TARGETS.map((t) => {
+    const over = median(t.over.workload, t.over.variant);
+    const under = median(t.under.workload, t.under.variant);
+    const ratio = over === undefined || under === undefined ? null : over / under;
+    return { ...t, ratio, met: ratio === null ? null : ratio >= t.min };
+  });
+}
 
-function table(records: Record_[], machine: Machine): string {
+const verdict = (t: TargetResult) => `>= ${t.min}x ${t.met ? 'met' : 'NOT MET'}`;
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const short = (name: string) => (name === 'wasm scalar' ? 'scalar' : name);
+
+function table(records: readonly Record_[], targets: readonly TargetResult[], m: Machine): string {
   const header = [
-    'workload', 'layers', 'samples x epochs',
-    ...BACKENDS.flatMap((b) => [`${b} samples/s`, `${b} min-max`]),
-    ...BACKENDS.map((b) => `${b} GFLOP/s`),
-    `${BACKENDS[0]}/${BACKENDS[1]}`, 'pairs min-max', 'runs',
+    'workload', 'layers', 'batch', 'samples x epochs',
+    ...VARIANTS.map((v) => `${v.name} samples/s`),
+    ...VARIANTS.map((v) => `${short(v.name)} GFLOP/s`),
+    'wasm/js', 'pairs min-max', 'target', ...RATIOS.slice(1).map(([a, b]) => `${short(a)}/${short(b)}`), 'runs',
   ];
-  const rows = records.map((r) => [
-    r.workload,
-    r.layers.join('-'),
-    `${r.samples} x ${r.epochs}`,
-    ...BACKENDS.flatMap((b) => {
-      const s = r.backends[b].samplesPerSecond;
-      return [si(s.median), `${si(s.min)}-${si(s.max)}`];
-    }),
-    ...BACKENDS.map((b) => {
-      const g = r.backends[b].gflops;
-      return g ? fixed(g.median) : '-';
-    }),
-    `${r.ratio.toFixed(2)}x`,
-    `${r.pairRatio.min.toFixed(2)}-${r.pairRatio.max.toFixed(2)}`,
-    r.fitsPerRun === 1 ? String(r.runs) : `${r.runs} x ${r.fitsPerRun}`,
-  ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const left = new Set([0, 1]);
-  const line = (cells: string[]) => cells.map((cell, c) => (left.has(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const rows = records.map((r) => {
+    const local = targets.find((t) => t.over.workload === r.workload && t.under.workload === r.workload && t.ratio !== null);
+    const ratio = (key: string) => (r.ratios[key] ? times(r.ratios[key].median) : '-');
+    const wasmJs = r.ratios['wasm/js'];
+    return [
+      r.workload,
+      r.layers.join('-'),
+      String(r.batchSize),
+      `${r.samples} x ${r.epochs}`,
+      ...VARIANTS.map((v) => (r.variants[v.name] ? si(r.variants[v.name].samplesPerSecond.median) : '-')),
+      ...VARIANTS.map((v) => {
+        const g = r.variants[v.name]?.gflops;
+        return g ? fixed(g.median) : '-';
+      }),
+      ratio('wasm/js'),
+      wasmJs ? `${wasmJs.pairs.min.toFixed(2)}-${wasmJs.pairs.max.toFixed(2)}` : '-',
+      local ? verdict(local) : '-',
+      ...RATIOS.slice(1).map(([a, b]) => ratio(`${a}/${b}`)),
+      r.fitsPerRun === 1 ? String(r.runs) : `${r.runs} x ${r.fitsPerRun}`,
+    ];
+  });
+  const judged = targets.filter((t) => t.ratio !== null);
+  const missed = judged.filter((t) => !t.met).length;
   return [
-    `wasm-mlp bench: node ${machine.node}, ${machine.cpu}, ${machine.nproc} CPUs (${machine.platform}/${machine.arch})`,
-    'median of interleaved runs per backend after 1 warm-up run each ("15 x 20": 15 runs, each fitting 20 fresh nets)',
-    'samples/s = sample-epochs per second; GFLOP/s = 2 x multiply-adds (forward + backward + update) per sample',
-    `${BACKENDS[0]}/${BACKENDS[1]} = ratio of the median samples/s (> 1: ${BACKENDS[0]} faster); pairs = its range over the interleaved pairs`,
+    `wasm-mlp bench: ${machineLine(m)}`,
+    'variants: wasm = SIMD kernel, wasm scalar = the same kernel built without SIMD (simd: false), js = the pure-JS backend; one thread',
+    'median of interleaved runs per variant after 1 warm-up run each ("9 x 5": 9 runs, each fitting 5 fresh nets)',
+    'samples/s = sample-epochs per second; GFLOP/s = 2 x multiply-adds (forward + backward + weight gradient) per sample',
+    'a/b = ratio of the median samples/s (> 1: a faster); pairs = the range of wasm/js over the interleaved runs',
     '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...renderTable(header, rows, new Set([0, 1, header.indexOf('target')])),
     '',
-    `every loss and final parameter bitwise equal on every run (${BACKENDS.join(' = ')}); final losses: ` +
+    `targets (the issue's, on the 2-core machine): ${judged.length - missed} of ${judged.length} met`,
+    ...renderTable(
+      ['target', 'measured', 'needed', ''],
+      judged.map((t) => [t.label, times(t.ratio!), `>= ${t.min}x`, t.met ? 'met' : 'NOT MET']),
+      new Set([0, 3]),
+    ).map((line) => `  ${line}`),
+    '',
+    `every loss and final parameter bitwise equal on every run (${VARIANTS.map((v) => v.name).join(' = ')}); final losses: ` +
       records.map((r) => `${r.workload} ${r.finalLoss.toPrecision(6)}`).join(', '),
+    ...records.map((r) => `  ${r.workload}: ${describe(r)}`),
   ].join('\n');
 }
 
-interface Machine {
-  node: string;
-  cpu: string;
-  nproc: number;
-  platform: string;
-  arch: string;
-}
-
-function machine(): Machine {
-  return {
-    node: process.version,
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    nproc: availableParallelism(),
-    platform: process.platform,
-    arch: process.arch,
-  };
+function describe(r: Record_): string {
+  const c = r.create;
+  const activation = Array.isArray(c.activation) ? c.activation.join('/') : c.activation;
+  return `${r.about}; ${activation}, ${c.loss}, ${c.init} init, seed ${r.seed}, learning rate ${r.learningRate}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: npm run bench -- [--json] [--runs N (>= ${MIN_RUNS})] [--only ${WORKLOADS.map((w) => w.name).join(',')}]\n`);
-  process.exit(2);
-}
-
-function options(argv: string[]) {
-  let json = false;
-  let runs: number | undefined;
-  let only: string[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => argv[++i] ?? usage(`${arg} needs a value`);
-    if (arg === '--json') json = true;
-    else if (arg === '--runs') {
-      runs = Number(value());
-      if (!Number.isInteger(runs) || runs < MIN_RUNS) usage(`--runs must be an integer >= ${MIN_RUNS}`);
-    } else if (arg === '--only') {
-      only = value().split(',');
-      const unknown = only.filter((n) => !WORKLOADS.some((w) => w.name === n));
-      if (unknown.length) usage(`unknown workload ${unknown.join(', ')}`);
-    } else if (arg === '--help' || arg === '-h') usage('times the wasm and js backends');
-    else usage(`unknown argument ${arg}`);
-  }
-  return { json, runs, only };
-}
-
 async function main(): Promise<void> {
-  const opts = options(process.argv.slice(2));
-  const selected = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
+  const args = parseArgs(process.argv.slice(2), 'npm run bench', 'times the wasm (SIMD and scalar) and js variants', WORKLOADS, MIN_RUNS);
   const m = machine();
-  // Progress goes to stderr, and only to a terminal, so stdout stays the table or pure JSON.
-  const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => {};
   const records: Record_[] = [];
-  for (const w of selected) records.push(await measure(w, Math.max(MIN_RUNS, opts.runs ?? w.runs), progress));
+  for (const w of args.only) records.push(await measure(w, Math.max(MIN_RUNS, args.runs ?? w.runs)));
   progress('');
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp', date: new Date().toISOString(), machine: m, records }, null, 2)}\n`);
+  const targets = judge(records);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp', date: new Date().toISOString(), machine: m, records, targets }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${table(records, m)}\n`);
+    process.stdout.write(`${table(records, targets, m)}\n`);
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`\n${error instanceof MismatchError ? 'BENCH FAILED: ' : ''}${error instanceof Error ? (error instanceof MismatchError ? error.message : error.stack) : String(error)}\n`);
+  const mismatch = error instanceof MismatchError;
+  process.stderr.write(`\n${mismatch ? 'BENCH FAILED: ' : ''}${error instanceof Error ? (mismatch ? error.message : error.stack) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 // Builds everything under build/: the WebAssembly kernels (release -O3 scalar and SIMD, and
-// debug), the Node
-// entry and CLI, the dependency-free browser bundle, the benchmark and the .d.ts types.
+// debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
+// (bench and bench:peers) and the .d.ts types.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,5 +45,16 @@ await esbuild.build({
   outfile: 'build/bench/bench.js',
   platform: 'node',
   target: 'node20',
+});
+// `npm run bench:peers` likewise, except the peers themselves: they stay imports resolved
+// from node_modules at run time (devDependencies), since tfjs-backend-wasm finds its .wasm
+// files beside its own code and brain.js is CommonJS; the build needs neither installed.
+await esbuild.build({
+  ...common,
+  entryPoints: ['bench/peers.ts'],
+  outfile: 'build/bench/peers.js',
+  platform: 'node',
+  target: 'node20',
+  external: ['brain.js', '@tensorflow/*'],
 });
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);

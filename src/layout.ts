@@ -44,7 +44,7 @@ export const S_BETA1_POWER = 7;
 export const S_BETA2_POWER = 8;
 export const S_STEP = 9;
 export const S_ERROR_THRESHOLD = 10;
-const SETTINGS_SIZE = 16;
+export const SETTINGS_SIZE = 16;
 
 /** Names in kernel code order: index = the code the kernels switch on. */
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear', 'softmax'] as const;

@@ -5,7 +5,7 @@
 import { createBackend, type Backend } from './backend.ts';
 import { MLPError, systemReason } from './errors.ts';
 import {
-  NetLayout, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
+  NetLayout, SETTINGS_SIZE, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
   S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Activation, type Loss, type Optimizer,
 } from './layout.ts';
 import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from './model-json.ts';
@@ -443,13 +443,26 @@ export class MLP {
     const normalize = o.normalize ?? dataset?.normalize;
     if (this.#busy && !sliced) throw new MLPError('BUSY', 'net.fit was called while net.fitAsync is running; await it first');
     // Everything is valid: from here on the net changes. What a failed fit must put back:
-    const memoryBefore = backend.memory().slice(this.#layout.settings, this.#layout.state2 + this.#layout.paramCount);
+    // Settings and parameters always; the optimizer state only where this fit can change it
+    // (sgd never touches it, a new optimizer zeroes it). Gradients are scratch.
+    const { settings, params: first, paramCount, state1, state2 } = this.#layout;
+    const stateful = o.optimizer !== 'sgd' || this.#optimizer !== o.optimizer;
+    // Not the job block between them: its counters must only ever move forward.
+    const settingsBefore = backend.memory().slice(settings, settings + SETTINGS_SIZE);
+    const paramsBefore = backend.memory().slice(first, first + paramCount);
+    const stateBefore = stateful ? [backend.memory().slice(state1, state1 + paramCount), backend.memory().slice(state2, state2 + paramCount)] : [];
     const hostBefore = {
       normalization: this.#normalization, classes: this.#classes, features: this.#features, target: this.#target,
       optimizer: this.#optimizer, random: this.#random.getState(),
     };
     const restore = () => {
-      backend.memory().set(memoryBefore, this.#layout.settings);
+      const memory = backend.memory();
+      memory.set(settingsBefore, settings);
+      memory.set(paramsBefore, first);
+      if (stateful) {
+        memory.set(stateBefore[0], state1);
+        memory.set(stateBefore[1], state2);
+      }
       ({ normalization: this.#normalization, classes: this.#classes, features: this.#features, target: this.#target, optimizer: this.#optimizer } = hostBefore);
       this.#random = RandomState.fromState(hostBefore.random);
     };

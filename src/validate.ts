@@ -108,7 +108,14 @@ export function toRows(value: unknown, argument: string, width: number): Rows {
   } else {
     throw invalidArgument(argument, value, 'an array of rows (number[][]), a row-major Float64Array, or { data, rows }');
   }
-  for (let i = 0; i < cells.length; i++) checkCell(cells[i], argument, Math.floor(i / width), i % width);
+  if (cells instanceof Float64Array) {
+    // Only non-finite numbers can be wrong here; find the first one with a tight loop.
+    for (let i = 0; i < cells.length; i++) {
+      if (!Number.isFinite(cells[i])) checkCell(cells[i], argument, Math.floor(i / width), i % width);
+    }
+  } else {
+    for (let i = 0; i < cells.length; i++) checkCell(cells[i], argument, Math.floor(i / width), i % width);
+  }
   return { data: cells instanceof Float64Array ? cells : Float64Array.from(cells as number[]), rows };
 }
 

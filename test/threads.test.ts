@@ -99,6 +99,22 @@ describe('threads', () => {
     );
   });
 
+  it('a fit that diverges on two threads leaves the workers in step: the next fit matches one thread', async () => {
+    const c = fc.sample(config, { seed: FC_SEED, numRuns: 1 })[0];
+    const outcome = async (threads: number) => {
+      const net = await MLP.create({ layers: c.layers, activation: 'linear', init: 'he', seed: c.seed, threads });
+      try {
+        const wild = () => net.fit(c.inputs, c.inputs.map((r) => r.slice(0, c.layers.at(-1)).map((v) => v * 1e6)), { batchSize: 64, learningRate: 1e3, epochs: 50 });
+        expect(wild).toThrow('training diverged');
+        const history = net.fit(c.inputs, c.targets, { batchSize: c.batchSize, learningRate: 1e-4, epochs: 2 });
+        return [...history.loss, ...net.toJSON().weights.flat()];
+      } finally {
+        net.dispose();
+      }
+    };
+    same('after a diverged fit, 2 threads vs 1', await outcome(2), await outcome(1));
+  });
+
   it('reports its thread count, and 1 for js', async () => {
     const wasm = await MLP.create({ layers: [2, 1], threads: 2 });
     const js = await MLP.create({ layers: [2, 1], threads: 2, backend: 'js' });

@@ -1,0 +1,300 @@
+// The benchmark's workloads, their data and the issue's speed targets: one list shared by
+// `npm run bench` (bench/bench.ts) and `npm run bench:peers` (bench/peers.ts), so that both
+// time exactly the same nets, data, initial weights and hyperparameters.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { CreateOptions } from '../src/index.ts';
+
+/** Training data as the library takes it without copying row by row: flat row-major. */
+export interface Data {
+  inputs: Float64Array;
+  targets: Float64Array;
+  rows: number;
+}
+
+/**
+ * What a row adds to MLP.create for every variant that runs it: the architecture and init.
+ * Typed from CreateOptions, so any option the library gains (a thread count, say) can be set
+ * per row without touching the measuring code.
+ */
+export type RowOptions = Omit<CreateOptions, 'layers' | 'seed' | 'backend' | 'simd'>;
+
+/**
+ * One row of the tables. Each says how to make its data, so the data of a row that is not
+ * selected is never built.
+ */
+export interface Workload {
+  /** Used by --only: no spaces. */
+  name: string;
+  layers: number[];
+  create: RowOptions;
+  epochs: number;
+  learningRate: number;
+  /** 1: per-sample SGD (the kernel's fused pass); more: mini-batch SGD, gradients averaged. */
+  batchSize: number;
+  seed: number;
+  /** False where exp and per-call overhead, not the matrix products, set the pace. */
+  gflops: boolean;
+  /** Timed runs per variant after the warm-up (bench.ts; never fewer than its minimum). */
+  runs: number;
+  /**
+   * Fresh nets fitted back to back in one timed run, so that a run of a tiny workload lasts
+   * tens of milliseconds rather than one, and one GC pause or timer tick cannot dominate it.
+   */
+  fitsPerRun: number;
+  /**
+   * The variants (bench.ts's columns) that run this row, when not all can: a row whose
+   * `create` asks for something only the wasm kernel has lists just the wasm variants.
+   */
+  variants?: readonly string[];
+  about: string;
+  data(): Data;
+}
+
+/** Hidden relu, softmax output, cross-entropy, He init: a net that learns instead of saturating. */
+const CLASSIFIER: RowOptions = { activation: ['relu', 'softmax'], loss: 'cross-entropy', init: 'he' };
+
+/** The notebook's net: sigmoid everywhere, mse, the default uniform init. */
+const NOTEBOOK: RowOptions = { activation: 'sigmoid', loss: 'mse', init: 'uniform' };
+
+const DIGITS_ABOUT = 'examples/data/digits.csv (1,797 rows): pixels / 16, one-hot digit';
+const WIDE_ABOUT = '2,048 generated MNIST-sized rows (seeded), each a noisy copy of its class prototype';
+
+export const WORKLOADS: Workload[] = [
+  {
+    name: 'seed',
+    layers: [2, 2, 1],
+    create: NOTEBOOK,
+    epochs: 10_000,
+    learningRate: 0.1,
+    batchSize: 1,
+    seed: 42,
+    gflops: false,
+    // A fit takes about a millisecond; 20 per run make each timed interval ~20 ms.
+    runs: 15,
+    fitsPerRun: 20,
+    about: "the notebook's: [[0, 1]] -> [[1]]",
+    data: () => ({ inputs: Float64Array.of(0, 1), targets: Float64Array.of(1), rows: 1 }),
+  },
+  {
+    name: 'xor',
+    layers: [2, 8, 1],
+    create: NOTEBOOK,
+    epochs: 2_000,
+    learningRate: 0.1,
+    batchSize: 1,
+    seed: 42,
+    gflops: false,
+    runs: 15,
+    fitsPerRun: 20,
+    about: 'the four XOR rows',
+    data: () => ({ inputs: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), targets: Float64Array.of(0, 1, 1, 0), rows: 4 }),
+  },
+  {
+    name: 'mid-b1',
+    layers: [64, 128, 10],
+    create: CLASSIFIER,
+    epochs: 1,
+    // Per-sample steps: 0.05 reaches ~89% training accuracy in the one epoch; 0.1 overshoots.
+    learningRate: 0.05,
+    batchSize: 1,
+    seed: 42,
+    gflops: true,
+    // ~10 ms a fit on wasm: 5 fits make a run long enough to time.
+    runs: 9,
+    fitsPerRun: 5,
+    about: DIGITS_ABOUT,
+    data: digits,
+  },
+  {
+    name: 'mid-b32',
+    layers: [64, 128, 10],
+    create: CLASSIFIER,
+    epochs: 1,
+    // 56 averaged steps instead of 1,797 single ones: a larger rate to learn in one epoch.
+    learningRate: 0.5,
+    batchSize: 32,
+    seed: 42,
+    gflops: true,
+    // ~6 ms a fit on wasm: 10 fits per run, or one GC pause swings the ratio.
+    runs: 9,
+    fitsPerRun: 10,
+    about: DIGITS_ABOUT,
+    data: digits,
+  },
+  {
+    name: 'wide-b64',
+    layers: [784, 256, 10],
+    create: CLASSIFIER,
+    epochs: 1,
+    // 32 averaged steps: 0.1 reaches ~70% training accuracy in the epoch; 0.3 no longer learns.
+    learningRate: 0.1,
+    batchSize: 64,
+    seed: 42,
+    gflops: true,
+    runs: 7,
+    fitsPerRun: 1,
+    about: WIDE_ABOUT,
+    data: wide,
+  },
+  {
+    // The same fit on two threads (worker_threads; the net and its workers are made before
+    // the clock starts). Only the wasm kernel has threads.
+    name: 'wide-b64-t2',
+    layers: [784, 256, 10],
+    create: { ...CLASSIFIER, threads: 2 },
+    epochs: 1,
+    learningRate: 0.1,
+    batchSize: 64,
+    seed: 42,
+    gflops: true,
+    runs: 7,
+    fitsPerRun: 1,
+    variants: ['wasm'],
+    about: `${WIDE_ABOUT}; threads: 2`,
+    data: wide,
+  },
+  {
+    name: 'wide-b1',
+    layers: [784, 256, 10],
+    create: CLASSIFIER,
+    epochs: 1,
+    // ~96% training accuracy in the epoch; the loss keeps falling at 0.02 too, so not saturated.
+    learningRate: 0.01,
+    batchSize: 1,
+    seed: 42,
+    gflops: true,
+    runs: 5,
+    fitsPerRun: 1,
+    about: WIDE_ABOUT,
+    data: wide,
+  },
+];
+
+/** One cell of bench.ts's table: a row and a variant. */
+export interface Cell {
+  workload: string;
+  variant: string;
+}
+
+/**
+ * A target of the issue: samples/s of `over` divided by samples/s of `under`, at least `min`.
+ * The two cells may be in different rows (threads 2 against threads 1 will be), which is
+ * why a target names both rather than assuming wasm and js of one row.
+ */
+export interface Target {
+  label: string;
+  over: Cell;
+  under: Cell;
+  min: number;
+}
+
+const wasmOverJs = (workload: string, min: number): Target => ({
+  label: `${workload}: wasm / js`,
+  over: { workload, variant: 'wasm' },
+  under: { workload, variant: 'js' },
+  min,
+});
+
+/** The issue's table, on the 2-core machine, single thread. */
+export const TARGETS: Target[] = [
+  wasmOverJs('seed', 1.5),
+  wasmOverJs('xor', 2),
+  wasmOverJs('mid-b1', 4),
+  wasmOverJs('mid-b32', 8),
+  wasmOverJs('wide-b64', 8),
+  wasmOverJs('wide-b1', 4),
+  { label: 'wide-b64: threads 2 / threads 1', over: { workload: 'wide-b64-t2', variant: 'wasm' }, under: { workload: 'wide-b64', variant: 'wasm' }, min: 1.7 },
+];
+
+/**
+ * 2 x the multiply-adds of one sample's matrix products: forward W.a, the weight gradient
+ * d.a^T (applied at once per sample, or summed over the batch), and W^T.d for every layer but
+ * the first (nothing consumes the input's delta). That is the usual ~6 flops per weight,
+ * exactly counted; the O(n) bias, activation and exp work and the once-per-batch update of a
+ * mini-batch (2 flops per weight per batch) are left out.
+ */
+export function flopsPerSample(layers: readonly number[]): number {
+  let flops = 0;
+  for (let l = 1; l < layers.length; l++) flops += (l === 1 ? 4 : 6) * layers[l - 1] * layers[l];
+  return flops;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+/** The repo root, found by walking up from this file: the same code runs from bench/ and build/bench/. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'examples', 'data', 'digits.csv'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`bench: examples/data/digits.csv not found above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** Parsed once per process: mid-b1 and mid-b32 share it. */
+let digitsData: Data | undefined;
+
+function digits(): Data {
+  if (digitsData) return digitsData;
+  const records = parse(readFileSync(join(repoRoot(), 'examples', 'data', 'digits.csv')), {
+    columns: true,
+    cast: true,
+    skip_empty_lines: true,
+  }) as Record<string, unknown>[];
+  const rows = records.length;
+  const inputs = new Float64Array(rows * 64);
+  const targets = new Float64Array(rows * 10);
+  records.forEach((record, r) => {
+    for (let p = 0; p < 64; p++) {
+      const v = record[`pixel_${p}`];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 16)) throw new Error(`bench: digits.csv row ${r + 2}: pixel_${p} is ${String(v)}`);
+      inputs[r * 64 + p] = v / 16;
+    }
+    const digit = record.digit;
+    if (typeof digit !== 'number' || !Number.isInteger(digit) || digit < 0 || digit > 9) {
+      throw new Error(`bench: digits.csv row ${r + 2}: digit is ${String(digit)}`);
+    }
+    targets[r * 10 + digit] = 1;
+  });
+  digitsData = { inputs, targets, rows };
+  return digitsData;
+}
+
+let wideData: Data | undefined;
+
+function wide(): Data {
+  wideData ??= generated(2048, 784, 10, 0x5eed);
+  return wideData;
+}
+
+/**
+ * MNIST-sized rows from a fixed-seed mulberry32 (the same bytes on every machine and run,
+ * without a dependency on the library's own generator): each row is half its class's fixed
+ * random prototype and half uniform noise, all in [0, 1), with the class drawn uniformly.
+ * Clustered like real images, so a net learns them in one epoch and its loss falls as it
+ * would on real data; random labels on random pixels could only be memorised.
+ */
+export function generated(rows: number, width: number, classes: number, seed: number): Data {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const prototypes = Float64Array.from({ length: classes * width }, next);
+  const inputs = new Float64Array(rows * width);
+  const targets = new Float64Array(rows * classes);
+  for (let r = 0; r < rows; r++) {
+    const k = Math.floor(next() * classes);
+    targets[r * classes + k] = 1;
+    for (let c = 0; c < width; c++) inputs[r * width + c] = 0.5 * prototypes[k * width + c] + 0.5 * next();
+  }
+  return { inputs, targets, rows };
+}
