@@ -140,7 +140,7 @@ function forwardLayer(net: usize, layer: i32, input: usize, rows: i32, productDo
 /** The forward pass of the batch's input rows through every layer (z_1 already there when `firstDone`). */
 function forward(net: usize, rows: i32, firstDone: bool): void {
   const layers = header(net, H_LAYERS);
-  let input = at(header(net, H_INPUT));
+  let input = batchInputs;
   for (let l = 0; l < layers; l++) {
     forwardLayer(net, l, input, rows, firstDone && l == 0);
     input = at(field(net, l, L_A));
@@ -160,7 +160,7 @@ function score(net: usize, rows: i32, deltas: bool): void {
   let a = at(field(net, last, L_A));
   let z = at(field(net, last, L_Z));
   let d = at(field(net, last, L_D));
-  let y = at(header(net, H_TARGET));
+  let y = batchTargets;
   let aux = at(header(net, H_AUX));
   for (let r = 0; r < rows; r++) {
     if (loss == LOSS_MSE) {
@@ -416,7 +416,8 @@ export function work(net: usize, part: i32): void {
     for (;;) {
       let generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       for (let spins = 0; generation == seen; spins++) {
-        if (spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, -1);
+        // A finite sleep: back in wasm now and then, a terminated worker is seen to end.
+        if (spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, 100000000);
         generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       }
       seen = generation;
@@ -439,7 +440,7 @@ function backward(net: usize, rows: i32): void {
   const decay = weightDecay > 0;
   for (let l = last; l >= 0; l--) {
     if (l > 0) hiddenDeltas(net, l, rows);
-    const input = l == 0 ? header(net, H_INPUT) : field(net, l - 1, L_A);
+    const input = l == 0 ? <i32>(batchInputs >> 3) : field(net, l - 1, L_A);
     parallel(net, JOB_GRADIENTS, l, rows, input, decay);
   }
 }
@@ -491,7 +492,7 @@ function backwardSample(net: usize, next: usize): void {
     let w = at(field(net, l, L_WEIGHTS));
     const b = at(field(net, l, L_BIASES));
     const d = at(field(net, l, L_D));
-    const x = l == 0 ? at(header(net, H_INPUT)) : at(field(net, l - 1, L_A));
+    const x = l == 0 ? batchInputs : at(field(net, l - 1, L_A));
     const below: usize = l == 0 ? 0 : at(field(net, l - 1, L_D));
     if (l == 0 && next != 0) {
       sgdStepThenForward(w, b, d, x, next, at(field(net, 0, L_Z)), nIn, nOut, lr);
@@ -514,17 +515,32 @@ function backwardSample(net: usize, next: usize): void {
   else for (let i = 0; i < n; i++) set(dst, i, get(src, i));
 }
 
-/** Copies `rows` samples (rows `order[first..]`, or `first..` when order < 0) into the batch buffers. */
+// The current batch's input and target rows (byte addresses): straight into the data when
+// its rows are consecutive there, else the batch buffers that gather() fills.
+let batchInputs: usize = 0;
+let batchTargets: usize = 0;
+
+/**
+ * Points batchInputs/batchTargets at `rows` samples: rows `first..` of the data in place when
+ * order < 0 (no copy), else rows `order[first..]` copied into the batch buffers.
+ */
 function gather(net: usize, inputs: i32, targets: i32, order: i32, first: i32, rows: i32): void {
   const nIn = field(net, 0, L_IN);
   const nOut = field(net, header(net, H_LAYERS) - 1, L_OUT);
+  if (order < 0) {
+    batchInputs = at(inputs + first * nIn);
+    batchTargets = targets >= 0 ? at(targets + first * nOut) : 0;
+    return;
+  }
   const x = at(header(net, H_INPUT));
   const y = at(header(net, H_TARGET));
   for (let r = 0; r < rows; r++) {
-    const row = order < 0 ? first + r : load<i32>(at(order) + ((<usize>(first + r)) << 2));
+    const row = load<i32>(at(order) + ((<usize>(first + r)) << 2));
     copyRow(x + ((<usize>(r * nIn)) << 3), at(inputs + row * nIn), nIn);
     if (targets >= 0) copyRow(y + ((<usize>(r * nOut)) << 3), at(targets + row * nOut), nOut);
   }
+  batchInputs = x;
+  batchTargets = y;
 }
 
 function evaluateRows(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32): void {

@@ -4,7 +4,7 @@ import type { Backend } from './backend.ts';
 import { MLPError } from './errors.ts';
 import { fillTables, instantiateKernel, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
 import { spawnWorkers, type WorkerPool } from './threads.ts';
-import { MAX_MEMORY_BYTES } from './layout.ts';
+import { JOB_QUIT, MAX_MEMORY_BYTES, SYNC_GENERATION, SYNC_JOB } from './layout.ts';
 import { formatBytes } from './validate.ts';
 
 const PAGE_BYTES = 65536;
@@ -22,6 +22,8 @@ class WasmBackend implements Backend {
   readonly base: number;
   #module: WebAssembly.Module;
   #pool: WorkerPool | undefined;
+  /** f64 index of the threads' job block (NetLayout.sync). */
+  #sync = 0;
   #kernel: KernelExports;
   #floats: Float64Array;
   #ints: Int32Array;
@@ -68,14 +70,24 @@ class WasmBackend implements Backend {
     this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats));
   }
 
-  async start(net: number): Promise<void> {
+  async start(net: number, sync: number): Promise<void> {
     if (this.threads === 1) return;
+    this.#sync = sync;
     this.#pool = await spawnWorkers(this.#module, this.#kernel.memory, net, this.threads - 1);
     fillTables(this.#kernel);
   }
 
   dispose(): void {
-    this.#pool?.terminate();
+    if (this.#pool) {
+      // Wake the workers with JOB_QUIT so that work() returns and their threads end: a thread
+      // asleep in atomic.wait may never notice terminate(), and would hold the process open.
+      const ints = this.ints();
+      const at = this.#sync * 2; // the job block's i32 fields (assembly/layout.ts SYNC_*)
+      ints[at + SYNC_JOB] = JOB_QUIT;
+      Atomics.add(ints, at + SYNC_GENERATION, 1);
+      Atomics.notify(ints, at + SYNC_GENERATION);
+      this.#pool.terminate();
+    }
     this.#pool = undefined;
     // Dropping the only references lets the engine free the instance and its memory.
     this.#kernel = undefined as unknown as KernelExports;

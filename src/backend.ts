@@ -22,8 +22,8 @@ export interface Backend {
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
   /** assembly/mlp.ts evaluate(). */
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void;
-  /** Starts the worker threads once the descriptor at `net` is written. */
-  start(net: number): Promise<void>;
+  /** Starts the worker threads once the descriptor at `net` is written; `sync` is the job block. */
+  start(net: number, sync: number): Promise<void>;
   dispose(): void;
 }
 

@@ -43,7 +43,10 @@ export async function trainSpec(specPath: string, outPath: string, common: Commo
     const options = pick(FIT_KEYS) as FitOptions;
     const history = await inFile(specPath, () => fit(net, spec.inputs as number[][], spec.targets as number[][], options, common));
     writeModel(outPath, net, common.includeOptimizer);
-    return summary(net, `${(spec.inputs as unknown[]).length} samples`, history, common.backend, outPath);
+    const rows = (spec.inputs as unknown[]).length;
+    const trained = options.validationSplit ? Math.floor(rows * (1 - options.validationSplit)) : rows;
+    const what = trained === rows ? `${rows} samples` : `${trained} of ${rows} samples (${rows - trained} held out for validation)`;
+    return summary(net, what, history, common.backend, outPath);
   } finally {
     net.dispose();
   }

@@ -23,6 +23,11 @@ export const H_SYNC = 16;
 export const H_CAN_WAIT = 17;
 export const NET_HEADER = 24;
 
+/** The threads' job block: the i32 fields the host touches (assembly/layout.ts has them all). */
+export const SYNC_GENERATION = 0;
+export const SYNC_JOB = 2;
+export const JOB_QUIT = 0;
+
 export const LAYER_FIELDS = 8;
 export const L_IN = 0;
 export const L_OUT = 1;

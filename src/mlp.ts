@@ -104,7 +104,7 @@ export interface LoadOptions {
   backend?: BackendName;
   simd?: boolean;
   threads?: number;
-  /** Seeds the shuffling stream of a model saved without its training state. */
+  /** Seeds the shuffling stream of a model saved without its training state (a saved stream wins). */
   seed?: number;
 }
 
@@ -146,7 +146,7 @@ export class MLP {
   /** Starts the backend's worker threads, if any, now that the descriptor is in memory. */
   async #start(): Promise<void> {
     try {
-      await this.#backend!.start(this.#layout.net);
+      await this.#backend!.start(this.#layout.net, this.#layout.sync);
     } catch (error) {
       this.dispose();
       throw error instanceof MLPError ? error : new MLPError('INTERNAL', `wasm-mlp could not start its worker threads: ${error instanceof Error ? error.message : String(error)}`);
@@ -167,12 +167,12 @@ export class MLP {
   /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
   static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
     const o = checkOptions(options, 'options', ['backend', 'simd', 'threads', 'seed']);
+    const seed = o.seed === undefined ? undefined : checkSeed(o.seed);
     const model = parseModel(json);
     const name = o.backend === undefined ? 'wasm' : checkBackend(o.backend);
     const backend = await createBackend(name, checkSimd(o.simd), usableThreads(checkThreads(o.threads, o.simd), name));
-    const random = model.training
-      ? RandomState.fromState(model.training.random)
-      : new RandomState(o.seed === undefined ? randomSeed() : checkSeed(o.seed));
+    // A saved stream wins: resuming must continue it exactly.
+    const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(seed ?? randomSeed());
     const net = new MLP(backend, model, random, undefined);
     const memory = backend.memory();
     net.#layout.slots.forEach((slot, l) => {

@@ -914,7 +914,7 @@ describe('train SPEC.json with the training options', () => {
     for (const [r, backend] of [[wasm, 'wasm'], [js, 'js']] as const) {
       expectSuccess(r);
       expect(r.stdout).toBe(
-        `trained 2-4-1 on 8 samples for 30 epochs (${backend}, seed 5): loss ${h.loss[0]} -> ${h.loss[29]}, accuracy ${h.accuracy[29]}, ` +
+        `trained 2-4-1 on 6 of 8 samples (2 held out for validation) for 30 epochs (${backend}, seed 5): loss ${h.loss[0]} -> ${h.loss[29]}, accuracy ${h.accuracy[29]}, ` +
           `val loss ${h.valLoss[29]}, val accuracy ${h.valAccuracy[29]}; wrote ${backend}.json\n`,
       );
     }
