@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exp } from '../src/exp.ts';
 import { instantiateKernel, type KernelExports } from '../src/kernel.ts';
+import { describeValue, fromBits, hex, readFirstPairs, toBits } from './helpers/bits.ts';
 
 interface ExpFixture {
   glibc: string;
@@ -23,33 +24,7 @@ const fixture = JSON.parse(
 ) as ExpFixture;
 
 /** The first `firstCount` [input, glibc output] pairs, as bit patterns. */
-const firstPairs: [bigint, bigint][] = readFileSync(
-  new URL('./fixtures/exp-first10000.txt', import.meta.url),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((line) => {
-    const [x, y] = line.split(' ');
-    return [BigInt(`0x${x}`), BigInt(`0x${y}`)];
-  });
-
-const scratch = new Float64Array(1);
-const scratchBits = new BigUint64Array(scratch.buffer);
-function fromBits(bits: bigint): number {
-  scratchBits[0] = bits;
-  return scratch[0]!;
-}
-function toBits(x: number): bigint {
-  scratch[0] = x;
-  return scratchBits[0]!;
-}
-function hex(bits: bigint): string {
-  return bits.toString(16).padStart(16, '0');
-}
-function describeValue(x: number): string {
-  return `${hex(toBits(x))} (${x})`;
-}
+const firstPairs = readFirstPairs('exp');
 
 // ---- gen_exp.py's generator, step for step -------------------------------------------
 

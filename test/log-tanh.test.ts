@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { instantiateKernel, type KernelExports } from '../src/kernel.ts';
 import { log } from '../src/log.ts';
 import { tanh } from '../src/tanh.ts';
+import { describeValue, fromBits, hex, readFirstPairs, toBits } from './helpers/bits.ts';
 
 type Name = 'log' | 'tanh';
 
@@ -51,34 +52,6 @@ const fixture = JSON.parse(
 /** glibc is off by up to 2 ulps itself on tanh (its documented bound on x86-64), so a port
  * that is closer to the truth can be 2 ulps from it; see gen_log_tanh.py. */
 const MAX_ULPS_FROM_GLIBC: Record<Name, number> = { log: 1, tanh: 2 };
-
-/** The first `firstCount` [input, glibc output] pairs, as bit patterns. */
-function readFirstPairs(name: Name): [bigint, bigint][] {
-  return readFileSync(new URL(`./fixtures/${name}-first10000.txt`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [x, y] = line.split(' ');
-      return [BigInt(`0x${x}`), BigInt(`0x${y}`)];
-    });
-}
-
-const scratch = new Float64Array(1);
-const scratchBits = new BigUint64Array(scratch.buffer);
-function fromBits(bits: bigint): number {
-  scratchBits[0] = bits;
-  return scratch[0]!;
-}
-function toBits(x: number): bigint {
-  scratch[0] = x;
-  return scratchBits[0]!;
-}
-function hex(bits: bigint): string {
-  return bits.toString(16).padStart(16, '0');
-}
-function describeValue(x: number): string {
-  return `${hex(toBits(x))} (${x})`;
-}
 
 const SIGN = 1n << 63n;
 /** Position of x on the line of doubles: adjacent doubles differ by 1, +0 and -0 are 0. */
