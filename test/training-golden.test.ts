@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.ts';
+import { expectClose, expectIdentical } from './helpers/golden.ts';
 
 type Backend = 'wasm' | 'js';
 
@@ -34,7 +35,6 @@ const golden = JSON.parse(
 ) as { numpy: string; cases: GoldenCase[] };
 
 const BACKENDS: Backend[] = ['wasm', 'js'];
-const RELATIVE = 1e-10;
 
 // Each (case, backend) trains once; the numpy and cross-backend checks share the result.
 const runs = new Map<string, Promise<Outcome>>();
@@ -83,23 +83,6 @@ function* pairs(actual: Outcome, expected: Outcome): Generator<[string, unknown,
   for (let e = 0; e < expected.loss.length; e++) yield [`loss[${e}]`, actual.loss[e], expected.loss[e]!];
 }
 
-function expectClose(actual: Outcome, expected: Outcome): void {
-  let checked = 0;
-  for (const [path, a, b] of pairs(actual, expected)) {
-    // NaN and non-numbers fail this comparison too.
-    const ok = typeof a === 'number' && Math.abs(a - b) <= RELATIVE * Math.max(Math.abs(a), Math.abs(b)) + 1e-300;
-    if (!ok) expect.fail(`${path}: got ${String(a)}, numpy gives ${b}`);
-    checked++;
-  }
-  expect(checked).toBeGreaterThan(0);
-}
-
-function expectIdentical(actual: Outcome, expected: Outcome): void {
-  for (const [path, a, b] of pairs(actual, expected)) {
-    if (!Object.is(a, b)) expect.fail(`${path}: wasm gives ${String(b)}, js gives ${String(a)}`);
-  }
-}
-
 describe('training-golden.json', () => {
   it('spans the intended range of networks', () => {
     const depths = new Set(golden.cases.map((c) => c.spec.layers.length - 1));
@@ -119,13 +102,13 @@ for (const c of golden.cases) {
   describe(`${c.name}: ${shape}`, () => {
     for (const backend of BACKENDS) {
       it(`${backend} matches numpy to 1e-10 relative`, async () => {
-        expectClose(await train(c, backend), c.numpy);
+        expectClose(pairs(await train(c, backend), c.numpy));
       });
     }
 
     it('wasm and js are bitwise identical', async () => {
       const [wasm, js] = await Promise.all([train(c, 'wasm'), train(c, 'js')]);
-      expectIdentical(js, wasm);
+      expectIdentical(pairs(js, wasm));
     });
   });
 }
