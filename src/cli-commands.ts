@@ -162,7 +162,9 @@ export async function predictCsv(modelPath: string, flags: Flags, common: Common
     const data = modelData(net, modelPath, flags, false);
     const outputs = net.predict(data.inputs);
     const classes = net.classes;
-    const header = [...(classes ? ['class'] : []), ...outputs[0].map((_, k) => (classes && outputs[0].length > 1 ? `p_${classes[k]}` : `output_${k}`))];
+    // With classes, each output is a class's probability; a single sigmoid output is the second class's.
+    const columnOf = (k: number) => (classes ? `p_${classes[outputs[0].length > 1 ? k : 1]}` : `output_${k}`);
+    const header = [...(classes ? ['class'] : []), ...outputs[0].map((_, k) => columnOf(k))];
     const predicted = classes ? net.predictClass(data.inputs) : [];
     const lines = outputs.map((row, r) => [...(classes ? [csvCell(String(predicted[r]))] : []), ...row.map(String)].join(','));
     const text = `${[header.map(csvCell).join(','), ...lines].join('\n')}\n`;

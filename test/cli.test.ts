@@ -710,7 +710,7 @@ describe('train --data FILE.csv', () => {
     for (const r of [json, plain, predict]) expectSuccess(r);
     expect(json.stdout).toBe(`${JSON.stringify(on.evaluation)}\n`);
     expect(plain.stdout).toBe(evaluationText(on.evaluation!, ['no', 'yes']));
-    expect(predict.stdout).toBe(predictionsCsv('class,output_0', on.outputs, on.classes));
+    expect(predict.stdout).toBe(predictionsCsv('class,p_yes', on.outputs, on.classes));
     expect(on.classes!.every((c, r) => c === (on.outputs[r][0] >= 0.5 ? 'yes' : 'no'))).toBe(true);
     expect(listing()).toEqual(['b.json', 'bin.csv']);
   });
