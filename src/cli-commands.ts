@@ -61,7 +61,7 @@ const FIT_FLAGS: Record<string, string> = {
 };
 /** The SPEC.json key a CSV-training flag corresponds to (none for --data, --target, --test-fraction). */
 export const SPEC_KEY_OF_FLAG: Record<string, string> = { layers: 'layers', ...CREATE_FLAGS, ...FIT_FLAGS };
-export const CSV_TRAIN_FLAGS = ['data', 'target', 'layers', 'test-fraction', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
+export const CSV_TRAIN_FLAGS = ['data', 'target', 'features', 'layers', 'test-fraction', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
 const NUMERIC = new Set(['test-fraction', 'alpha', 'seed', 'learning-rate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weight-decay', 'batch-size', 'epochs', 'validation-split', 'patience', 'error-threshold']);
 
 export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
@@ -86,7 +86,17 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   const options = (table: Record<string, string>) =>
     Object.fromEntries(Object.entries(table).filter(([flag]) => flags[flag] !== undefined).map(([flag, api]) => [api, value(flag)]));
   const outputs = layers[layers.length - 1];
-  let data = loadCSV(dataPath, { target: flags.target as string | undefined, targetType: outputs > 1 ? 'categorical' : 'auto' });
+  const features = typeof flags.features === 'string' ? flags.features.split(',').map((f) => f.trim()) : undefined;
+  let data: CSVDataset;
+  try {
+    data = loadCSV(dataPath, { target: flags.target as string | undefined, features, targetType: outputs > 1 ? 'categorical' : 'auto' });
+  } catch (error) {
+    // A text column among the features: say how to leave it out.
+    if (features === undefined && error instanceof MLPError && / is not a number$/.test(error.message)) {
+      throw new MLPError(error.code, `${error.message}; choose the numeric input columns with --features`);
+    }
+    throw error;
+  }
   // One output and two classes: the second class is 1, the first 0 (checkWidths reports other counts).
   if (outputs === 1 && data.classes?.length === 2) data = { ...data, targets: data.targets.map((row) => [row[1]]) };
   checkWidths(layers, data, dataPath);

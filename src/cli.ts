@@ -35,13 +35,16 @@ SPEC.json holds the data and any option of MLP.create and net.fit by its API nam
     "inputs": [[0, 0], [0, 1], ...], "targets": [[0], [1], ...],
     "activation": "tanh", "optimizer": "adam", "batchSize": 4, ... }
 
-With --data, a CSV with a header row; features are every column but the target.
+With --data, a CSV with a header row; features are every column but the target,
+or the --features list.
 --layers lists every size: the first must equal the feature columns, the last the
 target's width (its number of classes; 1 for a number or for two classes).
 
 Options (CSV training; see docs/training.md for the exact definitions):
   --data FILE.csv             training data
   --target COLUMN             the target column (default: the last)
+  --features COL,COL,...      the input columns, in this order (default: every other
+                              column); the model keeps them for evaluate and predict
   --layers N,N,...            layer sizes, input and output included
   --activation A[,A...]       sigmoid, tanh, relu, leaky-relu, linear, softmax
                               (one for all layers, or one per weight layer)

@@ -61,7 +61,7 @@ const DIVERGED = 'training diverged: the loss of epoch 1 is Infinity; try a smal
 
 /** What `train` accepts, in the order its unknown-flag error lists them. */
 const TRAIN_FLAGS = [
-  '--data', '--target', '--layers', '--test-fraction', '--activation', '--alpha', '--loss', '--init', '--seed', '--optimizer', '--learning-rate', '--momentum',
+  '--data', '--target', '--features', '--layers', '--test-fraction', '--activation', '--alpha', '--loss', '--init', '--seed', '--optimizer', '--learning-rate', '--momentum',
   '--beta1', '--beta2', '--epsilon', '--weight-decay', '--batch-size', '--epochs', '--validation-split', '--normalize', '--shuffle', '--patience',
   '--restore-best-weights', '--error-threshold', '--out', '--backend', '--log-every', '--include-optimizer', '--help',
 ];
@@ -687,6 +687,23 @@ describe('train --data FILE.csv', () => {
     expect(read('m.json')).toBe(lib.model);
   });
 
+  it('--features picks the input columns (leaving out an id and a text column); evaluate and predict use the same', () => {
+    write({
+      'f.csv': 'id,name,a,b,label\n1,x,0.1,0.9,yes\n2,y,0.8,0.2,no\n3,z,0.15,0.85,yes\n4,w,0.9,0.1,no\n',
+      'g.csv': 'label,b,a\nno,0.3,0.7\n',
+    });
+    expectSuccess(cli('train', '--data', 'f.csv', '--target', 'label', '--features', 'a,b', '--layers', '2,3,1', '--epochs', '50', '--learning-rate', '0.5', '--seed', '1', '--out', 'f.json'));
+    const model = JSON.parse(read('f.json'));
+    expect([model.features, model.target, model.classes]).toEqual([['a', 'b'], 'label', ['no', 'yes']]);
+    const evaluation = cli('evaluate', 'f.json', '--data', 'f.csv', '--json');
+    expectSuccess(evaluation);
+    expect(JSON.parse(evaluation.stdout).confusion).toEqual([[2, 0], [0, 2]]);
+    // Another file with the columns in another order and no id: read by name.
+    const predict = cli('predict', 'f.json', '--data', 'g.csv');
+    expectSuccess(predict);
+    expect(predict.stdout).toMatch(/^class,p_yes\nno,0\.\d+\n$/);
+  });
+
   it('a binary categorical target: 2 classes into one 0/1 sigmoid output, trained, evaluated and predicted', async () => {
     write({ 'bin.csv': BINARY_CSV });
     const args = ['--data', 'bin.csv', '--layers', '2,4,1', '--activation', 'sigmoid', '--loss', 'binary-cross-entropy', '--learning-rate', '0.5', '--epochs', '50', '--seed', '3'];
@@ -984,7 +1001,7 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['--target not a column', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--target', 'kind'], IRIS_FILES,
     "target 'kind' is not a column of iris.csv; its columns are sepal_length, sepal_width, petal_length, petal_width, species"],
   ['a non-numeric feature cell', ['train', '--data', 'bad.csv', '--out', 'm.json', '--layers', '2,1'], { 'bad.csv': BAD_CELL_CSV },
-    `bad.csv line 3, column 'b': "oops" is not a number`],
+    `bad.csv line 3, column 'b': "oops" is not a number; choose the numeric input columns with --features`],
   ['an empty feature cell', ['train', '--data', 'empty.csv', '--out', 'm.json', '--layers', '2,1'], { 'empty.csv': EMPTY_CELL_CSV },
     "empty.csv line 3, column 'b': the cell is empty; expected a number"],
   // Today: "ragged.csv is not valid CSV: Invalid Record Length: expect 3, got 2 on line 3" —
