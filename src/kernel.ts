@@ -65,7 +65,14 @@ export async function instantiateKernel(simd?: boolean, shared = false): Promise
       throw new MLPError('INTERNAL', 'wasm-mlp internal error: the WebAssembly kernel aborted; please report it with the model and data');
     },
   };
-  if (shared) env.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  if (shared) {
+    try {
+      env.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    } catch {
+      // A shared memory reserves its whole maximum (4 GiB of address space) up front.
+      throw new MLPError('OUT_OF_MEMORY', 'could not reserve a shared WebAssembly memory for threads; dispose() nets you no longer use, or use threads: 1');
+    }
+  }
   const { exports } = await instantiate<KernelExports>(module, { env } as never);
   fillTables(exports);
   return { exports, module };
