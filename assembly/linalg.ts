@@ -171,6 +171,8 @@ function forwardBlock(panel: usize, b: usize, a: usize, z: usize, nIn: i32, nOut
 
 /** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
 export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const inBytes = (<usize>nIn) << 3;
+  const outBytes = (<usize>nOut) << 3;
   const i0 = splitAt(nIn, unit(), part, parts);
   const i1 = splitAt(nIn, unit(), part + 1, parts);
   let full = i0;
@@ -183,7 +185,10 @@ export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, n
     full = i1 & ~3;
     fullRows = rows & ~3;
     for (let r = 0; r < fullRows; r += 4) {
-      for (let i = i0; i < full; i += 4) backBlock(w, d, e, r, i, nIn, nOut);
+      // E[r..r+3][i..i+3]: rows of W (t = j) against the rows' deltas D[r+k][j].
+      for (let i = i0; i < full; i += 4) {
+        block4x4(w + ((<usize>i) << 3), inBytes, d + ((<usize>(r * nOut)) << 3), outBytes, 8, nOut, e + <usize>r * inBytes + ((<usize>i) << 3), inBytes);
+      }
     }
   }
   // Scalar: the tail columns of the blocked rows, then every column of the other rows.
@@ -218,63 +223,13 @@ function backRow(w: usize, d: usize, e: usize, nIn: i32, nOut: i32): void {
   if (i < nIn) backScalar(w, d, e, 0, 1, i, nIn, nIn, nOut);
 }
 
-/** The micro-kernel: E[4 rows][4 inputs]; lanes are inputs. */
-function backBlock(w: usize, d: usize, e: usize, r: i32, i: i32, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  const col = w + ((<usize>i) << 3);
-  const d0 = d + ((<usize>(r * nOut)) << 3);
-  const d1 = d0 + outBytes;
-  const d2 = d1 + outBytes;
-  const d3 = d2 + outBytes;
-  let w0 = v128.load(col);
-  let w1 = v128.load(col + 16);
-  let s = splat(d0);
-  let c00 = f64x2.mul(w0, s);
-  let c01 = f64x2.mul(w1, s);
-  s = splat(d1);
-  let c10 = f64x2.mul(w0, s);
-  let c11 = f64x2.mul(w1, s);
-  s = splat(d2);
-  let c20 = f64x2.mul(w0, s);
-  let c21 = f64x2.mul(w1, s);
-  s = splat(d3);
-  let c30 = f64x2.mul(w0, s);
-  let c31 = f64x2.mul(w1, s);
-  for (let j = 1; j < nOut; j++) {
-    const q = col + <usize>j * inBytes;
-    const at = (<usize>j) << 3;
-    w0 = v128.load(q);
-    w1 = v128.load(q + 16);
-    s = splat(d0 + at);
-    c00 = f64x2.add(c00, f64x2.mul(w0, s));
-    c01 = f64x2.add(c01, f64x2.mul(w1, s));
-    s = splat(d1 + at);
-    c10 = f64x2.add(c10, f64x2.mul(w0, s));
-    c11 = f64x2.add(c11, f64x2.mul(w1, s));
-    s = splat(d2 + at);
-    c20 = f64x2.add(c20, f64x2.mul(w0, s));
-    c21 = f64x2.add(c21, f64x2.mul(w1, s));
-    s = splat(d3 + at);
-    c30 = f64x2.add(c30, f64x2.mul(w0, s));
-    c31 = f64x2.add(c31, f64x2.mul(w1, s));
-  }
-  const out = e + <usize>r * inBytes + ((<usize>i) << 3);
-  v128.store(out, c00);
-  v128.store(out + 16, c01);
-  v128.store(out + inBytes, c10);
-  v128.store(out + inBytes + 16, c11);
-  v128.store(out + 2 * inBytes, c20);
-  v128.store(out + 2 * inBytes + 16, c21);
-  v128.store(out + 3 * inBytes, c30);
-  v128.store(out + 3 * inBytes + 16, c31);
-}
 
 /**
  * G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order) for this part's
  * outputs j: the batch's gradient sums.
  */
 export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const inBytes = (<usize>nIn) << 3;
   const outBytes = (<usize>nOut) << 3;
   const j0 = splitAt(nOut, unit(), part, parts);
   const j1 = splitAt(nOut, unit(), part + 1, parts);
@@ -289,7 +244,10 @@ export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i
     fullOut = j1 & ~3;
     fullIn = nIn & ~3;
     for (let j = j0; j < fullOut; j += 4) {
-      for (let i = 0; i < fullIn; i += 4) gradientBlock(d, a, g, j, i, rows, nIn, nOut);
+      // G[j..j+3][i..i+3]: rows of A (t = r) against the deltas D[r][j+k].
+      for (let i = 0; i < fullIn; i += 4) {
+        block4x4(a + ((<usize>i) << 3), inBytes, d + ((<usize>j) << 3), 8, outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << 3), inBytes);
+      }
     }
   }
   gradientScalar(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
@@ -311,54 +269,6 @@ function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32,
   }
 }
 
-/** The micro-kernel: G[4 outputs][4 inputs]; lanes are inputs. */
-function gradientBlock(d: usize, a: usize, g: usize, j: i32, i: i32, rows: i32, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  const col = a + ((<usize>i) << 3);
-  const dj = d + ((<usize>j) << 3);
-  let a0 = v128.load(col);
-  let a1 = v128.load(col + 16);
-  let s = splat(dj);
-  let c00 = f64x2.mul(s, a0);
-  let c01 = f64x2.mul(s, a1);
-  s = splat(dj + 8);
-  let c10 = f64x2.mul(s, a0);
-  let c11 = f64x2.mul(s, a1);
-  s = splat(dj + 16);
-  let c20 = f64x2.mul(s, a0);
-  let c21 = f64x2.mul(s, a1);
-  s = splat(dj + 24);
-  let c30 = f64x2.mul(s, a0);
-  let c31 = f64x2.mul(s, a1);
-  for (let r = 1; r < rows; r++) {
-    const q = col + <usize>r * inBytes;
-    const dr = dj + <usize>r * outBytes;
-    a0 = v128.load(q);
-    a1 = v128.load(q + 16);
-    s = splat(dr);
-    c00 = f64x2.add(c00, f64x2.mul(s, a0));
-    c01 = f64x2.add(c01, f64x2.mul(s, a1));
-    s = splat(dr + 8);
-    c10 = f64x2.add(c10, f64x2.mul(s, a0));
-    c11 = f64x2.add(c11, f64x2.mul(s, a1));
-    s = splat(dr + 16);
-    c20 = f64x2.add(c20, f64x2.mul(s, a0));
-    c21 = f64x2.add(c21, f64x2.mul(s, a1));
-    s = splat(dr + 24);
-    c30 = f64x2.add(c30, f64x2.mul(s, a0));
-    c31 = f64x2.add(c31, f64x2.mul(s, a1));
-  }
-  const out = g + <usize>j * inBytes + ((<usize>i) << 3);
-  v128.store(out, c00);
-  v128.store(out + 16, c01);
-  v128.store(out + inBytes, c10);
-  v128.store(out + inBytes + 16, c11);
-  v128.store(out + 2 * inBytes, c20);
-  v128.store(out + 2 * inBytes + 16, c21);
-  v128.store(out + 3 * inBytes, c30);
-  v128.store(out + 3 * inBytes + 16, c31);
-}
 
 /**
  * Per-sample SGD on a first layer, fused with the next sample's forward product: each new
@@ -426,4 +336,56 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
     st(bj, ld(bj) - lr * dj);
     st(z + ((<usize>j) << 3), s + ld(bj));
   }
+}
+
+/**
+ * The micro-kernel of the back-product and of the gradient sums: for k < 4,
+ * C[k][0..3] = sum over t < count, in order and first term first, of s_k(t) * v(t), where
+ * v(t) is the 4 doubles at vec + t * vecStride and s_k(t) the double at
+ * sc + k * scSpacing + t * scStep. Lanes are C's 4 columns; row k goes to out + k * outStride.
+ */
+function block4x4(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize): void {
+  const s1 = sc + scSpacing;
+  const s2 = s1 + scSpacing;
+  const s3 = s2 + scSpacing;
+  let v0 = v128.load(vec);
+  let v1 = v128.load(vec + 16);
+  let s = splat(sc);
+  let c00 = f64x2.mul(s, v0);
+  let c01 = f64x2.mul(s, v1);
+  s = splat(s1);
+  let c10 = f64x2.mul(s, v0);
+  let c11 = f64x2.mul(s, v1);
+  s = splat(s2);
+  let c20 = f64x2.mul(s, v0);
+  let c21 = f64x2.mul(s, v1);
+  s = splat(s3);
+  let c30 = f64x2.mul(s, v0);
+  let c31 = f64x2.mul(s, v1);
+  for (let t = 1; t < count; t++) {
+    const q = vec + <usize>t * vecStride;
+    const at = <usize>t * scStep;
+    v0 = v128.load(q);
+    v1 = v128.load(q + 16);
+    s = splat(sc + at);
+    c00 = f64x2.add(c00, f64x2.mul(s, v0));
+    c01 = f64x2.add(c01, f64x2.mul(s, v1));
+    s = splat(s1 + at);
+    c10 = f64x2.add(c10, f64x2.mul(s, v0));
+    c11 = f64x2.add(c11, f64x2.mul(s, v1));
+    s = splat(s2 + at);
+    c20 = f64x2.add(c20, f64x2.mul(s, v0));
+    c21 = f64x2.add(c21, f64x2.mul(s, v1));
+    s = splat(s3 + at);
+    c30 = f64x2.add(c30, f64x2.mul(s, v0));
+    c31 = f64x2.add(c31, f64x2.mul(s, v1));
+  }
+  v128.store(out, c00);
+  v128.store(out + 16, c01);
+  v128.store(out + outStride, c10);
+  v128.store(out + outStride + 16, c11);
+  v128.store(out + 2 * outStride, c20);
+  v128.store(out + 2 * outStride + 16, c21);
+  v128.store(out + 3 * outStride, c30);
+  v128.store(out + 3 * outStride + 16, c31);
 }
