@@ -1,11 +1,11 @@
 // Owns the kernel's exp and the static region holding its table. It is the table-driven exp of
 // glibc >= 2.28 / ARM optimized-routines (math/exp.c, EXP_TABLE_BITS = 7, EXP_POLY_ORDER = 5)
-// done as the same IEEE-754 double operations in the same order as src/exp.ts, so the wasm
+// done as the same IEEE-754 double operations in the same order as src/math/exp.ts, so the wasm
 // and JS backends agree bit for bit, and both return what glibc's non-FMA build returns.
 // AssemblyScript's Math.exp is not used: it is a different algorithm with different results.
 //
 // The range tests compare |x| and the scale is H[i] * 2^e rather than upstream's integer add
-// on the bits; src/exp.ts explains why neither changes a result. Keep the two files in
+// on the bits; src/math/exp.ts explains why neither changes a result. Keep the two files in
 // lockstep; test/exp.test.ts checks both against glibc.
 
 // Upstream's __exp_data constants (hex float in the comment; no hex float literals here).
@@ -21,7 +21,7 @@ const TWO_P1009: f64 = 5.486124068793689e303; //     0x1p1009
 const TWO_M1022: f64 = 2.2250738585072014e-308; //   0x1p-1022
 const TWO_M54: f64 = 5.551115123125783e-17; //       0x1p-54
 
-// 128 pairs [T[i], H[i]] (see src/exp-table.ts), 16 bytes each. Left zeroed in the binary:
+// 128 pairs [T[i], H[i]] (see src/math/exp-table.ts), 16 bytes each. Left zeroed in the binary:
 // the host copies EXP_TABLE in at instantiation, so the table exists once in the sources.
 const EXP_TAB: usize = memory.data(128 * 16, 16);
 
@@ -36,7 +36,7 @@ export function expTable(): usize {
   return reinterpret<f64>(<u64>(e + 1023) << 52);
 }
 
-/** e^x, bit-identical to glibc's exp (non-FMA build) and to src/exp.ts. Allocates nothing. */
+/** e^x, bit-identical to glibc's exp (non-FMA build) and to src/math/exp.ts. Allocates nothing. */
 // @ts-ignore: decorator
 @inline export function exp(x: f64): f64 {
   const ax = abs<f64>(x);

@@ -1,5 +1,5 @@
 // The WebAssembly kernel's exports. Every export is called by the TypeScript host
-// (src/kernel.ts, src/backend-wasm.ts); none allocates, prints or touches strings.
+// (src/backends/wasm/kernel.ts, src/backends/wasm/backend-wasm.ts); none allocates, prints or touches strings.
 export { expTable, expArray } from './exp';
 export { logArray } from './log';
 export { tanhArray } from './tanh';

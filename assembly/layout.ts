@@ -1,4 +1,4 @@
-// The network descriptor the host writes (src/layout.ts is its twin and the authority): an
+// The network descriptor the host writes (src/backends/layout.ts is its twin and the authority): an
 // i32 header, a fixed-size i32 record per weight layer, and an f64 settings block. Offsets
 // are f64 element indices into linear memory (byte address = index * 8), so the pure-JS
 // backend reads the very same descriptor from its own buffer.

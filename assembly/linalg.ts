@@ -3,7 +3,7 @@
 // compiled with SIMD, a register-blocked form (a 4x4 micro-kernel with plain loops around
 // it, BLIS's shape). SIMD lanes always run across independent outputs, never across a sum:
 // every output is still summed in increasing index order, its first term first, exactly as
-// the scalar loops and src/backend-js.ts sum it, so all three give the same bits.
+// the scalar loops and src/backends/js/backend-js.ts sum it, so all three give the same bits.
 // Threads split each product the same way, by outputs: `part` of `parts` computes a range of
 // whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
 

@@ -1,13 +1,13 @@
 // Owns the kernel's natural logarithm. It is fdlibm's __ieee754_log (e_log.c 1.3 95/01/18, as
 // in FreeBSD msun/src/e_log.c) done as the same IEEE-754 double operations in the same order
-// as src/log.ts, so the wasm and JS backends agree bit for bit in every engine. Error < 1 ulp
+// as src/math/log.ts, so the wasm and JS backends agree bit for bit in every engine. Error < 1 ulp
 // (fdlibm's bound); test/log-tanh.test.ts measures it against glibc.
 // AssemblyScript's Math.log is not used: engines and AssemblyScript disagree on log.
 //
 // Upstream reads and writes the two 32-bit halves of x through a union; here they come from
-// reinterpret<u64>, which gives the same words. (src/log.ts brings x to [sqrt(2)/2, sqrt(2))
+// reinterpret<u64>, which gives the same words. (src/math/log.ts brings x to [sqrt(2)/2, sqrt(2))
 // by an exact multiplication instead of the high-word write, for speed in JS; it is the same
-// double.) Keep this file and src/log.ts in lockstep; test/fixtures/gen_log_tanh.py checks that
+// double.) Keep this file and src/math/log.ts in lockstep; test/fixtures/gen_log_tanh.py checks that
 // both spell every constant as upstream does.
 
 // Upstream's constants, its decimal spelling; the hex words are upstream's comments.
@@ -24,7 +24,7 @@ const LG7: f64 = 1.479819860511658591e-01; //      3FC2F112 DF3E5244
 // Written inline in upstream's |f| < 2^-20 branch; the double nearest 1/3.
 const THIRD: f64 = 0.33333333333333333; //         3FD55555 55555555
 
-/** ln(x), fdlibm's algorithm, bit-identical to src/log.ts. Allocates nothing. */
+/** ln(x), fdlibm's algorithm, bit-identical to src/math/log.ts. Allocates nothing. */
 // @ts-ignore: decorator
 @inline export function log(x: f64): f64 {
   let bits = reinterpret<u64>(x);

@@ -1,5 +1,5 @@
 // The training and inference loops: docs/training.md's definitions, over flat buffers laid
-// out by the host. src/backend-js.ts is its operation-for-operation twin; change both or
+// out by the host. src/backends/js/backend-js.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
 import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';

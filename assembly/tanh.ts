@@ -1,13 +1,13 @@
 // Owns the kernel's hyperbolic tangent. It is Cephes' tanh (tanh.c of the Cephes Math Library
 // 2.8, S. L. Moshier) done as the same IEEE-754 double operations in the same order as
-// src/tanh.ts, on top of the project's exp (assembly/exp.ts), so the wasm and JS backends
+// src/math/tanh.ts, on top of the project's exp (assembly/exp.ts), so the wasm and JS backends
 // agree bit for bit in every engine. AssemblyScript's Math.tanh is not used: engines and
 // AssemblyScript disagree on tanh.
 //
 // One departure from the C, which changes no result: upstream returns +-1 only above
 // 0.5 * MAXLOG (~354.9); we do from 22 up. From |x| ~ 19.06 on, exp(2|x|) >= 2^55, so
 // 2 / (s + 1) <= 2^-54 and 1 - 2 / (s + 1) already rounds to 1; test/fixtures/gen_log_tanh.py
-// checks that the two thresholds give the same bits. Keep this file and src/tanh.ts in
+// checks that the two thresholds give the same bits. Keep this file and src/math/tanh.ts in
 // lockstep.
 import { exp } from './exp';
 
@@ -24,7 +24,7 @@ const RATIONAL_BELOW: f64 = 0.625;
 // Above this the result is +-1 (see the header).
 const SATURATE_ABOVE: f64 = 22.0;
 
-/** tanh(x), Cephes' algorithm on the project's exp, bit-identical to src/tanh.ts. */
+/** tanh(x), Cephes' algorithm on the project's exp, bit-identical to src/math/tanh.ts. */
 // @ts-ignore: decorator
 @inline export function tanh(x: f64): f64 {
   let z = abs<f64>(x);

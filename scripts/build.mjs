@@ -21,7 +21,7 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
 const common = { bundle: true, format: 'esm', loader: { '.wasm': 'binary' }, logLevel: 'warning', legalComments: 'none' };
 await esbuild.build({
   ...common,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
   outdir: 'build/node',
   platform: 'node',
   target: 'node20',

@@ -3,12 +3,12 @@
 export {
   MLP,
   type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type StopReason,
-} from './mlp.ts';
-export { MLPError, type MLPErrorCode } from './errors.ts';
-export { trainTestSplit, type SplitOptions } from './split.ts';
-export type { ModelJSON, TrainingState } from './model-json.ts';
-export type { Normalization } from './normalize.ts';
-export type { Activation, Loss, Optimizer } from './layout.ts';
-export type { BackendName, Matrix } from './validate.ts';
-export { formatNumpyArray } from './format-numpy.ts';
-export { pythonFloatRepr } from './float-repr.ts';
+} from './api/mlp.ts';
+export { MLPError, type MLPErrorCode } from './api/errors.ts';
+export { trainTestSplit, type SplitOptions } from './data/split.ts';
+export type { ModelJSON, TrainingState } from './io/model-json.ts';
+export type { Normalization } from './data/normalize.ts';
+export type { Activation, Loss, Optimizer } from './backends/layout.ts';
+export type { BackendName, Matrix } from './api/validate.ts';
+export { formatNumpyArray } from './format/format-numpy.ts';
+export { pythonFloatRepr } from './format/float-repr.ts';

@@ -316,7 +316,7 @@ describe('fit', () => {
   });
 
   it('70,000 epochs (more than one kernel call) equal the same training split over two fits', async () => {
-    // EPOCHS_PER_CALL in src/mlp.ts is 65,536: the one fit crosses a chunk boundary, the
+    // EPOCHS_PER_CALL in src/api/mlp.ts is 65,536: the one fit crosses a chunk boundary, the
     // split fits cross none at the same place.
     const total = 70_000;
     const x = [[0.8]];

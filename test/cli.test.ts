@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pythonFloatRepr } from '../src/float-repr.ts';
+import { pythonFloatRepr } from '../src/format/float-repr.ts';
 import { loadCSV, MLP, trainTestSplit, type CSVDataset, type CSVOptions, type Evaluation, type FitOptions } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,12 +1,12 @@
-// Bit-for-bit agreement of both exps (src/exp.ts, and assembly/exp.ts through the kernel's
+// Bit-for-bit agreement of both exps (src/math/exp.ts, and assembly/exp.ts through the kernel's
 // expArray) with glibc's, against fixtures/exp.json + exp-first10000.txt (written by
 // fixtures/gen_exp.py from glibc itself). The 10^6 inputs are regenerated here with the
 // script's splitmix64 generator; only a digest of glibc's outputs is committed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exp } from '../src/exp.ts';
-import { instantiateKernel, type KernelExports } from '../src/kernel.ts';
+import { exp } from '../src/math/exp.ts';
+import { instantiateKernel, type KernelExports } from '../src/backends/wasm/kernel.ts';
 import { describeValue, fromBits, hex, readFirstPairs, toBits } from './helpers/bits.ts';
 
 interface ExpFixture {

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pythonFloatRepr } from '../src/float-repr.ts';
-import { formatNumpyArray } from '../src/format-numpy.ts';
+import { pythonFloatRepr } from '../src/format/float-repr.ts';
+import { formatNumpyArray } from '../src/format/format-numpy.ts';
 
 function loadFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;

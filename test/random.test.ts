@@ -1,8 +1,8 @@
-// Bit-for-bit agreement of src/random.ts with numpy's legacy RandomState, against
+// Bit-for-bit agreement of src/math/random.ts with numpy's legacy RandomState, against
 // fixtures/random.json (written by fixtures/gen_random.py from numpy itself).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomState } from '../src/random.ts';
+import { RandomState } from '../src/math/random.ts';
 
 interface RandomFixture {
   numpy: string;

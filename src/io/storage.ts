@@ -1,6 +1,6 @@
 // Where save(), load() and loadCSV(path) read and write: the Node entry plugs in node:fs (atomic writes);
 // the browser bundle has none, and says so.
-import { MLPError } from './errors.ts';
+import { MLPError } from '../api/errors.ts';
 
 export interface Storage {
   read(path: string): string;

@@ -1,18 +1,18 @@
 // The pure-JS backend: the loops of assembly/mlp.ts, operation for operation, over an
 // ArrayBuffer laid out by the same NetLayout and read through the same descriptor. Any
 // change here must be made there too (test/property.test.ts compares the two bit for bit).
-import type { Backend } from './backend.ts';
-import { MLPError } from './errors.ts';
-import { exp } from './exp.ts';
+import type { Backend } from '../backend.ts';
+import { MLPError } from '../../api/errors.ts';
+import { exp } from '../../math/exp.ts';
 import {
   H_AUX, H_BATCH, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_TARGET,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, LAYER_FIELDS, MAX_MEMORY_BYTES, NET_HEADER,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
   S_STEP, S_WEIGHT_DECAY,
-} from './layout.ts';
-import { log } from './log.ts';
-import { tanh } from './tanh.ts';
-import { formatBytes } from './validate.ts';
+} from '../layout.ts';
+import { log } from '../../math/log.ts';
+import { tanh } from '../../math/tanh.ts';
+import { formatBytes } from '../../api/validate.ts';
 
 const SIGMOID = 0;
 const TANH = 1;

@@ -1,6 +1,6 @@
 // Owns the pure-JS hyperbolic tangent. It is Cephes' tanh (tanh.c of the Cephes Math Library
 // 2.8, S. L. Moshier) done as the same IEEE-754 double operations in the same order as
-// assembly/tanh.ts, on top of the project's exp (src/exp.ts), so it returns the very bits the
+// assembly/tanh.ts, on top of the project's exp (src/math/exp.ts), so it returns the very bits the
 // kernel returns, in every engine. Math.tanh is not used: engines disagree on it.
 //
 // One departure from the C, which changes no result: upstream returns +-1 only above
@@ -12,7 +12,7 @@ import { exp } from './exp.ts';
 
 /** tanh(x), Cephes' algorithm on the project's exp, bit-identical to the kernel's tanh. */
 export const tanh: (x: number) => number = (() => {
-  // Closure consts rather than module consts, for the reason src/exp.ts gives.
+  // Closure consts rather than module consts, for the reason src/math/exp.ts gives.
 
   // Upstream's P and Q (Q monic, its leading 1 implied), decimal as upstream spells them;
   // the hex is upstream's IBMPC words read as one double.

@@ -2,19 +2,19 @@
 // JSON spec or a CSV file), evaluate and predict. Bad values become one-line MLPErrors that
 // name the flag or spec key; files are written atomically.
 import { readFileSync, statSync } from 'node:fs';
-import './node-files.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { progress } from './cli-progress.ts';
-import { loadCSV, type CSVDataset } from './csv.ts';
-import { trainTestSplit } from './split.ts';
-import { describeValue, MLPError, systemReason } from './errors.ts';
-import { parseJsonText } from './json-text.ts';
-import { modelText } from './model-json.ts';
-import { MLP, type FitOptions, type History } from './mlp.ts';
+import '../platform/node.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { progress } from './progress.ts';
+import { loadCSV, type CSVDataset } from '../io/csv.ts';
+import { trainTestSplit } from '../data/split.ts';
+import { describeValue, MLPError, systemReason } from '../api/errors.ts';
+import { parseJsonText } from '../io/json-text.ts';
+import { modelText } from '../io/model-json.ts';
+import { MLP, type FitOptions, type History } from '../api/mlp.ts';
 import { notebookOutput } from './notebook.ts';
-import { FIT_OPTIONS } from './options.ts';
-import { pythonFloatRepr } from './float-repr.ts';
-import { checkOptions, type BackendName } from './validate.ts';
+import { FIT_OPTIONS } from '../api/options.ts';
+import { pythonFloatRepr } from '../format/float-repr.ts';
+import { checkOptions, type BackendName } from '../api/validate.ts';
 
 export type Flags = Record<string, string | boolean | undefined>;
 

@@ -1,8 +1,8 @@
 // Worker threads for the wasm kernel: N - 1 workers instantiate the same module on the net's
 // shared memory and run its work() loop; the calling thread takes part 0 of every job. Node
-// spawns worker_threads (plugged in by src/node-files.ts); a browser spawns Workers, which
+// spawns worker_threads (plugged in by src/platform/node.ts); a browser spawns Workers, which
 // need a cross-origin-isolated page for shared memory.
-import { MLPError } from './errors.ts';
+import { MLPError } from '../../api/errors.ts';
 
 export interface WorkerPool {
   terminate(): void;
@@ -11,7 +11,7 @@ export interface WorkerPool {
 /** Starts `count` workers running work(net, part) for parts 1..count; resolves once all run. */
 export type Spawner = (module: WebAssembly.Module, memory: WebAssembly.Memory, net: number, count: number) => Promise<WorkerPool>;
 
-/** The script a browser Worker runs (Node's twin is in src/node-files.ts). */
+/** The script a browser Worker runs (Node's twin is in src/platform/node.ts). */
 const BROWSER_WORKER = `onmessage = ({ data: { module, memory, net, part } }) => {
   const { exports } = new WebAssembly.Instance(module, { env: { memory } });
   postMessage('ready');

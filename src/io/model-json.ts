@@ -2,12 +2,12 @@
 // normalisation, labels, parameters and, optionally, the optimizer and random-stream state
 // that let training resume exactly. Parsing checks everything a hand-edited or truncated
 // file can get wrong; version 1 files (sigmoid, mse) are read as well.
-import { describeValue, MLPError } from './errors.ts';
+import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
-import { OPTIMIZERS, type Activation, type Loss, type Optimizer } from './layout.ts';
-import type { Normalization } from './normalize.ts';
-import { checkArchitecture, checkClasses, oneOf } from './options.ts';
-import { checkLayers } from './validate.ts';
+import { OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
+import type { Normalization } from '../data/normalize.ts';
+import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
+import { checkLayers } from '../api/validate.ts';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 2;

@@ -1,7 +1,7 @@
 // Checks every user-supplied value before it reaches a kernel, and turns the accepted
 // shapes of data (number[][], Float64Array, { data, rows }) into one flat row-major form.
 import { describeValue, invalidArgument, MLPError } from './errors.ts';
-import { MAX_MEMORY_BYTES, NetLayout } from './layout.ts';
+import { MAX_MEMORY_BYTES, NetLayout } from '../backends/layout.ts';
 
 export type BackendName = 'wasm' | 'js';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];

@@ -1,13 +1,13 @@
 // Loads the WebAssembly kernel: the SIMD build where the engine validates it (or the scalar
 // build, which gives the same bits), compiled once per process and instantiated once per
 // network (each net owns its linear memory); fills the kernel's math tables from the single
-// copy in src/exp-table.ts, so wasm and js read the very same constants.
+// copy in src/math/exp-table.ts, so wasm and js read the very same constants.
 import { instantiate } from '@assemblyscript/loader';
-import scalarWasm from '../build/wasm/wasm-mlp.wasm';
-import simdWasm from '../build/wasm/wasm-mlp-simd.wasm';
-import threadsWasm from '../build/wasm/wasm-mlp-threads.wasm';
-import { MLPError } from './errors.ts';
-import { EXP_TABLE } from './exp-table.ts';
+import scalarWasm from '../../../build/wasm/wasm-mlp.wasm';
+import simdWasm from '../../../build/wasm/wasm-mlp-simd.wasm';
+import threadsWasm from '../../../build/wasm/wasm-mlp-threads.wasm';
+import { MLPError } from '../../api/errors.ts';
+import { EXP_TABLE } from '../../math/exp-table.ts';
 
 /** The raw exports of assembly/index.ts. Pointers are byte offsets into `memory`. */
 export type KernelExports = {

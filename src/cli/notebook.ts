@@ -1,9 +1,9 @@
 // The seed notebook (shared/seed/notebook.md), replayed through the public API: both cells,
 // printed the way numpy and Python print them. `wasm-mlp notebook` prints this text.
-import type { BackendName } from './validate.ts';
-import { formatNumpyArray } from './format-numpy.ts';
-import { pythonFloatRepr } from './float-repr.ts';
-import { MLP } from './mlp.ts';
+import type { BackendName } from '../api/validate.ts';
+import { formatNumpyArray } from '../format/format-numpy.ts';
+import { pythonFloatRepr } from '../format/float-repr.ts';
+import { MLP } from '../api/mlp.ts';
 
 export async function notebookOutput(backend: BackendName = 'wasm'): Promise<string> {
   // Cell 1: np.random.seed(42); W1, b1, W2, b2 = rand(...); one forward/backprop step.

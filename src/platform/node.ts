@@ -3,9 +3,9 @@
 // by the browser bundle.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { writeFileAtomic } from './atomic-write.ts';
-import { useStorage } from './storage.ts';
-import { useSpawner } from './threads.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { useStorage } from '../io/storage.ts';
+import { useSpawner } from '../backends/wasm/threads.ts';
 
 useStorage({ read: (path) => readFileSync(path, 'utf8'), writeAtomic: writeFileAtomic });
 

@@ -2,19 +2,20 @@
 // with every option of docs/training.md, evaluate, predict, predictClass, toJSON/fromJSON,
 // save/load and dispose. It validates, lays data out in the backend's flat memory once per
 // call, drives the kernel a chunk of epochs at a time, and leaves every loop to the backend.
-import { createBackend, type Backend } from './backend.ts';
+import type { Backend } from '../backends/backend.ts';
+import { createBackend } from '../backends/create-backend.ts';
 import { MLPError, systemReason } from './errors.ts';
 import {
   NetLayout, SETTINGS_SIZE, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
   S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Activation, type Loss, type Optimizer,
-} from './layout.ts';
-import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from './model-json.ts';
-import { applyNormalization, fitNormalization, type Normalization } from './normalize.ts';
+} from '../backends/layout.ts';
+import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
+import { applyNormalization, fitNormalization, type Normalization } from '../data/normalize.ts';
 import { checkCreateOptions, checkFitOptions, checkSimd, checkThreads, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
-import { simdSupported } from './kernel.ts';
-import { RandomState } from './random.ts';
-import { storage } from './storage.ts';
-import { canBlock, threadsUnavailable } from './threads.ts';
+import { simdSupported } from '../backends/wasm/kernel.ts';
+import { RandomState } from '../math/random.ts';
+import { storage } from '../io/storage.ts';
+import { canBlock, threadsUnavailable } from '../backends/wasm/threads.ts';
 import { checkBackend, checkOptions, checkSeed, toRows, type BackendName, type Matrix, type Rows } from './validate.ts';
 
 export type { EpochStats } from './options.ts';

@@ -1,8 +1,6 @@
-// What the MLP class needs from a backend, and how one is chosen. Both backends run the
-// same loops over buffers laid out by the same NetLayout, so they produce the same bits.
-import { JsBackend } from './backend-js.ts';
-import { createWasmBackend } from './backend-wasm.ts';
-import type { BackendName } from './validate.ts';
+// What the MLP class needs from a backend. Both backends run the same loops over buffers
+// laid out by the same NetLayout, so they produce the same bits.
+import type { BackendName } from '../api/validate.ts';
 
 export interface Backend {
   readonly name: BackendName;
@@ -25,9 +23,4 @@ export interface Backend {
   /** Starts the worker threads once the descriptor at `net` is written; `sync` is the job block. */
   start(net: number, sync: number): Promise<void>;
   dispose(): void;
-}
-
-/** `simd` and `threads` pick the wasm kernel build; the js backend has one form and one thread. */
-export async function createBackend(name: BackendName, simd: boolean | undefined, threads = 1): Promise<Backend> {
-  return name === 'js' ? new JsBackend() : createWasmBackend(simd, threads);
 }

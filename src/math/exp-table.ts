@@ -1,5 +1,5 @@
-// Owns the lookup table of the shared exp (src/exp.ts and assembly/exp.ts): the single copy
-// of it in the project. The JS backend reads EXP_TABLE directly; src/kernel.ts copies it into
+// Owns the lookup table of the shared exp (src/math/exp.ts and assembly/exp.ts): the single copy
+// of it in the project. The JS backend reads EXP_TABLE directly; src/backends/wasm/kernel.ts copies it into
 // the kernel's static region (assembly/exp.ts expTable()) at instantiation, so both backends
 // compute from the very same bits.
 //

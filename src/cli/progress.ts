@@ -1,7 +1,7 @@
 // Training progress for the CLI, on stderr so stdout stays the result: a progress bar
 // (cli-progress) on a terminal, otherwise one plain line per --log-every epochs.
 import cliProgress from 'cli-progress';
-import type { EpochStats } from './options.ts';
+import type { EpochStats } from '../api/options.ts';
 
 export interface Progress {
   /** How often fit should call back. */

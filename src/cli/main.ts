@@ -1,11 +1,11 @@
 // The wasm-mlp command line: which commands and flags exist, their help, and how failures
 // are reported. Arguments are parsed by node:util parseArgs (strict: unknown flags are
 // errors). Bad usage or bad input prints one line to stderr and exits 2; anything
-// unexpected exits 1, still in one line. src/cli-commands.ts does the work.
+// unexpected exits 1, still in one line. src/cli/commands.ts does the work.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './cli-commands.ts';
-import { MLPError, oneLine } from './errors.ts';
-import { checkBackend } from './validate.ts';
+import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './commands.ts';
+import { MLPError, oneLine } from '../api/errors.ts';
+import { checkBackend } from '../api/validate.ts';
 
 const VERSION = '0.1.0';
 

@@ -1,11 +1,11 @@
 // The WebAssembly backend: one kernel instance (and so one linear memory) per net. The host
 // lays everything out once; each call hands the kernel whole epochs or whole data sets.
-import type { Backend } from './backend.ts';
-import { MLPError } from './errors.ts';
+import type { Backend } from '../backend.ts';
+import { MLPError } from '../../api/errors.ts';
 import { fillTables, instantiateKernel, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
 import { spawnWorkers, type WorkerPool } from './threads.ts';
-import { JOB_QUIT, MAX_MEMORY_BYTES, SYNC_GENERATION, SYNC_JOB } from './layout.ts';
-import { formatBytes } from './validate.ts';
+import { JOB_QUIT, MAX_MEMORY_BYTES, SYNC_GENERATION, SYNC_JOB } from '../layout.ts';
+import { formatBytes } from '../../api/validate.ts';
 
 const PAGE_BYTES = 65536;
 

@@ -17,7 +17,7 @@
 /** ln(x), fdlibm's algorithm, bit-identical to the kernel's log. Allocates nothing. */
 export const log: (x: number) => number = (() => {
   // Everything log reads is a const of this closure rather than of the module, for the
-  // reason src/exp.ts gives (bundlers turn module consts into vars that V8 reloads).
+  // reason src/math/exp.ts gives (bundlers turn module consts into vars that V8 reloads).
 
   // Upstream's constants, its decimal spelling; the hex words are upstream's comments.
   const LN2_HI = 6.93147180369123816490e-01; // 3fe62e42 fee00000

@@ -2,9 +2,9 @@
 // p = np.random.permutation(n); the first ceil(n * testFraction) of p test, the rest train.
 // For data sorted by class (iris.csv), where fit's validationSplit (the last rows) would
 // hold out whole classes.
-import { invalidArgument, MLPError } from './errors.ts';
-import { RandomState } from './random.ts';
-import { checkOptions, checkSeed } from './validate.ts';
+import { invalidArgument, MLPError } from '../api/errors.ts';
+import { RandomState } from '../math/random.ts';
+import { checkOptions, checkSeed } from '../api/validate.ts';
 
 export interface SplitOptions {
   /** Fraction of the rows that go to the test side, 0 < f < 1 (default 0.2). */

@@ -2,7 +2,7 @@
 // default filled in, every nonsensical value or combination rejected with a message that
 // names the option, the value and what was expected.
 import { invalidArgument, MLPError } from './errors.ts';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type Optimizer } from './layout.ts';
+import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
 import { checkBackend, checkEpochs, checkLayers, checkLearningRate, checkOptions, checkSeed, type BackendName } from './validate.ts';
 
 export const INITS = ['uniform', 'xavier', 'he'] as const;

@@ -3,10 +3,10 @@
 // Parsing is csv-parse's; this file turns cells into checked numbers and says exactly
 // which row, column and value is wrong.
 import { parse } from 'csv-parse/sync';
-import { describeValue, invalidArgument, MLPError, oneLine, systemReason } from './errors.ts';
-import { NORMALIZATIONS, oneOf, type Normalize } from './options.ts';
+import { describeValue, invalidArgument, MLPError, oneLine, systemReason } from '../api/errors.ts';
+import { NORMALIZATIONS, oneOf, type Normalize } from '../api/options.ts';
 import { fileSystem } from './storage.ts';
-import { checkOptions } from './validate.ts';
+import { checkOptions } from '../api/validate.ts';
 
 export interface CSVOptions {
   /** The target column's name (default: the last column); null when the rows have none (to predict). */

@@ -1,6 +1,6 @@
 // Parses JSON text for the API and the CLI with a one-line error that says what was being
 // read and, when the text simply stops, that it looks truncated.
-import { MLPError, oneLine, type MLPErrorCode } from './errors.ts';
+import { MLPError, oneLine, type MLPErrorCode } from '../api/errors.ts';
 
 export function parseJsonText(text: string, what: string, code: MLPErrorCode): unknown {
   try {
