@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { MLP, type CreateOptions } from '../src/index.ts';
 import { fixed, machine, machineLine, parseArgs, progress, renderTable, runOrder, si, spread, times, type Machine, type Spread } from './report.ts';
+import { CALL_CASES, measureCalls, type CallRecord } from './calls.ts';
 import { flopsPerSample, TARGETS, WORKLOADS, type Data, type RowOptions, type Target, type Workload } from './workloads.ts';
 
 /**
@@ -284,20 +285,51 @@ function describe(r: Record_): string {
   return `${r.about}; ${activation}, ${c.loss}, ${c.init} init, seed ${r.seed}, learning rate ${r.learningRate}`;
 }
 
+/** Timed blocks per call form (each ~10 ms), interleaved. */
+const CALL_BLOCKS = 15;
+
+const micro = (us: number) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us >= 1 ? us.toFixed(2) : us.toFixed(3));
+
+function callsTable(calls: readonly CallRecord[]): string {
+  const header = ['call', 'unit', 'wasm per call us', 'wasm bulk us', 'wasm ratio', 'js per call us', 'js bulk us', 'js ratio'];
+  const rows = calls.map((c) => [
+    c.name, c.unit,
+    micro(c.perCall.wasm), micro(c.bulk.wasm), times(c.perCall.wasm / c.bulk.wasm),
+    micro(c.perCall.js), micro(c.bulk.js), times(c.perCall.js / c.bulk.js),
+  ]);
+  const targets = calls.flatMap((c) => c.targets);
+  const met = targets.filter((t) => t.met).length;
+  return [
+    'calls: one call at a time after warm-up, median us per unit over interleaved ~10 ms blocks; bulk = the same work per unit inside one bulk call',
+    ...calls.map((c) => `  ${c.name}: ${c.about}`),
+    '',
+    ...renderTable(header, rows, new Set([0, 1])),
+    '',
+    `call targets: ${met} of ${targets.length} met`,
+    ...renderTable(
+      ['target', 'measured', 'needed', ''],
+      targets.map((t) => [t.label, t.measured >= 1e5 ? si(t.measured) : times(t.measured), t.needed, t.met ? 'met' : 'NOT MET']),
+      new Set([0, 3]),
+    ).map((line) => `  ${line}`),
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Command line
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), 'npm run bench', 'times the wasm (SIMD and scalar) and js variants', WORKLOADS, MIN_RUNS);
+  const args = parseArgs(process.argv.slice(2), 'npm run bench', 'times the wasm (SIMD and scalar) and js variants', WORKLOADS, MIN_RUNS, ['calls']);
   const m = machine();
   const records: Record_[] = [];
   for (const w of args.only) records.push(await measure(w, Math.max(MIN_RUNS, args.runs ?? w.runs)));
+  const calls = args.sections.includes('calls') ? await measureCalls(CALL_CASES, Math.max(CALL_BLOCKS, args.runs ?? 0), progress) : [];
   progress('');
   const targets = judge(records);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp', date: new Date().toISOString(), machine: m, records, targets }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp', date: new Date().toISOString(), machine: m, records, targets, calls }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${table(records, targets, m)}\n`);
+    const sections = [...(records.length ? [table(records, targets, m)] : [`wasm-mlp bench: ${machineLine(m)}`]), ...(calls.length ? [callsTable(calls)] : [])];
+    process.stdout.write(`${sections.join('\n\n')}\n`);
   }
 }
 

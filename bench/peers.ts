@@ -13,7 +13,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import brain from 'brain.js';
 import { MLP, type History } from '../src/index.ts';
 import { machine, machineLine, parseArgs, progress, renderTable, runOrder, si, spread, times, type Machine, type Spread } from './report.ts';
-import { WORKLOADS, type Data, type RowOptions, type Workload } from './workloads.ts';
+import { generated, WORKLOADS, type Data, type RowOptions, type Workload } from './workloads.ts';
+import { timeInterleaved, type Timer } from './calls.ts';
 
 /** The initial parameters of a row, as MLP.toJSON gives them: per layer W row-major [out][in], and b. */
 interface Params {
@@ -435,8 +436,95 @@ function table(records: readonly Record_[], m: Machine, versions: Record<string,
   ].join('\n');
 }
 
+// ---------------------------------------------------------------------------------------------
+// Calls: one predict or one single-sample fit per call, wasm-mlp beside brain.js
+
+interface PeerCall {
+  name: string;
+  layers: number[];
+  kind: 'predict' | 'fit';
+  /** The target: wasm-mlp wasm's time per call at most this many times brain.js's (null: none). */
+  maxOverBrain: number | null;
+}
+
+const PEER_CALLS: PeerCall[] = [
+  { name: 'predict 2-2-1', layers: [2, 2, 1], kind: 'predict', maxOverBrain: 1 },
+  { name: 'fit 2-2-1', layers: [2, 2, 1], kind: 'fit', maxOverBrain: 1 },
+  { name: 'predict 784-256-10', layers: [784, 256, 10], kind: 'predict', maxOverBrain: null },
+  { name: 'fit 784-256-10', layers: [784, 256, 10], kind: 'fit', maxOverBrain: null },
+];
+
+interface PeerCallRecord extends PeerCall {
+  /** Median microseconds per call. */
+  us: Record<string, number>;
+}
+
+/** Sigmoid nets with the same sizes and initial weights; one row (or sample) per call, rows cycling. */
+async function peerCallTimers(c: PeerCall): Promise<{ timers: Timer[]; names: string[]; dispose(): void }> {
+  const rows = 64;
+  const data = generated(rows, c.layers[0], c.layers[c.layers.length - 1], 7);
+  const nIn = c.layers[0];
+  const nOut = c.layers[c.layers.length - 1];
+  const ours = await Promise.all((['wasm', 'js'] as const).map((backend) => MLP.create({ layers: c.layers, seed: 42, backend })));
+  const brainNet = new brain.NeuralNetwork({ activation: 'sigmoid', hiddenLayers: c.layers.slice(1, -1) });
+  const internals = brainNet as unknown as BrainInternals;
+  internals.sizes = [...c.layers];
+  internals.initialize();
+  const validate = internals.validateTrainingOptions.bind(brainNet);
+  internals.validateTrainingOptions = (options) => validate({ ...options, momentum: 0.1, errorThresh: 0.005 });
+  const inputs = Array.from({ length: rows }, (_, r) => data.inputs.subarray(r * nIn, (r + 1) * nIn));
+  const targets = Array.from({ length: rows }, (_, r) => data.targets.subarray(r * nOut, (r + 1) * nOut));
+  const nested = inputs.map((row) => [Array.from(row)]);
+  const nestedTargets = targets.map((row) => [Array.from(row)]);
+  const samples = inputs.map((input, r) => [{ input, output: targets[r] }]);
+  const fitOptions = { epochs: 1, learningRate: 0.1 };
+  const brainOptions = { iterations: 1, errorThresh: 0, learningRate: 0.1, momentum: 0, log: false };
+  let i = 0;
+  const loop = (body: (r: number) => void): Timer => ({
+    run: (k) => {
+      for (let n = 0; n < k; n++) body(i++ % rows);
+      return k;
+    },
+  });
+  const timers =
+    c.kind === 'predict'
+      ? [...ours.map((net) => loop((r) => net.predict(nested[r]))), loop((r) => brainNet.run(inputs[r]))]
+      : [...ours.map((net) => loop((r) => net.fit(nested[r], nestedTargets[r], fitOptions))), loop((r) => brainNet.train(samples[r], brainOptions))];
+  return { timers, names: ['wasm-mlp wasm', 'wasm-mlp js', 'brain.js'], dispose: () => ours.forEach((n) => n.dispose()) };
+}
+
+async function measurePeerCalls(): Promise<PeerCallRecord[]> {
+  const records: PeerCallRecord[] = [];
+  for (const c of PEER_CALLS) {
+    progress(`calls: ${c.name}`);
+    const { timers, names, dispose } = await peerCallTimers(c);
+    try {
+      const medians = timeInterleaved(timers, 15);
+      records.push({ ...c, us: Object.fromEntries(names.map((n, i) => [n, medians[i]])) });
+    } finally {
+      dispose();
+    }
+  }
+  return records;
+}
+
+function peerCallsTable(records: readonly PeerCallRecord[]): string {
+  const names = ['wasm-mlp wasm', 'wasm-mlp js', 'brain.js'];
+  const us = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+  const rows = records.map((r) => [
+    r.name, ...names.map((n) => us(r.us[n])), times(r.us['brain.js'] / r.us['wasm-mlp wasm']),
+    r.maxOverBrain === null ? '-' : r.us['wasm-mlp wasm'] <= r.maxOverBrain * r.us['brain.js'] ? 'met (<= brain.js)' : 'NOT MET (<= brain.js)',
+  ]);
+  return [
+    'calls: one call at a time (predict of one row as number[][]; fit of one sample, one epoch / brain.js train of one item, one iteration),',
+    'sigmoid nets, median us per call over interleaved ~10 ms blocks after warm-up; brain.js/wasm > 1: wasm-mlp faster',
+    '',
+    ...renderTable(['call', ...names.map((n) => `${n} us`), 'brain.js/wasm', 'target'], rows, new Set([0, 5])),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), 'npm run bench:peers', 'times wasm-mlp against brain.js and TensorFlow.js', WORKLOADS, MIN_RUNS);
+  const args = parseArgs(process.argv.slice(2), 'npm run bench:peers', 'times wasm-mlp against brain.js and TensorFlow.js', WORKLOADS, MIN_RUNS, ['calls']);
   tf.enableProdMode();
   // Each backend is set up once here, so no timed run pays for loading tfjs-wasm's module.
   for (const backend of ['wasm', 'cpu']) {
@@ -445,12 +533,14 @@ async function main(): Promise<void> {
   const m = machine();
   const records: Record_[] = [];
   for (const w of args.only) records.push(await measure(w, args.runs ?? DEFAULT_RUNS));
+  const calls = args.sections.includes('calls') ? await measurePeerCalls() : [];
   progress('');
   const peers = versions();
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp peers', date: new Date().toISOString(), machine: m, versions: peers, records }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp peers', date: new Date().toISOString(), machine: m, versions: peers, records, calls }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${table(records, m, peers)}\n`);
+    const sections = [...(records.length ? [table(records, m, peers)] : []), ...(calls.length ? [peerCallsTable(calls)] : [])];
+    process.stdout.write(`${sections.join('\n\n')}\n`);
   }
 }
 

@@ -73,13 +73,16 @@ export interface Args {
   json: boolean;
   runs: number | undefined;
   only: Workload[];
+  /** The extra sections (e.g. 'calls') selected: all of them without --only. */
+  sections: string[];
 }
 
-/** --json, --runs N (>= minRuns) and --only a,b over `workloads`; exits with usage on anything else. */
-export function parseArgs(argv: string[], command: string, about: string, workloads: readonly Workload[], minRuns: number): Args {
+/** --json, --runs N (>= minRuns) and --only a,b over `workloads` and `sections`; exits with usage on anything else. */
+export function parseArgs(argv: string[], command: string, about: string, workloads: readonly Workload[], minRuns: number, sections: readonly string[] = []): Args {
+  const names = [...workloads.map((w) => w.name), ...sections];
   const usage = (message: string): never => {
     process.stderr.write(
-      `${command}: ${message}\nusage: ${command} -- [--json] [--runs N (>= ${minRuns})] [--only ${workloads.map((w) => w.name).join(',')}]\n`,
+      `${command}: ${message}\nusage: ${command} -- [--json] [--runs N (>= ${minRuns})] [--only ${names.join(',')}]\n`,
     );
     process.exit(2);
   };
@@ -95,10 +98,10 @@ export function parseArgs(argv: string[], command: string, about: string, worklo
       if (!Number.isInteger(runs) || runs < minRuns) usage(`--runs must be an integer >= ${minRuns}`);
     } else if (arg === '--only') {
       only = value().split(',');
-      const unknown = only.filter((n) => !workloads.some((w) => w.name === n));
+      const unknown = only.filter((n) => !names.includes(n));
       if (unknown.length) usage(`unknown workload ${unknown.join(', ')}`);
     } else if (arg === '--help' || arg === '-h') usage(about);
     else usage(`unknown argument ${arg}`);
   }
-  return { json, runs, only: workloads.filter((w) => !only || only.includes(w.name)) };
+  return { json, runs, only: workloads.filter((w) => !only || only.includes(w.name)), sections: sections.filter((n) => !only || only.includes(n)) };
 }

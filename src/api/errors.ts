@@ -7,6 +7,7 @@ export type MLPErrorCode =
   | 'OUT_OF_MEMORY'
   | 'DISPOSED'
   | 'TRAINING_DIVERGED'
+  | 'OVERFLOW'
   | 'IO'
   | 'BUSY'
   | 'INTERNAL';

@@ -1,24 +1,28 @@
-// The public MLP class: creation with numpy-compatible seeded initialisation, fit/fitAsync
-// with every option of docs/training.md, evaluate, predict, predictClass, toJSON/fromJSON,
-// save/load and dispose. It validates, lays data out in the backend's flat memory once per
-// call, drives the kernel a chunk of epochs at a time, and leaves every loop to the backend.
+// The public MLP class: what users call. Each method checks its arguments, then hands the
+// work to the module that owns it: training.ts (the fit loop), inference.ts (rows forward),
+// model-state.ts (memory <-> JSON), fit-transaction.ts (what a failed fit puts back).
+// Every call is a transaction: a call that throws leaves the net exactly as it was.
 import type { Backend } from '../backends/backend.ts';
+import type { Activation, Loss, Optimizer } from '../backends/layout.ts';
 import { createBackend } from '../backends/create-backend.ts';
-import { MLPError, systemReason } from './errors.ts';
-import {
-  NetLayout, SETTINGS_SIZE, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
-  S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Activation, type Loss, type Optimizer,
-} from '../backends/layout.ts';
-import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
-import { applyNormalization, fitNormalization, type Normalization } from '../data/normalize.ts';
-import { checkCreateOptions, checkFitOptions, checkSimd, checkThreads, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
-import { RandomState } from '../math/random.ts';
+import { threadsUnavailable } from '../backends/wasm/threads.ts';
+import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
 import { storage } from '../io/storage.ts';
-import { canBlock, threadsUnavailable } from '../backends/wasm/threads.ts';
-import { checkBackend, checkOptions, checkSeed, toRows, type BackendName, type Matrix, type Rows } from './validate.ts';
+import { RandomState } from '../math/random.ts';
+import { MLPError, oneLine, systemReason } from './errors.ts';
+import { FitTransaction } from './fit-transaction.ts';
+import { forwardRows, scoreRows } from './inference.ts';
+import { FRESH, modelInfo, readModel, writeModel, type NetInfo } from './model-state.ts';
+import { NetMemory } from './net-memory.ts';
+import { checkCreateOptions, checkFitOptions, checkSimd, checkThreads, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import { checkSameRows, rowShape, type Matrix } from './rows.ts';
+import { trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import { checkBackend, checkOptions, checkSeed, type BackendName } from './validate.ts';
 
 export type { EpochStats } from './options.ts';
+export type { History, StopReason } from './training.ts';
+export type { Matrix } from './rows.ts';
 
 export interface CreateOptions {
   /** Sizes of every layer, input and output included, e.g. [2, 2, 1]. */
@@ -78,21 +82,6 @@ export interface Dataset {
   normalize?: 'none' | 'zscore' | 'minmax';
 }
 
-export type StopReason = 'completed' | 'errorThreshold' | 'earlyStopping' | 'callback' | 'aborted';
-
-export interface History {
-  /** Per epoch: the mean loss over the training samples, each before its batch's update. */
-  loss: number[];
-  /** Per epoch, with validation data: the mean loss over the validation rows after the epoch. */
-  valLoss: number[];
-  /** Per epoch, for classification: the fraction of training samples classified right. */
-  accuracy: number[];
-  valAccuracy: number[];
-  /** Epochs this call ran. */
-  epochs: number;
-  stopReason: StopReason;
-}
-
 export interface Evaluation {
   loss: number;
   /** For classification (docs/training.md, Accuracy), else null. */
@@ -109,57 +98,39 @@ export interface LoadOptions {
   seed?: number;
 }
 
-/** Epochs the kernel runs per call when nothing needs the host in between. */
-const EPOCHS_PER_CALL = 1 << 16;
-/** Rows the scratch holds for predict and evaluate (more run in chunks of this). */
+/** Rows the scratch holds at least (predict and evaluate run in chunks of it). */
 const EVAL_ROWS = 64;
-/** i32 slots for the epochs' permutations of one call. */
-const ORDER_LIMIT = 1 << 22;
-/** Multiply-adds per fitAsync slice before it yields to the event loop (a few ms). */
-const WORK_PER_SLICE = 4e6;
+
+/** A user callback's own error, carried through the fit unchanged. */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
 
 export class MLP {
-  #backend: Backend | undefined;
-  #layout: NetLayout;
-  #architecture: Architecture;
+  #memory: NetMemory | undefined;
+  readonly #architecture: Architecture;
   #random: RandomState;
-  #normalization: Normalization | null = null;
-  #classes: string[] | null = null;
-  #features: string[] | null = null;
-  #target: string | null = null;
-  /** The optimizer whose state the buffers hold (undefined: fresh). */
-  #optimizer: Optimizer | undefined;
-  #busy = false;
+  #info: NetInfo;
+  /** A fit under way: calls from its onEpochEnd may read the net, nothing else may use it. */
+  #training: 'fit' | 'fitAsync' | undefined;
+  #inCallback = false;
   /** The seed the parameters were drawn with (undefined for a net loaded from JSON). */
   readonly seed: number | undefined;
 
-  private constructor(backend: Backend, architecture: Architecture, random: RandomState, seed: number | undefined) {
-    this.#backend = backend;
+  private constructor(backend: Backend, architecture: Architecture, random: RandomState, seed: number | undefined, info: NetInfo) {
+    this.#memory = new NetMemory(backend, architecture, EVAL_ROWS);
     this.#architecture = architecture;
     this.#random = random;
+    this.#info = info;
     this.seed = seed;
-    this.#layout = new NetLayout(architecture, backend.base, EVAL_ROWS);
-    backend.reserve(this.#layout.end);
-    this.#layout.writeDescriptor(backend.ints(), 'sgd', 1, backend.threads, canBlock());
-    this.#resetOptimizer(undefined);
-  }
-
-  /** Starts the backend's worker threads, if any, now that the descriptor is in memory. */
-  async #start(): Promise<void> {
-    try {
-      await this.#backend!.start(this.#layout.net, this.#layout.sync);
-    } catch (error) {
-      this.dispose();
-      throw error instanceof MLPError ? error : new MLPError('INTERNAL', `wasm-mlp could not start its worker threads: ${error instanceof Error ? error.message : String(error)}`);
-    }
   }
 
   /** Creates a net; with the default init, the notebook's: per layer W = rand(out, in), then b = rand(out, 1). */
   static async create(options: CreateOptions): Promise<MLP> {
-    const s = checkCreateOptions(options);
+    const s = guard('MLP.create', () => checkCreateOptions(options));
     const seed = s.seed ?? randomSeed();
-    const net = new MLP(await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend)), s, new RandomState(seed), seed);
-    net.#classes = s.classes;
+    const backend = await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend));
+    const net = new MLP(backend, s, new RandomState(seed), seed, { ...FRESH, classes: s.classes });
     net.#initialize(s.init);
     await net.#start();
     return net;
@@ -167,33 +138,22 @@ export class MLP {
 
   /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
   static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
-    const o = checkOptions(options, 'options', ['backend', 'simd', 'threads', 'seed']);
-    const seed = o.seed === undefined ? undefined : checkSeed(o.seed);
-    const model = parseModel(json);
-    const name = o.backend === undefined ? 'wasm' : checkBackend(o.backend);
-    const backend = await createBackend(name, checkSimd(o.simd), usableThreads(checkThreads(o.threads, o.simd), name));
+    const { model, name, simd, threads, seed } = guard('MLP.fromJSON', () => {
+      const o = checkOptions(options, 'options', ['backend', 'simd', 'threads', 'seed']);
+      const simd = checkSimd(o.simd);
+      return {
+        seed: o.seed === undefined ? undefined : checkSeed(o.seed),
+        model: parseModel(json),
+        name: o.backend === undefined ? ('wasm' as const) : checkBackend(o.backend),
+        simd,
+        threads: checkThreads(o.threads, o.simd),
+      };
+    });
+    const backend = await createBackend(name, simd, usableThreads(threads, name));
     // A saved stream wins: resuming must continue it exactly.
     const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(seed ?? randomSeed());
-    const net = new MLP(backend, model, random, undefined);
-    const memory = backend.memory();
-    net.#layout.slots.forEach((slot, l) => {
-      memory.set(model.weights[l], slot.weights);
-      memory.set(model.biases[l], slot.biases);
-    });
-    net.#normalization = model.normalization;
-    net.#classes = model.classes;
-    net.#features = model.features;
-    net.#target = model.target;
-    if (model.training) {
-      const t = model.training;
-      const { state1, state2, settings } = net.#layout;
-      memory.set(t.state1, state1);
-      memory.set(t.state2, state2);
-      memory[settings + S_STEP] = t.step;
-      memory[settings + S_BETA1_POWER] = t.beta1Power;
-      memory[settings + S_BETA2_POWER] = t.beta2Power;
-      net.#optimizer = t.optimizer;
-    }
+    const net = new MLP(backend, model, random, undefined, modelInfo(model));
+    writeModel(net.#memory!, model);
     await net.#start();
     return net;
   }
@@ -211,28 +171,28 @@ export class MLP {
 
   /** Sizes of every layer, input and output included. */
   get layers(): number[] {
-    this.#use('layers');
+    this.#alive('layers');
     return [...this.#architecture.layers];
   }
 
   get backend(): BackendName {
-    return this.#use('backend').name;
+    return this.#alive('backend').backend.name;
   }
 
   /** Whether the net runs the SIMD kernel (false for the scalar wasm kernel and for js). */
   get simd(): boolean {
-    return this.#use('simd').simd;
+    return this.#alive('simd').backend.simd;
   }
 
   /** Threads the net computes with (1 for js, and where shared memory is unavailable). */
   get threads(): number {
-    return this.#use('threads').threads;
+    return this.#alive('threads').backend.threads;
   }
 
   /** Class labels, when the net knows them. */
   get classes(): string[] | null {
-    this.#use('classes');
-    return this.#classes && [...this.#classes];
+    this.#alive('classes');
+    return this.#info.classes && [...this.#info.classes];
   }
 
   /**
@@ -240,103 +200,126 @@ export class MLP {
    * returns the history. The kernel runs the epochs between host decisions in one call.
    */
   fit(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): History {
-    const steps = this.#fitSteps(data, targets, options, false);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
+    const run = this.#beginFit('fit', data, targets, options, false);
+    try {
+      for (;;) {
+        const step = run.steps.next();
+        if (step.done) return step.value;
+      }
+    } catch (error) {
+      throw this.#failFit(run.transaction, error);
+    } finally {
+      this.#training = undefined;
     }
   }
 
   /** fit, yielding to the event loop every few milliseconds so a page stays responsive. */
   async fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
-    if (this.#busy) throw new MLPError('BUSY', 'net.fitAsync was called while net.fitAsync is running; await it first');
-    const steps = this.#fitSteps(data, targets, options, true);
-    this.#busy = true;
+    const run = this.#beginFit('fitAsync', data, targets, options, true);
     try {
       for (;;) {
-        const step = steps.next();
+        const step = run.steps.next();
         if (step.done) return step.value;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
+    } catch (error) {
+      throw this.#failFit(run.transaction, error);
     } finally {
-      this.#busy = false;
+      this.#training = undefined;
     }
   }
 
   /** The network's outputs a_L, one row per input row (raw inputs: the stored normalisation is applied). */
   predict(inputs: Matrix): number[][] {
-    const backend = this.#use('predict');
-    const { rows, outputs } = this.#run(backend, inputs, undefined);
-    const width = this.#layout.outputSize;
-    return Array.from({ length: rows }, (_, r) => Array.from(outputs.subarray(r * width, (r + 1) * width)));
+    return guard('net.predict', () => {
+      const memory = this.#use('predict');
+      const shape = rowShape(inputs, 'inputs', memory.layout.inputSize, 'input');
+      const width = memory.layout.outputSize;
+      const result: number[][] = new Array(shape.rows);
+      forwardRows(memory, shape, this.#info.normalization, (m, out, first, count) => {
+        for (let r = 0; r < count; r++) {
+          const row: number[] = new Array(width);
+          for (let k = 0; k < width; k++) row[k] = m[out + r * width + k];
+          result[first + r] = row;
+        }
+      });
+      return result;
+    });
+  }
+
+  /**
+   * predict without allocating: the outputs of every row, row-major, written into `out`
+   * (rows x outputs doubles; a new array when left out) and returned.
+   */
+  predictInto(inputs: Matrix, out?: Float64Array): Float64Array {
+    return guard('net.predictInto', () => {
+      const memory = this.#use('predictInto');
+      const shape = rowShape(inputs, 'inputs', memory.layout.inputSize, 'input');
+      const width = memory.layout.outputSize;
+      const size = shape.rows * width;
+      if (out !== undefined && !(out instanceof Float64Array && out.length === size)) {
+        throw new MLPError('INVALID_ARGUMENT', `out must be a Float64Array of ${shape.rows} rows x ${width} outputs = ${size} numbers; got ${out instanceof Float64Array ? `one of length ${out.length}` : typeof out}`);
+      }
+      const target = out ?? new Float64Array(size);
+      forwardRows(memory, shape, this.#info.normalization, (m, at, first, count) => {
+        target.set(m.subarray(at, at + count * width), first * width);
+      });
+      return target;
+    });
   }
 
   /** The predicted class of each row: its label when the net knows them, else its index. */
   predictClass(inputs: Matrix): number[] | string[] {
-    const backend = this.#use('predictClass');
-    const { rows, outputs } = this.#run(backend, inputs, undefined);
-    const width = this.#layout.outputSize;
-    const indices = Array.from({ length: rows }, (_, r) => classOf(outputs, r * width, width));
-    return this.#classes ? indices.map((i) => this.#classes![i]) : indices;
+    return guard('net.predictClass', () => {
+      const memory = this.#use('predictClass');
+      const shape = rowShape(inputs, 'inputs', memory.layout.inputSize, 'input');
+      const width = memory.layout.outputSize;
+      const indices: number[] = new Array(shape.rows);
+      forwardRows(memory, shape, this.#info.normalization, (m, out, first, count) => {
+        for (let r = 0; r < count; r++) indices[first + r] = classOf(m, out + r * width, width);
+      });
+      const classes = this.#info.classes;
+      return classes ? indices.map((i) => classes[i]) : indices;
+    });
   }
 
   /** Loss, accuracy and confusion matrix on labelled rows. */
   evaluate(inputs: Matrix | Dataset, targets?: Matrix): Evaluation {
-    const backend = this.#use('evaluate');
-    if (isDataset(inputs)) return this.evaluate(inputs.inputs, inputs.targets);
-    const y = toRows(targets, 'targets', this.#layout.outputSize);
-    const { rows, outputs, loss } = this.#run(backend, inputs, y);
-    if (!this.#classifies(y.data)) return { loss, accuracy: null, confusion: null };
-    const width = this.#layout.outputSize;
-    const classes = width === 1 ? 2 : width;
-    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-    let correct = 0;
-    for (let r = 0; r < rows; r++) {
-      const truth = classOf(y.data, r * width, width);
-      const predicted = classOf(outputs, r * width, width);
-      confusion[truth][predicted]++;
-      if (truth === predicted) correct++;
-    }
-    return { loss, accuracy: correct / rows, confusion };
+    return guard('net.evaluate', () => {
+      const memory = this.#use('evaluate');
+      const dataset = readDataset(inputs);
+      const x = rowShape(dataset ? dataset.inputs : inputs, 'inputs', memory.layout.inputSize, 'input');
+      const y = rowShape(dataset ? dataset.targets : targets, 'targets', memory.layout.outputSize, 'output');
+      checkSameRows(x, y);
+      const width = memory.layout.outputSize;
+      const classes = width === 1 ? 2 : width;
+      const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+      let binary = true;
+      const scores = scoreRows(memory, x, y, this.#info.normalization, (m, out, at, _first, count) => {
+        for (let r = 0; r < count; r++) {
+          confusion[classOf(m, at + r * width, width)][classOf(m, out + r * width, width)]++;
+          for (let k = 0; k < width; k++) if (m[at + r * width + k] !== 0 && m[at + r * width + k] !== 1) binary = false;
+        }
+      });
+      const loss = scores.lossSum / x.rows;
+      if (!(loss - loss === 0)) throw new MLPError('OVERFLOW', `the loss over these rows is ${loss}: the net's outputs are finite but too far from the targets for float64 (the net is unchanged)`);
+      if (!this.#classifiesWith(binary)) return { loss, accuracy: null, confusion: null };
+      return { loss, accuracy: scores.correct / x.rows, confusion };
+    });
   }
 
   /** A plain-JSON snapshot, exact under JSON round trip; with includeOptimizer, training resumes exactly. */
   toJSON(options?: { includeOptimizer?: boolean } | string): ModelJSON {
-    const backend = this.#use('toJSON');
-    // JSON.stringify calls toJSON(key) with a string key.
-    const o = typeof options === 'object' ? checkOptions(options, 'options', ['includeOptimizer']) : {};
-    const memory = backend.memory();
-    const layout = this.#layout;
-    const a = this.#architecture;
-    const model: ModelJSON = {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      layers: [...a.layers],
-      activations: [...a.activations],
-      alpha: a.alpha,
-      loss: a.loss,
-      normalization: this.#normalization && structuredClone(this.#normalization),
-      classes: this.#classes && [...this.#classes],
-      features: this.#features && [...this.#features],
-      target: this.#target,
-      weights: layout.slots.map((s) => Array.from(memory.subarray(s.weights, s.weights + s.outSize * s.inSize))),
-      biases: layout.slots.map((s) => Array.from(memory.subarray(s.biases, s.biases + s.outSize))),
-    };
-    if (o.includeOptimizer === true) {
-      const { settings, state1, state2, paramCount } = layout;
-      model.training = {
-        optimizer: this.#optimizer ?? 'sgd',
-        step: memory[settings + S_STEP],
-        beta1Power: memory[settings + S_BETA1_POWER],
-        beta2Power: memory[settings + S_BETA2_POWER],
-        state1: Array.from(memory.subarray(state1, state1 + paramCount)),
-        state2: Array.from(memory.subarray(state2, state2 + paramCount)),
-        random: this.#random.getState(),
-      };
-    } else if (o.includeOptimizer !== undefined && o.includeOptimizer !== false) {
-      throw new MLPError('INVALID_ARGUMENT', `includeOptimizer must be true or false; got ${String(o.includeOptimizer)}`);
-    }
-    return model;
+    return guard('net.toJSON', () => {
+      const memory = this.#use('toJSON');
+      // JSON.stringify calls toJSON(key) with a string key.
+      const o = typeof options === 'object' ? checkOptions(options, 'options', ['includeOptimizer']) : {};
+      const include = o.includeOptimizer;
+      if (include !== undefined && typeof include !== 'boolean') {
+        throw new MLPError('INVALID_ARGUMENT', `includeOptimizer must be true or false; got ${typeof include === 'object' ? 'an object' : String(include)}`);
+      }
+      return readModel(memory, this.#architecture, this.#info, this.#random, include === true);
+    });
   }
 
   /** Writes the model file atomically (temp file, fsync, rename). Node only. */
@@ -351,13 +334,25 @@ export class MLP {
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
   dispose(): void {
-    this.#backend?.dispose();
-    this.#backend = undefined;
+    if (this.#training !== undefined) throw new MLPError('BUSY', `net.dispose was called while net.${this.#training} is running; stop it first (signal, or return false from onEpochEnd)`);
+    this.#memory?.backend.dispose();
+    this.#memory = undefined;
+  }
+
+  /** Starts the backend's worker threads, if any, now that the descriptor is in memory. */
+  async #start(): Promise<void> {
+    const { backend, layout } = this.#memory!;
+    try {
+      await backend.start(layout.net, layout.sync);
+    } catch (error) {
+      this.dispose();
+      throw error instanceof MLPError ? error : new MLPError('INTERNAL', `wasm-mlp could not start its worker threads: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   #initialize(init: Init): void {
-    const memory = this.#backend!.memory();
-    for (const slot of this.#layout.slots) {
+    const memory = this.#memory!.floats();
+    for (const slot of this.#memory!.layout.slots) {
       const count = slot.outSize * slot.inSize;
       if (init === 'uniform') {
         this.#random.fill(memory, slot.weights, count);
@@ -370,232 +365,125 @@ export class MLP {
     }
   }
 
-  /** Whether accuracy means something: a classification loss, class labels, or 0/1 targets. */
-  #classifies(targets: Float64Array): boolean {
-    return this.#architecture.loss !== 'mse' || this.#classes !== null || isBinary(targets);
-  }
-
-  /** Zeroes the optimizer state for a new optimizer (t = 0, powers 1). */
-  #resetOptimizer(optimizer: Optimizer | undefined): void {
-    const memory = this.#backend!.memory();
-    const { state1, state2, paramCount, settings } = this.#layout;
-    memory.fill(0, state1, state1 + paramCount);
-    memory.fill(0, state2, state2 + paramCount);
-    memory[settings + S_STEP] = 0;
-    memory[settings + S_BETA1_POWER] = 1;
-    memory[settings + S_BETA2_POWER] = 1;
-    memory[settings + S_ALPHA] = this.#architecture.alpha;
-    this.#optimizer = optimizer;
-  }
-
-  /** Scratch for `capacity` rows; parameters and state stay where they are. */
-  #useCapacity(backend: Backend, capacity: number, optimizer: Optimizer, batchSize: number): NetLayout {
-    this.#layout = this.#layout.withCapacity(capacity);
-    backend.reserve(this.#layout.end);
-    this.#layout.writeDescriptor(backend.ints(), optimizer, batchSize, backend.threads, canBlock());
-    return this.#layout;
-  }
-
-  /** Runs rows forward (and scores them when targets are given); returns a copy of the outputs. */
-  #run(backend: Backend, inputs: Matrix, y: Rows | undefined): { rows: number; outputs: Float64Array; loss: number } {
-    const layout = this.#useCapacity(backend, EVAL_ROWS, this.#optimizer ?? 'sgd', 1);
-    const x = toRows(inputs, 'inputs', layout.inputSize);
-    if (y !== undefined && y.rows !== x.rows) {
-      throw new MLPError('INVALID_ARGUMENT', `targets must have one row per input row (${x.rows}); got ${y.rows} rows`);
+  /** Checks a fit's arguments and sets it up; nothing has changed when this throws. */
+  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean) {
+    const prepared = guard(`net.${method}`, () => {
+      const memory = this.#use(method);
+      if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
+      const dataset = readDataset(data);
+      const o = checkFitOptions(dataset ? second : third);
+      const { layout } = memory;
+      const inputs = rowShape(dataset ? dataset.inputs : data, 'inputs', layout.inputSize, 'input');
+      const targets = rowShape(dataset ? dataset.targets : second, 'targets', layout.outputSize, 'output');
+      checkSameRows(inputs, targets);
+      const fitData: FitData = { inputs, targets, trainRows: inputs.rows, validation: undefined };
+      if (o.validationSplit > 0) {
+        const train = Math.floor(inputs.rows * (1 - o.validationSplit));
+        if (train < 1 || train >= inputs.rows) {
+          throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} of ${inputs.rows} rows leaves ${train} to train and ${inputs.rows - train} to validate; each side needs at least one row`);
+        }
+        fitData.trainRows = train;
+      } else if (o.validationData) {
+        const v = { inputs: rowShape(o.validationData.inputs, 'validationData.inputs', layout.inputSize, 'input'), targets: rowShape(o.validationData.targets, 'validationData.targets', layout.outputSize, 'output') };
+        checkSameRows(v.inputs, v.targets);
+        fitData.validation = v;
+      }
+      return { memory, dataset, o, fitData };
+    });
+    const { memory, dataset, o, fitData } = prepared;
+    memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
+    const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
+    this.#training = method;
+    try {
+      return { steps: this.#startFit(memory, transaction, dataset, o, fitData, sliced), transaction };
+    } catch (error) {
+      this.#training = undefined;
+      throw this.#failFit(transaction, error);
     }
-    const xAt = layout.end;
-    const yAt = xAt + x.data.length;
-    const outAt = yAt + (y ? y.data.length : 0);
-    const statsAt = outAt + x.rows * layout.outputSize;
-    backend.reserve(statsAt + 2);
-    const memory = backend.memory();
-    memory.set(applyNormalization(this.#normalization, x.data, layout.inputSize), xAt);
-    if (y) memory.set(y.data, yAt);
-    backend.evaluate(layout.net, xAt, y ? yAt : -1, x.rows, outAt, statsAt);
-    const after = backend.memory();
-    return { rows: x.rows, outputs: after.slice(outAt, statsAt), loss: after[statsAt] };
   }
 
-  *#fitSteps(data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean): Generator<void, History> {
-    const backend = this.#use('fit');
-    const dataset = isDataset(data) ? data : undefined;
-    const o: FitSettings = checkFitOptions(dataset ? second : third);
-    const a = this.#architecture;
-    const n0 = a.layers[0];
-    const nL = a.layers[a.layers.length - 1];
-    let x = toRows(dataset ? dataset.inputs : data, 'inputs', n0);
-    let y = toRows(dataset ? dataset.targets : second, 'targets', nL);
-    if (x.rows !== y.rows) throw new MLPError('INVALID_ARGUMENT', `targets must have one row per input row (${x.rows}); got ${y.rows} rows`);
-    let val: { x: Rows; y: Rows } | undefined;
-    if (o.validationSplit > 0) {
-      const train = Math.floor(x.rows * (1 - o.validationSplit));
-      if (train < 1 || train >= x.rows) {
-        throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} of ${x.rows} rows leaves ${train} to train and ${x.rows - train} to validate; each side needs at least one row`);
-      }
-      val = { x: sliceRows(x, train, n0), y: sliceRows(y, train, nL) };
-      x = sliceRows(x, 0, n0, train);
-      y = sliceRows(y, 0, nL, train);
-    } else if (o.validationData) {
-      val = { x: toRows(o.validationData.inputs, 'validationData.inputs', n0), y: toRows(o.validationData.targets, 'validationData.targets', nL) };
-      if (val.x.rows !== val.y.rows) {
-        throw new MLPError('INVALID_ARGUMENT', `validationData.targets must have one row per input row (${val.x.rows}); got ${val.y.rows} rows`);
-      }
-    }
-    const normalize = o.normalize ?? dataset?.normalize;
-    if (this.#busy && !sliced) throw new MLPError('BUSY', 'net.fit was called while net.fitAsync is running; await it first');
-    // Everything is valid: from here on the net changes. What a failed fit must put back:
-    // Settings and parameters always; the optimizer state only where this fit can change it
-    // (sgd never touches it, a new optimizer zeroes it). Gradients are scratch.
-    const { settings, params: first, paramCount, state1, state2 } = this.#layout;
-    const stateful = o.optimizer !== 'sgd' || this.#optimizer !== o.optimizer;
-    // Not the job block between them: its counters must only ever move forward.
-    const settingsBefore = backend.memory().slice(settings, settings + SETTINGS_SIZE);
-    const paramsBefore = backend.memory().slice(first, first + paramCount);
-    const stateBefore = stateful ? [backend.memory().slice(state1, state1 + paramCount), backend.memory().slice(state2, state2 + paramCount)] : [];
-    const hostBefore = {
-      normalization: this.#normalization, classes: this.#classes, features: this.#features, target: this.#target,
-      optimizer: this.#optimizer, random: this.#random.getState(),
-    };
-    const restore = () => {
-      const memory = backend.memory();
-      memory.set(settingsBefore, settings);
-      memory.set(paramsBefore, first);
-      if (stateful) {
-        memory.set(stateBefore[0], state1);
-        memory.set(stateBefore[1], state2);
-      }
-      ({ normalization: this.#normalization, classes: this.#classes, features: this.#features, target: this.#target, optimizer: this.#optimizer } = hostBefore);
-      this.#random = RandomState.fromState(hostBefore.random);
-    };
+  /** The fit's changes to the host's info, and its steps (the first step writes the rows). */
+  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: Dataset | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<void, History> {
+    let info = this.#info;
     if (dataset) {
-      if (dataset.classes && this.#classes === null) this.#classes = [...dataset.classes];
-      if (dataset.features) this.#features = [...dataset.features];
-      if (dataset.target !== undefined) this.#target = dataset.target;
+      if (dataset.classes && info.classes === null) info = { ...info, classes: [...dataset.classes] };
+      if (dataset.features) info = { ...info, features: [...dataset.features] };
+      if (dataset.target !== undefined) info = { ...info, target: dataset.target };
     }
-    if (normalize !== undefined) this.#normalization = normalize === 'none' ? null : fitNormalization(normalize, x.data, x.rows, n0);
-    const trainX = applyNormalization(this.#normalization, x.data, n0);
-    const classify = this.#classifies(y.data);
-    if (this.#optimizer !== o.optimizer) this.#resetOptimizer(o.optimizer);
-
-    const rows = x.rows;
-    const valRows = val ? val.x.rows : 0;
-    let chunk = EPOCHS_PER_CALL;
-    if (o.patience > 0 || (o.shuffle && o.errorThreshold > -Infinity)) chunk = 1; // decisions after every epoch
-    if (o.onEpochEnd) chunk = Math.min(chunk, o.callbackEvery);
-    if (o.shuffle) chunk = Math.min(chunk, Math.max(1, Math.floor(ORDER_LIMIT / rows)));
-    if (sliced) chunk = Math.min(chunk, Math.max(1, Math.floor(WORK_PER_SLICE / ((rows + valRows) * this.#layout.paramCount))));
-    chunk = Math.max(1, Math.min(chunk, o.epochs));
-
-    const layout = this.#useCapacity(backend, Math.max(o.batchSize, EVAL_ROWS), o.optimizer, o.batchSize);
-    const xAt = layout.end;
-    const yAt = xAt + rows * n0;
-    const vxAt = yAt + rows * nL;
-    const vyAt = vxAt + valRows * n0;
-    const orderAt = vyAt + valRows * nL;
-    const statsAt = orderAt + (o.shuffle ? Math.ceil((chunk * rows) / 2) : 0);
-    backend.reserve(statsAt + chunk * 4);
-    const memory = backend.memory();
-    memory.set(trainX, xAt);
-    memory.set(y.data, yAt);
-    if (val) {
-      memory.set(applyNormalization(this.#normalization, val.x.data, n0), vxAt);
-      memory.set(val.y.data, vyAt);
+    if (info.optimizer !== o.optimizer) {
+      transaction.switchOptimizer(info.optimizer);
+      info = { ...info, optimizer: o.optimizer };
     }
-    const s = layout.settings;
-    memory[s + S_LEARNING_RATE] = o.learningRate;
-    memory[s + S_MOMENTUM] = o.momentum;
-    memory[s + S_BETA1] = o.beta1;
-    memory[s + S_BETA2] = o.beta2;
-    memory[s + S_EPSILON] = o.epsilon;
-    memory[s + S_WEIGHT_DECAY] = o.weightDecay;
-    memory[s + S_ALPHA] = a.alpha;
-    memory[s + S_ERROR_THRESHOLD] = o.errorThreshold;
-
-    const params = () => backend.memory().subarray(layout.params, layout.params + layout.paramCount);
-    let best: Float64Array | undefined;
-    let bestLoss = Infinity;
-    let waited = 0;
-    const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
-    const started = now();
-    let lastCallback = { time: started, epochs: 0 };
-    while (history.epochs < o.epochs) {
-      if (o.signal?.aborted) {
-        history.stopReason = 'aborted';
-        break;
-      }
-      this.#use('fit');
-      const count = Math.min(chunk, o.epochs - history.epochs);
-      if (o.shuffle) {
-        const ints = backend.ints();
-        for (let e = 0; e < count; e++) ints.set(this.#random.permutation(rows), orderAt * 2 + e * rows);
-      }
-      const ran = backend.train(layout.net, xAt, yAt, rows, o.shuffle ? orderAt : -1, count, statsAt, vxAt, vyAt, valRows);
-      const stats = backend.memory();
-      const first = history.epochs;
-      for (let e = 0; e < ran; e++) {
-        const at = statsAt + e * 4;
-        const loss = stats[at];
-        if (!Number.isFinite(loss) || (valRows > 0 && !Number.isFinite(stats[at + 2]))) {
-          restore();
-          throw diverged(`the ${Number.isFinite(loss) ? 'validation ' : ''}loss of epoch ${first + e + 1} is ${Number.isFinite(loss) ? stats[at + 2] : loss}`, o.learningRate);
-        }
-        history.loss.push(loss);
-        if (classify) history.accuracy.push(stats[at + 1] / rows);
-        if (valRows > 0) {
-          history.valLoss.push(stats[at + 2]);
-          if (classify) history.valAccuracy.push(stats[at + 3] / valRows);
-        }
-      }
-      if (!params().every(Number.isFinite)) {
-        restore();
-        throw diverged(`a parameter overflowed by epoch ${first + ran}`, o.learningRate);
-      }
-      history.epochs += ran;
-      // The kernel stops right after an epoch below the threshold, so only the last can be.
-      if (ran > 0 && history.loss[history.epochs - 1] < o.errorThreshold) history.stopReason = 'errorThreshold';
-      else if (o.patience > 0) {
-        const valLoss = history.valLoss[history.valLoss.length - 1];
-        if (valLoss < bestLoss) {
-          bestLoss = valLoss;
-          waited = 0;
-          if (o.restoreBestWeights) best = params().slice();
-        } else if (++waited >= o.patience) {
-          history.stopReason = 'earlyStopping';
-          if (best) params().set(best);
-        }
-      }
-      const last = history.epochs === o.epochs || history.stopReason !== 'completed';
-      if (o.onEpochEnd && (history.epochs % o.callbackEvery === 0 || last)) {
-        const time = now();
-        const e = history.epochs - 1;
-        const stats: EpochStats = {
-          epoch: history.epochs,
-          epochs: o.epochs,
-          loss: history.loss[e],
-          samplesPerSecond: ((history.epochs - lastCallback.epochs) * rows * 1000) / Math.max(time - lastCallback.time, 1e-3),
-          elapsed: time - started,
-        };
-        if (classify) stats.accuracy = history.accuracy[e];
-        if (valRows > 0) stats.valLoss = history.valLoss[e];
-        if (valRows > 0 && classify) stats.valAccuracy = history.valAccuracy[e];
-        lastCallback = { time, epochs: history.epochs };
-        if (o.onEpochEnd(stats) === false && history.stopReason === 'completed') history.stopReason = 'callback';
-      }
-      if (history.stopReason !== 'completed') break;
-      yield;
-    }
-    return history;
+    this.#info = info;
+    return trainingSteps(this.#fitHost(memory), transaction, fitData, o, o.normalize ?? dataset?.normalize, (normalization) => {
+      if (normalization !== this.#info.normalization) this.#info = { ...this.#info, normalization };
+    }, sliced);
   }
 
-  #use(method: string): Backend {
-    if (this.#backend === undefined) {
-      throw new MLPError('DISPOSED', `net.${method} was used after net.dispose(); create or load a new MLP`);
-    }
-    if (this.#busy && method !== 'fit') {
-      throw new MLPError('BUSY', `net.${method} was called while net.fitAsync is running; await it first`);
-    }
-    return this.#backend;
+  #fitHost(memory: NetMemory): FitHost {
+    return {
+      memory,
+      architecture: this.#architecture,
+      random: this.#random,
+      classifies: (targets) => this.#classifiesWith(isBinary(targets)),
+      callback: (stats, onEpochEnd) => {
+        this.#inCallback = true;
+        try {
+          return onEpochEnd(stats);
+        } catch (error) {
+          throw new CallbackFailure(error);
+        } finally {
+          this.#inCallback = false;
+        }
+      },
+    };
   }
+
+  /** Puts the net back as it was before the fit; returns what to throw. */
+  #failFit(transaction: FitTransaction, error: unknown): unknown {
+    const { info, random } = transaction.rollback();
+    this.#info = info;
+    if (random) this.#random = random;
+    if (error instanceof CallbackFailure) return error.error;
+    return asMLPError(error, 'net.fit');
+  }
+
+  /** Whether accuracy means something: a classification loss, class labels, or 0/1 targets. */
+  #classifiesWith(binaryTargets: boolean): boolean {
+    return this.#architecture.loss !== 'mse' || this.#info.classes !== null || binaryTargets;
+  }
+
+  #alive(what: string): NetMemory {
+    if (this.#memory === undefined) throw new MLPError('DISPOSED', `net.${what} was used after net.dispose(); create or load a new MLP`);
+    return this.#memory;
+  }
+
+  #use(method: string): NetMemory {
+    const memory = this.#alive(method);
+    if (this.#training !== undefined && !this.#inCallback) {
+      throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
+    }
+    return memory;
+  }
+}
+
+/**
+ * Runs `read`, which reads values the user handed in: a proxy, a getter or an odd object
+ * can make the engine throw there; that becomes an MLPError naming the call.
+ */
+function guard<T>(call: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw asMLPError(error, call);
+  }
+}
+
+function asMLPError(error: unknown, call: string): unknown {
+  if (error instanceof MLPError) return error;
+  if (error instanceof CallbackFailure) return error.error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new MLPError('INVALID_ARGUMENT', `${call}: an argument could not be read (${oneLine(message).slice(0, 120)})`);
 }
 
 /** The threads a net gets: 1 for js; 1, with a warning, where shared memory or SIMD is missing. */
@@ -607,17 +495,11 @@ function usableThreads(threads: number, backend: BackendName): number {
   return 1;
 }
 
-function diverged(what: string, learningRate: number): MLPError {
-  return new MLPError('TRAINING_DIVERGED', `training diverged: ${what}; try a smaller learningRate than ${learningRate} (the net is left as it was before fit)`);
-}
-
-function isDataset(value: unknown): value is Dataset {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && 'inputs' in value && 'targets' in value;
-}
-
-/** Rows [from, to) of a validated matrix. */
-function sliceRows(m: Rows, from: number, width: number, to = m.rows): Rows {
-  return { data: m.data.slice(from * width, to * width), rows: to - from };
+/** A Dataset's fields, when `value` is one (an object with inputs and targets). */
+function readDataset(value: unknown): Dataset | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) return undefined;
+  if (!('inputs' in value) || !('targets' in value)) return undefined;
+  return value as Dataset;
 }
 
 function isBinary(data: Float64Array): boolean {
@@ -633,10 +515,7 @@ function classOf(data: Float64Array, at: number, width: number): number {
   return best;
 }
 
-function now(): number {
-  return globalThis.performance.now();
-}
-
 function randomSeed(): number {
   return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
 }
+

@@ -119,6 +119,14 @@ export class RandomState {
     return out;
   }
 
+  /** An independent copy of the stream at its current position (cheaper than getState). */
+  clone(): RandomState {
+    const copy: RandomState = Object.create(RandomState.prototype);
+    (copy as unknown as { key: Uint32Array }).key = this.key.slice();
+    copy.pos = this.pos;
+    return copy;
+  }
+
   /** The generator's state, as numpy's get_state() holds it: 624 key words and a position. */
   getState(): { key: number[]; position: number } {
     return { key: Array.from(this.key), position: this.pos };

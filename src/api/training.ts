@@ -1,0 +1,314 @@
+// The training loop of one fit: lays the rows out once, hands the kernel a chunk of epochs
+// at a time (as many as run without a host decision between them), and between chunks keeps
+// the history, calls onEpochEnd, applies early stopping and watches for divergence. It
+// changes the net only through its FitTransaction, so any throw leaves the net as it was.
+import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY } from '../backends/layout.ts';
+import { fitNormalization, type Normalization } from '../data/normalize.ts';
+import { MLPError } from './errors.ts';
+import type { FitTransaction } from './fit-transaction.ts';
+import { provesFinite } from './finite-bound.ts';
+import type { NetMemory } from './net-memory.ts';
+import type { Architecture, EpochStats, FitSettings } from './options.ts';
+import { copyRows, type RowShape } from './rows.ts';
+import type { RandomState } from '../math/random.ts';
+import { firstNonFiniteRow } from './inference.ts';
+
+/** Epochs the kernel runs per call when nothing needs the host in between. */
+const EPOCHS_PER_CALL = 1 << 16;
+/** i32 slots for the epochs' permutations of one call. */
+const ORDER_LIMIT = 1 << 22;
+/** Multiply-adds per fitAsync slice before it yields to the event loop (a few ms). */
+const WORK_PER_SLICE = 4e6;
+/** Stats the kernel writes per epoch: loss, correct count, validation loss, its correct count. */
+const STATS = 4;
+
+export type StopReason = 'completed' | 'errorThreshold' | 'earlyStopping' | 'callback' | 'aborted';
+
+export interface History {
+  /** Per epoch: the mean loss over the training samples, each before its batch's update. */
+  loss: number[];
+  /** Per epoch, with validation data: the mean loss over the validation rows after the epoch. */
+  valLoss: number[];
+  /** Per epoch, for classification: the fraction of training samples classified right. */
+  accuracy: number[];
+  valAccuracy: number[];
+  /** Epochs this call ran. */
+  epochs: number;
+  stopReason: StopReason;
+}
+
+/** A fit's rows, their shapes checked, not yet read. */
+export interface FitData {
+  inputs: RowShape;
+  targets: RowShape;
+  /** Rows of inputs/targets that train; the rest (validationSplit) validate. */
+  trainRows: number;
+  validation: { inputs: RowShape; targets: RowShape } | undefined;
+}
+
+/** What the loop needs from the net. */
+export interface FitHost {
+  readonly memory: NetMemory;
+  readonly architecture: Architecture;
+  readonly random: RandomState;
+  /** Whether accuracy means something for these targets (see MLP.#classifies). */
+  classifies(targets: Float64Array): boolean;
+  /** Runs a user callback: calls into the net from it are allowed. */
+  callback(stats: EpochStats, onEpochEnd: (stats: EpochStats) => unknown): unknown;
+}
+
+/** Where one fit's data lies in memory (f64 element indices). */
+interface Region {
+  start: number;
+  x: number;
+  y: number;
+  vx: number;
+  vy: number;
+  order: number;
+  stats: number;
+  rows: number;
+  valRows: number;
+  chunk: number;
+}
+
+/**
+ * Lays out and writes the fit's rows (normalised: with a fresh normalisation when `normalize`
+ * asks for one, else with `current`); returns the region, the normalisation in force and
+ * the largest |input| written. Throws (changing nothing) on a bad cell.
+ */
+function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: Normalization | null, normalize: FitSettings['normalize'], sliced: boolean) {
+  const { layout } = memory;
+  const n0 = layout.inputSize;
+  const nL = layout.outputSize;
+  const rows = data.trainRows;
+  const valRows = data.validation ? data.validation.inputs.rows : data.inputs.rows - rows;
+  const chunk = planChunk(o, rows, valRows, layout.paramCount, sliced);
+  const orderSize = o.shuffle ? Math.ceil((chunk * rows) / 2) : 0;
+  const allRows = data.inputs.rows;
+  const size = allRows * (n0 + nL) + (data.validation ? valRows * (n0 + nL) : 0) + orderSize + chunk * STATS;
+  const start = memory.take(size);
+  const x = start;
+  const y = x + allRows * n0;
+  let vx = x + rows * n0;
+  let vy = y + rows * nL;
+  let next = y + allRows * nL;
+  if (data.validation) {
+    vx = next;
+    vy = vx + valRows * n0;
+    next = vy + valRows * nL;
+  }
+  const region: Region = { start, x, y, vx, vy, order: next, stats: next + orderSize, rows, valRows, chunk };
+  let m = memory.floats();
+  let normalization = current;
+  let largest: number;
+  if (normalize !== undefined) {
+    copyRows(data.inputs, 0, allRows, m, x, null, 'input');
+    normalization = normalize === 'none' ? null : fitNormalization(normalize, m.subarray(x, x + rows * n0), rows, n0);
+    largest = normalizeInPlace(m, x, allRows, n0, normalization, data.inputs.argument);
+  } else {
+    largest = copyRows(data.inputs, 0, allRows, m, x, normalization, 'input');
+  }
+  copyRows(data.targets, 0, allRows, m, y, null, 'output');
+  if (data.validation) {
+    m = memory.floats();
+    const v = copyRows(data.validation.inputs, 0, valRows, m, vx, normalization, 'input');
+    if (v > largest) largest = v;
+    copyRows(data.validation.targets, 0, valRows, m, vy, null, 'output');
+  }
+  return { region, normalization, largest };
+}
+
+/** (x - offset) / scale in place, as copyRows maps each cell; returns the largest |value|. */
+function normalizeInPlace(m: Float64Array, at: number, rows: number, width: number, n: Normalization | null, argument: string): number {
+  let largest = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < width; c++) {
+      const i = at + r * width + c;
+      const x = n === null ? m[i] : (m[i] - n.offset[c]) / n.scale[c];
+      if (!(x - x === 0)) throw new MLPError('INVALID_ARGUMENT', `${argument}[${r}][${c}] normalises to ${x}; the column's values are too far apart for float64`);
+      m[i] = x;
+      const magnitude = x < 0 ? -x : x;
+      if (magnitude > largest) largest = magnitude;
+    }
+  }
+  return largest;
+}
+
+function planChunk(o: FitSettings, rows: number, valRows: number, paramCount: number, sliced: boolean): number {
+  let chunk = EPOCHS_PER_CALL;
+  // Early stopping decides after every epoch; a shuffled fit that may stop early must not
+  // draw the permutations of epochs it will not run.
+  if (o.patience > 0 || (o.shuffle && o.errorThreshold > -Infinity)) chunk = 1;
+  if (o.onEpochEnd) chunk = Math.min(chunk, o.callbackEvery);
+  if (o.shuffle) chunk = Math.min(chunk, Math.max(1, Math.floor(ORDER_LIMIT / rows)));
+  if (sliced) chunk = Math.min(chunk, Math.max(1, Math.floor(WORK_PER_SLICE / ((rows + valRows) * paramCount))));
+  return Math.max(1, Math.min(chunk, o.epochs));
+}
+
+/**
+ * The fit as steps: each `next()` runs one chunk of epochs; the return value is the history.
+ * `setInfo` publishes the normalisation in force once the rows are written.
+ */
+export function* trainingSteps(
+  host: FitHost,
+  transaction: FitTransaction,
+  data: FitData,
+  o: FitSettings,
+  normalize: FitSettings['normalize'],
+  setNormalization: (n: Normalization | null) => void,
+  sliced: boolean,
+): Generator<void, History> {
+  const { memory } = host;
+  const top = memory.top;
+  try {
+    return yield* trainChunks(host, transaction, data, o, normalize, setNormalization, sliced);
+  } finally {
+    memory.release(top);
+  }
+}
+
+function* trainChunks(
+  host: FitHost,
+  transaction: FitTransaction,
+  data: FitData,
+  o: FitSettings,
+  normalize: FitSettings['normalize'],
+  setNormalization: (n: Normalization | null) => void,
+  sliced: boolean,
+): Generator<void, History> {
+  const { memory, architecture } = host;
+  const { backend, layout } = memory;
+  const { region, normalization, largest } = writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
+  const { rows, valRows, chunk } = region;
+  const nL = layout.outputSize;
+  setNormalization(normalization);
+  const classify = host.classifies(memory.floats().subarray(region.y, region.y + rows * nL));
+  writeSettings(memory, o, architecture.alpha);
+  memory.setTraining(o.optimizer, o.batchSize);
+  transaction.begin();
+
+  const params = () => memory.params();
+  let best: Float64Array | undefined;
+  let bestLoss = Infinity;
+  let waited = 0;
+  const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
+  const started = o.onEpochEnd ? now() : 0;
+  let lastCallback = { time: started, epochs: 0 };
+  while (history.epochs < o.epochs) {
+    if (o.signal?.aborted) {
+      history.stopReason = 'aborted';
+      break;
+    }
+    const count = Math.min(chunk, o.epochs - history.epochs);
+    if (o.shuffle) {
+      const ints = memory.ints();
+      for (let e = 0; e < count; e++) ints.set(host.random.permutation(rows), region.order * 2 + e * rows);
+    }
+    const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, count, region.stats, region.vx, region.vy, valRows);
+    const stats = memory.floats();
+    const first = history.epochs;
+    for (let e = 0; e < ran; e++) {
+      const at = region.stats + e * STATS;
+      const loss = stats[at];
+      if (!(loss - loss === 0) || (valRows > 0 && !(stats[at + 2] - stats[at + 2] === 0))) {
+        throw diverged(`the ${loss - loss === 0 ? 'validation ' : ''}loss of epoch ${first + e + 1} is ${loss - loss === 0 ? stats[at + 2] : loss}`, o.learningRate);
+      }
+      history.loss.push(loss);
+      if (classify) history.accuracy.push(stats[at + 1] / rows);
+      if (valRows > 0) {
+        history.valLoss.push(stats[at + 2]);
+        if (classify) history.valAccuracy.push(stats[at + 3] / valRows);
+      }
+    }
+    history.epochs += ran;
+    // The kernel stops right after an epoch below the threshold, so only the last can be.
+    if (ran > 0 && history.loss[history.epochs - 1] < o.errorThreshold) history.stopReason = 'errorThreshold';
+    else if (o.patience > 0) {
+      const valLoss = history.valLoss[history.valLoss.length - 1];
+      if (valLoss < bestLoss) {
+        bestLoss = valLoss;
+        waited = 0;
+        if (o.restoreBestWeights) best = params().slice();
+      } else if (++waited >= o.patience) {
+        history.stopReason = 'earlyStopping';
+        if (best) params().set(best);
+      }
+    }
+    const last = history.epochs === o.epochs || history.stopReason !== 'completed';
+    if (o.onEpochEnd && (history.epochs % o.callbackEvery === 0 || last)) {
+      const time = now();
+      const stats = epochStats(history, o.epochs, rows, classify, valRows > 0, time - started, ((history.epochs - lastCallback.epochs) * rows * 1000) / Math.max(time - lastCallback.time, 1e-3));
+      lastCallback = { time, epochs: history.epochs };
+      if (host.callback(stats, o.onEpochEnd) === false && history.stopReason === 'completed') history.stopReason = 'callback';
+    }
+    if (history.stopReason !== 'completed') break;
+    yield;
+  }
+  if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, best !== undefined && history.stopReason === 'earlyStopping', o.learningRate);
+  return history;
+}
+
+function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
+  const m = memory.floats();
+  const s = memory.layout.settings;
+  m[s + S_LEARNING_RATE] = o.learningRate;
+  m[s + S_MOMENTUM] = o.momentum;
+  m[s + S_BETA1] = o.beta1;
+  m[s + S_BETA2] = o.beta2;
+  m[s + S_EPSILON] = o.epsilon;
+  m[s + S_WEIGHT_DECAY] = o.weightDecay;
+  m[s + S_ALPHA] = alpha;
+  m[s + S_ERROR_THRESHOLD] = o.errorThreshold;
+}
+
+function epochStats(history: History, epochs: number, rows: number, classify: boolean, validates: boolean, elapsed: number, samplesPerSecond: number): EpochStats {
+  const e = history.epochs - 1;
+  const stats: EpochStats = { epoch: history.epochs, epochs, loss: history.loss[e], samplesPerSecond, elapsed };
+  if (classify) stats.accuracy = history.accuracy[e];
+  if (validates) stats.valLoss = history.valLoss[e];
+  if (validates && classify) stats.valAccuracy = history.valAccuracy[e];
+  return stats;
+}
+
+/**
+ * A fit may only return a net that is finite and predicts finite numbers on its own rows.
+ * The kernel leaves the sum of |value| per layer (and over the optimizer state) of what it
+ * wrote last: non-finite sums name what overflowed; finite ones bound every prediction, and
+ * only when that bound is too large to prove anything are the rows run forward to look.
+ */
+function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, learningRate: number): void {
+  const { layout } = memory;
+  const layers = layout.slots.length;
+  const m = memory.floats();
+  const sums = restored ? layerSums(memory) : m.subarray(layout.checks, layout.checks + layers + 1);
+  if (!restored && !(sums[layers] - sums[layers] === 0)) throw diverged('an optimizer moment (momentum or adam state) overflowed', learningRate);
+  for (let l = 0; l < layers; l++) {
+    if (!(sums[l] - sums[l] === 0)) throw diverged(`a parameter of layer ${l + 1} overflowed`, learningRate);
+  }
+  if (provesFinite(a, sums, largest)) return;
+  const row = firstNonFiniteRow(memory, region.x, region.rows);
+  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow`, learningRate);
+}
+
+/** Sum of |value| per layer of the current parameters (after restoreBestWeights). */
+function layerSums(memory: NetMemory): Float64Array {
+  const m = memory.floats();
+  const shift = memory.at('params') - memory.layout.params;
+  const sums = new Float64Array(memory.layout.slots.length + 1);
+  memory.layout.slots.forEach((s, l) => {
+    let sum = 0;
+    const end = s.biases + s.outSize + shift;
+    for (let i = s.weights + shift; i < end; i++) sum += Math.abs(m[i]);
+    sums[l] = sum;
+  });
+  return sums;
+}
+
+export function diverged(what: string, learningRate: number): MLPError {
+  return new MLPError('TRAINING_DIVERGED', `training diverged: ${what}; try a smaller learningRate than ${learningRate} (the net is left as it was before fit)`);
+}
+
+function now(): number {
+  return globalThis.performance.now();
+}
+
