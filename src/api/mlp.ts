@@ -7,66 +7,20 @@ import { createBackend } from '../backends/create-backend.ts';
 import { MLPError, systemReason } from './errors.ts';
 import {
   NetLayout, SETTINGS_SIZE, S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE,
-  S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Activation, type Loss, type Optimizer,
+  S_MOMENTUM, S_STEP, S_WEIGHT_DECAY, type Optimizer,
 } from '../backends/layout.ts';
 import { MODEL_FORMAT, MODEL_VERSION, modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
 import { applyNormalization, fitNormalization, type Normalization } from '../data/normalize.ts';
-import { checkCreateOptions, checkFitOptions, checkSimd, checkThreads, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { RandomState } from '../math/random.ts';
 import { storage } from '../io/storage.ts';
 import { canBlock, threadsUnavailable } from '../backends/wasm/threads.ts';
-import { checkBackend, checkOptions, checkSeed, toRows, type BackendName, type Matrix, type Rows } from './validate.ts';
+import { toRows, type BackendName, type Matrix, type Rows } from './validate.ts';
 
 export type { EpochStats } from './options.ts';
-
-export interface CreateOptions {
-  /** Sizes of every layer, input and output included, e.g. [2, 2, 1]. */
-  layers: readonly number[];
-  /** One activation for every layer, or one per weight layer (default 'sigmoid'). */
-  activation?: Activation | readonly Activation[];
-  /** The leaky-relu slope (default 0.01). */
-  alpha?: number;
-  /** 'mse' (default), 'cross-entropy' (softmax output) or 'binary-cross-entropy' (sigmoid output). */
-  loss?: Loss;
-  /** 'uniform' (default, the notebook's rand), 'xavier' or 'he'. */
-  init?: Init;
-  /** Seed of the numpy-compatible stream (`np.random.seed`); random when omitted. */
-  seed?: number;
-  /** 'wasm' (default) or 'js': the same results, bit for bit. */
-  backend?: BackendName;
-  /** wasm: false forces the scalar kernel (the same bits); default SIMD where the engine has it. */
-  simd?: boolean;
-  /**
-   * wasm: threads sharing each mini-batch's products (default 1; the same bits for any
-   * count). Pays off for batches of wide layers; per-sample training runs on one thread.
-   */
-  threads?: number;
-  /** Class labels, one per output (two for a single sigmoid output), for predictClass. */
-  classes?: readonly string[];
-}
-
-export interface FitOptions {
-  epochs?: number;
-  learningRate?: number;
-  batchSize?: number;
-  optimizer?: Optimizer;
-  momentum?: number;
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-  weightDecay?: number;
-  shuffle?: boolean;
-  validationSplit?: number;
-  validationData?: { inputs: Matrix; targets: Matrix };
-  errorThreshold?: number;
-  patience?: number;
-  restoreBestWeights?: boolean;
-  onEpochEnd?: (stats: EpochStats) => boolean | void;
-  callbackEvery?: number;
-  signal?: AbortSignal;
-  normalize?: 'none' | 'zscore' | 'minmax';
-}
+export type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 
 /** Rows with their targets, as loadCSV returns them. */
 export interface Dataset {
@@ -99,14 +53,6 @@ export interface Evaluation {
   accuracy: number | null;
   /** confusion[true class][predicted class] counts, for classification; else null. */
   confusion: number[][] | null;
-}
-
-export interface LoadOptions {
-  backend?: BackendName;
-  simd?: boolean;
-  threads?: number;
-  /** Seeds the shuffling stream of a model saved without its training state (a saved stream wins). */
-  seed?: number;
 }
 
 /** Epochs the kernel runs per call when nothing needs the host in between. */
@@ -167,13 +113,11 @@ export class MLP {
 
   /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
   static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
-    const o = checkOptions(options, 'options', ['backend', 'simd', 'threads', 'seed']);
-    const seed = o.seed === undefined ? undefined : checkSeed(o.seed);
+    const o = checkLoadOptions(options);
     const model = parseModel(json);
-    const name = o.backend === undefined ? 'wasm' : checkBackend(o.backend);
-    const backend = await createBackend(name, checkSimd(o.simd), usableThreads(checkThreads(o.threads, o.simd), name));
+    const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend));
     // A saved stream wins: resuming must continue it exactly.
-    const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(seed ?? randomSeed());
+    const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(o.seed ?? randomSeed());
     const net = new MLP(backend, model, random, undefined);
     const memory = backend.memory();
     net.#layout.slots.forEach((slot, l) => {
@@ -283,9 +227,10 @@ export class MLP {
   /** Loss, accuracy and confusion matrix on labelled rows. */
   evaluate(inputs: Matrix | Dataset, targets?: Matrix): Evaluation {
     const backend = this.#use('evaluate');
-    if (isDataset(inputs)) return this.evaluate(inputs.inputs, inputs.targets);
+    const dataset = checkDataset(inputs, this.#layout.inputSize, this.#layout.outputSize);
+    if (dataset) return this.evaluate(dataset.inputs as Matrix, dataset.targets as Matrix);
     const y = toRows(targets, 'targets', this.#layout.outputSize);
-    const { rows, outputs, loss } = this.#run(backend, inputs, y);
+    const { rows, outputs, loss } = this.#run(backend, inputs as Matrix, y);
     if (!this.#classifies(y.data)) return { loss, accuracy: null, confusion: null };
     const width = this.#layout.outputSize;
     const classes = width === 1 ? 2 : width;
@@ -301,10 +246,9 @@ export class MLP {
   }
 
   /** A plain-JSON snapshot, exact under JSON round trip; with includeOptimizer, training resumes exactly. */
-  toJSON(options?: { includeOptimizer?: boolean } | string): ModelJSON {
+  toJSON(options?: SaveOptions | string): ModelJSON {
     const backend = this.#use('toJSON');
-    // JSON.stringify calls toJSON(key) with a string key.
-    const o = typeof options === 'object' ? checkOptions(options, 'options', ['includeOptimizer']) : {};
+    const o = checkSaveOptions(options);
     const memory = backend.memory();
     const layout = this.#layout;
     const a = this.#architecture;
@@ -322,7 +266,7 @@ export class MLP {
       weights: layout.slots.map((s) => Array.from(memory.subarray(s.weights, s.weights + s.outSize * s.inSize))),
       biases: layout.slots.map((s) => Array.from(memory.subarray(s.biases, s.biases + s.outSize))),
     };
-    if (o.includeOptimizer === true) {
+    if (o.includeOptimizer) {
       const { settings, state1, state2, paramCount } = layout;
       model.training = {
         optimizer: this.#optimizer ?? 'sgd',
@@ -333,14 +277,12 @@ export class MLP {
         state2: Array.from(memory.subarray(state2, state2 + paramCount)),
         random: this.#random.getState(),
       };
-    } else if (o.includeOptimizer !== undefined && o.includeOptimizer !== false) {
-      throw new MLPError('INVALID_ARGUMENT', `includeOptimizer must be true or false; got ${String(o.includeOptimizer)}`);
     }
     return model;
   }
 
   /** Writes the model file atomically (temp file, fsync, rename). Node only. */
-  async save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
+  async save(path: string, options?: SaveOptions): Promise<void> {
     const text = modelText(this.toJSON(options ?? {}));
     try {
       storage().writeAtomic(path, text);
@@ -418,11 +360,11 @@ export class MLP {
 
   *#fitSteps(data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean): Generator<void, History> {
     const backend = this.#use('fit');
-    const dataset = isDataset(data) ? data : undefined;
-    const o: FitSettings = checkFitOptions(dataset ? second : third);
     const a = this.#architecture;
     const n0 = a.layers[0];
     const nL = a.layers[a.layers.length - 1];
+    const dataset = checkDataset(data, n0, nL);
+    const o: FitSettings = checkFitOptions(dataset ? second : third);
     let x = toRows(dataset ? dataset.inputs : data, 'inputs', n0);
     let y = toRows(dataset ? dataset.targets : second, 'targets', nL);
     if (x.rows !== y.rows) throw new MLPError('INVALID_ARGUMENT', `targets must have one row per input row (${x.rows}); got ${y.rows} rows`);
@@ -468,8 +410,8 @@ export class MLP {
       this.#random = RandomState.fromState(hostBefore.random);
     };
     if (dataset) {
-      if (dataset.classes && this.#classes === null) this.#classes = [...dataset.classes];
-      if (dataset.features) this.#features = [...dataset.features];
+      if (dataset.classes && this.#classes === null) this.#classes = dataset.classes;
+      if (dataset.features) this.#features = dataset.features;
       if (dataset.target !== undefined) this.#target = dataset.target;
     }
     if (normalize !== undefined) this.#normalization = normalize === 'none' ? null : fitNormalization(normalize, x.data, x.rows, n0);
@@ -609,10 +551,6 @@ function usableThreads(threads: number, backend: BackendName): number {
 
 function diverged(what: string, learningRate: number): MLPError {
   return new MLPError('TRAINING_DIVERGED', `training diverged: ${what}; try a smaller learningRate than ${learningRate} (the net is left as it was before fit)`);
-}
-
-function isDataset(value: unknown): value is Dataset {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && 'inputs' in value && 'targets' in value;
 }
 
 /** Rows [from, to) of a validated matrix. */
