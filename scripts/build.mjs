@@ -1,4 +1,5 @@
-// Builds everything under build/: the WebAssembly kernels (release -O3 scalar and SIMD, and
+// Builds everything under build/ (after regenerating src/api/options.generated.ts from the
+// option registry): the WebAssembly kernels (release -O3 scalar and SIMD, and
 // debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
 // (bench and bench:peers) and the .d.ts types.
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 
 // Outputs are overwritten in place, never deleted first, so a test run that reads build/
 // while another build runs does not find it missing.
+run('node', ['scripts/gen-options.mjs']);
 mkdirSync('build/wasm', { recursive: true });
 for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);

@@ -2,7 +2,7 @@
 // dependencies and nothing that needs Node.
 export {
   MLP,
-  type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type StopReason,
+  type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type SaveOptions, type StopReason,
 } from './api/mlp.ts';
 export { MLPError, type MLPErrorCode } from './api/errors.ts';
 export { trainTestSplit, type SplitOptions } from './data/split.ts';

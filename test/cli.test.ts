@@ -59,11 +59,11 @@ const MODEL = {
 
 const DIVERGED = 'training diverged: the loss of epoch 1 is Infinity; try a smaller learningRate than 1 (the net is left as it was before fit)';
 
-/** What `train` accepts, in the order its unknown-flag error lists them. */
+/** What `train` accepts, in the order its unknown-flag error lists them (the option registry's order after the CSV-only flags). */
 const TRAIN_FLAGS = [
-  '--data', '--target', '--features', '--layers', '--test-fraction', '--activation', '--alpha', '--loss', '--init', '--seed', '--optimizer', '--learning-rate', '--momentum',
-  '--beta1', '--beta2', '--epsilon', '--weight-decay', '--batch-size', '--epochs', '--validation-split', '--normalize', '--shuffle', '--patience',
-  '--restore-best-weights', '--error-threshold', '--out', '--backend', '--log-every', '--include-optimizer', '--help',
+  '--data', '--target', '--features', '--test-fraction', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
+  '--batch-size', '--optimizer', '--momentum', '--beta1', '--beta2', '--epsilon', '--weight-decay', '--shuffle', '--validation-split', '--error-threshold',
+  '--patience', '--restore-best-weights', '--normalize', '--out', '--backend', '--log-every', '--include-optimizer', '--help',
 ];
 
 /** The keys a train spec may have, in the order its unknown-key error lists them. */

@@ -1036,7 +1036,7 @@ describe('option validation', () => {
 
   it('toJSON: includeOptimizer must be a boolean; fromJSON and load options are checked', async () => {
     const net = await create({ layers: [2, 1], seed: 1 });
-    await expectError(() => net.toJSON({ includeOptimizer: 'yes' as never }), 'INVALID_ARGUMENT', ['includeOptimizer must be true or false', 'got yes']);
+    await expectError(() => net.toJSON({ includeOptimizer: 'yes' as never }), 'INVALID_ARGUMENT', ['includeOptimizer must be true or false', 'got "yes"']);
     await expectError(() => MLP.fromJSON(net.toJSON(), { seed: -1 }), 'INVALID_ARGUMENT', ['seed must be an integer from 0 to 4294967295', 'got -1']);
     await expectError(() => MLP.fromJSON(net.toJSON(), { shuffle: true } as never), 'INVALID_ARGUMENT', ["unknown option 'shuffle'"]);
   });

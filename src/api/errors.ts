@@ -15,8 +15,8 @@ export type MLPErrorCode =
 export class MLPError extends Error {
   readonly code: MLPErrorCode;
 
-  constructor(code: MLPErrorCode, message: string) {
-    super(message);
+  constructor(code: MLPErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'MLPError';
     this.code = code;
   }
@@ -24,7 +24,13 @@ export class MLPError extends Error {
 
 /** A short, single-line rendering of a bad value for an error message (numbers as JS writes them: NaN, -0, Infinity). */
 export function describeValue(value: unknown): string {
-  const text = render(value, 0);
+  let text: string;
+  try {
+    text = render(value, 0);
+  } catch {
+    // A revoked proxy, a getter that throws: describing a bad value must not fail in turn.
+    text = typeof value === 'object' && value !== null ? 'an unreadable object' : 'an unreadable value';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -3,7 +3,6 @@
 // model-state.ts (memory <-> JSON), fit-transaction.ts (what a failed fit puts back).
 // Every call is a transaction: a call that throws leaves the net exactly as it was.
 import type { Backend } from '../backends/backend.ts';
-import type { Activation, Loss, Optimizer } from '../backends/layout.ts';
 import { createBackend } from '../backends/create-backend.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
@@ -15,62 +14,17 @@ import { FitTransaction } from './fit-transaction.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, modelInfo, readModel, writeModel, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
-import { checkCreateOptions, checkFitOptions, checkSimd, checkThreads, type Architecture, type EpochStats, type FitSettings, type Init } from './options.ts';
+import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init } from './options.ts';
+import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
 import { trainingSteps, type FitData, type FitHost, type History } from './training.ts';
-import { checkBackend, checkOptions, checkSeed, type BackendName } from './validate.ts';
+import type { BackendName } from './validate.ts';
 
 export type { EpochStats } from './options.ts';
 export type { History, StopReason } from './training.ts';
 export type { Matrix } from './rows.ts';
 
-export interface CreateOptions {
-  /** Sizes of every layer, input and output included, e.g. [2, 2, 1]. */
-  layers: readonly number[];
-  /** One activation for every layer, or one per weight layer (default 'sigmoid'). */
-  activation?: Activation | readonly Activation[];
-  /** The leaky-relu slope (default 0.01). */
-  alpha?: number;
-  /** 'mse' (default), 'cross-entropy' (softmax output) or 'binary-cross-entropy' (sigmoid output). */
-  loss?: Loss;
-  /** 'uniform' (default, the notebook's rand), 'xavier' or 'he'. */
-  init?: Init;
-  /** Seed of the numpy-compatible stream (`np.random.seed`); random when omitted. */
-  seed?: number;
-  /** 'wasm' (default) or 'js': the same results, bit for bit. */
-  backend?: BackendName;
-  /** wasm: false forces the scalar kernel (the same bits); default SIMD where the engine has it. */
-  simd?: boolean;
-  /**
-   * wasm: threads sharing each mini-batch's products (default 1; the same bits for any
-   * count). Pays off for batches of wide layers; per-sample training runs on one thread.
-   */
-  threads?: number;
-  /** Class labels, one per output (two for a single sigmoid output), for predictClass. */
-  classes?: readonly string[];
-}
-
-export interface FitOptions {
-  epochs?: number;
-  learningRate?: number;
-  batchSize?: number;
-  optimizer?: Optimizer;
-  momentum?: number;
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-  weightDecay?: number;
-  shuffle?: boolean;
-  validationSplit?: number;
-  validationData?: { inputs: Matrix; targets: Matrix };
-  errorThreshold?: number;
-  patience?: number;
-  restoreBestWeights?: boolean;
-  onEpochEnd?: (stats: EpochStats) => boolean | void;
-  callbackEvery?: number;
-  signal?: AbortSignal;
-  normalize?: 'none' | 'zscore' | 'minmax';
-}
+export type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 
 /** Rows with their targets, as loadCSV returns them. */
 export interface Dataset {
@@ -88,14 +42,6 @@ export interface Evaluation {
   accuracy: number | null;
   /** confusion[true class][predicted class] counts, for classification; else null. */
   confusion: number[][] | null;
-}
-
-export interface LoadOptions {
-  backend?: BackendName;
-  simd?: boolean;
-  threads?: number;
-  /** Seeds the shuffling stream of a model saved without its training state (a saved stream wins). */
-  seed?: number;
 }
 
 /** Rows the scratch holds at least (predict and evaluate run in chunks of it). */
@@ -138,20 +84,10 @@ export class MLP {
 
   /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
   static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
-    const { model, name, simd, threads, seed } = guard('MLP.fromJSON', () => {
-      const o = checkOptions(options, 'options', ['backend', 'simd', 'threads', 'seed']);
-      const simd = checkSimd(o.simd);
-      return {
-        seed: o.seed === undefined ? undefined : checkSeed(o.seed),
-        model: parseModel(json),
-        name: o.backend === undefined ? ('wasm' as const) : checkBackend(o.backend),
-        simd,
-        threads: checkThreads(o.threads, o.simd),
-      };
-    });
-    const backend = await createBackend(name, simd, usableThreads(threads, name));
+    const { o, model } = guard('MLP.fromJSON', () => ({ o: checkLoadOptions(options), model: parseModel(json) }));
+    const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend));
     // A saved stream wins: resuming must continue it exactly.
-    const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(seed ?? randomSeed());
+    const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(o.seed ?? randomSeed());
     const net = new MLP(backend, model, random, undefined, modelInfo(model));
     writeModel(net.#memory!, model);
     await net.#start();
@@ -287,7 +223,7 @@ export class MLP {
   evaluate(inputs: Matrix | Dataset, targets?: Matrix): Evaluation {
     return guard('net.evaluate', () => {
       const memory = this.#use('evaluate');
-      const dataset = readDataset(inputs);
+      const dataset = checkDataset(inputs, memory.layout.inputSize, memory.layout.outputSize, 'inputs');
       const x = rowShape(dataset ? dataset.inputs : inputs, 'inputs', memory.layout.inputSize, 'input');
       const y = rowShape(dataset ? dataset.targets : targets, 'targets', memory.layout.outputSize, 'output');
       checkSameRows(x, y);
@@ -309,21 +245,15 @@ export class MLP {
   }
 
   /** A plain-JSON snapshot, exact under JSON round trip; with includeOptimizer, training resumes exactly. */
-  toJSON(options?: { includeOptimizer?: boolean } | string): ModelJSON {
+  toJSON(options?: SaveOptions | string): ModelJSON {
     return guard('net.toJSON', () => {
       const memory = this.#use('toJSON');
-      // JSON.stringify calls toJSON(key) with a string key.
-      const o = typeof options === 'object' ? checkOptions(options, 'options', ['includeOptimizer']) : {};
-      const include = o.includeOptimizer;
-      if (include !== undefined && typeof include !== 'boolean') {
-        throw new MLPError('INVALID_ARGUMENT', `includeOptimizer must be true or false; got ${typeof include === 'object' ? 'an object' : String(include)}`);
-      }
-      return readModel(memory, this.#architecture, this.#info, this.#random, include === true);
+      return readModel(memory, this.#architecture, this.#info, this.#random, checkSaveOptions(options).includeOptimizer);
     });
   }
 
   /** Writes the model file atomically (temp file, fsync, rename). Node only. */
-  async save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
+  async save(path: string, options?: SaveOptions): Promise<void> {
     const text = modelText(this.toJSON(options ?? {}));
     try {
       storage().writeAtomic(path, text);
@@ -370,7 +300,7 @@ export class MLP {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#use(method);
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
-      const dataset = readDataset(data);
+      const dataset = checkDataset(data, memory.layout.inputSize, memory.layout.outputSize);
       const o = checkFitOptions(dataset ? second : third);
       const { layout } = memory;
       const inputs = rowShape(dataset ? dataset.inputs : data, 'inputs', layout.inputSize, 'input');
@@ -403,7 +333,7 @@ export class MLP {
   }
 
   /** The fit's changes to the host's info, and its steps (the first step writes the rows). */
-  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: Dataset | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<void, History> {
+  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<void, History> {
     let info = this.#info;
     if (dataset) {
       if (dataset.classes && info.classes === null) info = { ...info, classes: [...dataset.classes] };
@@ -493,13 +423,6 @@ function usableThreads(threads: number, backend: BackendName): number {
   if (why === undefined) return threads;
   console.warn(`wasm-mlp: running on one thread instead of ${threads}: ${why}`);
   return 1;
-}
-
-/** A Dataset's fields, when `value` is one (an object with inputs and targets). */
-function readDataset(value: unknown): Dataset | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) return undefined;
-  if (!('inputs' in value) || !('targets' in value)) return undefined;
-  return value as Dataset;
 }
 
 function isBinary(data: Float64Array): boolean {

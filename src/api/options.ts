@@ -1,14 +1,17 @@
-// Validates the options of MLP.create and net.fit into complete, typed settings: every
-// default filled in, every nonsensical value or combination rejected with a message that
-// names the option, the value and what was expected.
+// Validates what a user hands to MLP.create, net.fit, MLP.fromJSON/load and net.toJSON/save,
+// and the fields of a Dataset, into complete, typed settings: every default filled in, every
+// nonsensical value or combination rejected with an MLPError that names the option, the value
+// and what was expected. The options themselves are listed once, in option-registry.ts.
 import { invalidArgument, MLPError } from './errors.ts';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
-import { checkBackend, checkEpochs, checkLayers, checkLearningRate, checkOptions, checkSeed, type BackendName } from './validate.ts';
+import { type Activation, type Loss } from '../backends/layout.ts';
+import {
+  CREATE_OPTION_SPECS, FIT_OPTION_SPECS, LOAD_OPTION_SPECS, NORMALIZATIONS, SAVE_OPTION_SPECS, type Normalize, type OptionSpec, type SettingsOf,
+} from './option-registry.ts';
+import { checkClasses, checkFeatureNames, checkKnownKeys, guardedRead, oneOf, unknownOption, unreadable } from './validate.ts';
+import { ACTIVATIONS, LOSSES } from '../backends/layout.ts';
 
-export const INITS = ['uniform', 'xavier', 'he'] as const;
-export type Init = (typeof INITS)[number];
-export const NORMALIZATIONS = ['none', 'zscore', 'minmax'] as const;
-export type Normalize = (typeof NORMALIZATIONS)[number];
+export { INITS, NORMALIZATIONS, type EpochStats, type Init, type Normalize } from './option-registry.ts';
+export { checkClasses, oneOf } from './validate.ts';
 
 export interface Architecture {
   layers: number[];
@@ -17,42 +20,100 @@ export interface Architecture {
   loss: Loss;
 }
 
-export interface CreateSettings extends Architecture {
-  init: Init;
-  seed: number | undefined;
-  backend: BackendName;
-  simd: boolean | undefined;
-  threads: number;
-  classes: string[] | null;
+type CreateOptionSettings = SettingsOf<typeof CREATE_OPTION_SPECS>;
+export type CreateSettings = Architecture & Omit<CreateOptionSettings, 'layers' | 'activation' | 'alpha' | 'loss'>;
+export type FitSettings = SettingsOf<typeof FIT_OPTION_SPECS>;
+export type LoadSettings = SettingsOf<typeof LOAD_OPTION_SPECS>;
+export type SaveSettings = SettingsOf<typeof SAVE_OPTION_SPECS>;
+
+/** Each call's option names, in the registry's order (the order error messages list them in). */
+export const CREATE_OPTIONS: readonly string[] = CREATE_OPTION_SPECS.map((s) => s.name);
+export const FIT_OPTIONS: readonly string[] = FIT_OPTION_SPECS.map((s) => s.name);
+const LOAD_OPTIONS: readonly string[] = LOAD_OPTION_SPECS.map((s) => s.name);
+const SAVE_OPTIONS: readonly string[] = SAVE_OPTION_SPECS.map((s) => s.name);
+
+function defaultsOf(specs: readonly OptionSpec[]): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const spec of specs) defaults[spec.name] = spec.default;
+  return defaults;
 }
 
-const CREATE_OPTIONS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'backend', 'simd', 'threads', 'classes'];
+// Each call's result starts as one shallow copy of these (never frozen: a frozen source
+// makes the copy many times slower). They are never handed out or changed.
+const CREATE_DEFAULTS = defaultsOf(CREATE_OPTION_SPECS) as CreateOptionSettings;
+const FIT_DEFAULTS = defaultsOf(FIT_OPTION_SPECS) as FitSettings;
+const LOAD_DEFAULTS = defaultsOf(LOAD_OPTION_SPECS) as LoadSettings;
+const SAVE_DEFAULTS = defaultsOf(SAVE_OPTION_SPECS) as SaveSettings;
+const FIT_BY_NAME = new Map<string, OptionSpec>(FIT_OPTION_SPECS.map((s) => [s.name, s]));
+
+/**
+ * Reads an options object into `settings`, each known option read once and checked, in the
+ * registry's order (a check may use the options before it); unknown names are rejected.
+ * Nothing but an MLPError escapes.
+ */
+function readSettings(options: unknown, argument: string, specs: readonly OptionSpec[], known: readonly string[], settings: object): void {
+  const into = settings as Record<string, unknown>;
+  try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalidArgument(argument, options, 'an object');
+    for (const key in options) if (!known.includes(key)) throw unknownOption(argument, key, known);
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      const value = (options as Record<string, unknown>)[spec.name];
+      if (value !== undefined || spec.required === true) into[spec.name] = spec.check(value, into);
+    }
+  } catch (error) {
+    throw unreadable(error, argument);
+  }
+}
+
+/**
+ * readSettings for options whose checks stand alone (fit's): driven by the names the user
+ * gave, so a call with two options costs two look-ups, not one read per known option.
+ * A plain loop, no closures or arrays: fit calls this every time.
+ */
+function readSettingsByName(options: unknown, argument: string, byName: Map<string, OptionSpec>, known: readonly string[], settings: object): void {
+  const into = settings as Record<string, unknown>;
+  try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalidArgument(argument, options, 'an object');
+    for (const key in options) {
+      const spec = byName.get(key);
+      if (spec === undefined) throw unknownOption(argument, key, known);
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined) into[key] = spec.check(value, into);
+    }
+  } catch (error) {
+    throw unreadable(error, argument);
+  }
+}
 
 export function checkCreateOptions(options: unknown): CreateSettings {
   if (options === undefined) throw invalidArgument('options', options, 'an object with at least { layers }');
-  const o = checkOptions(options, 'options', CREATE_OPTIONS);
-  const layers = checkLayers(o.layers);
-  const architecture = checkArchitecture(layers, o.activation ?? 'sigmoid', o.alpha ?? 0.01, o.loss ?? 'mse', 'activation');
+  const s: CreateOptionSettings = { ...CREATE_DEFAULTS };
+  readSettings(options, 'options', CREATE_OPTION_SPECS, CREATE_OPTIONS, s);
   return {
-    ...architecture,
-    init: oneOf(o.init ?? 'uniform', 'init', INITS),
-    seed: o.seed === undefined ? undefined : checkSeed(o.seed),
-    backend: o.backend === undefined ? 'wasm' : checkBackend(o.backend),
-    simd: checkSimd(o.simd),
-    threads: checkThreads(o.threads, o.simd),
-    classes: o.classes === undefined || o.classes === null ? null : checkClasses(o.classes, layers[layers.length - 1], 'classes'),
+    ...checkArchitecture(s.layers, s.activation, s.alpha, s.loss, 'activation'),
+    init: s.init,
+    seed: s.seed,
+    backend: s.backend,
+    simd: s.simd,
+    threads: s.threads,
+    classes: s.classes,
   };
 }
 
-/** Activations, alpha and loss, and whether they make sense together. */
+/** Activations, alpha and loss, and whether they make sense together (for a model file too). */
 export function checkArchitecture(layers: number[], activation: unknown, alpha: unknown, loss: unknown, argument: string): Architecture {
   const count = layers.length - 1;
-  let activations: Activation[];
-  if (Array.isArray(activation)) {
-    if (activation.length !== count) throw invalidArgument(argument, activation, `one activation per weight layer (${count})`);
-    activations = activation.map((a, l) => oneOf(a, `${argument}[${l}]`, ACTIVATIONS));
+  const activations: Activation[] = [];
+  if (typeof activation === 'string') {
+    const name = oneOf(activation, argument, ACTIVATIONS);
+    for (let l = 0; l < count; l++) activations.push(name);
   } else {
-    activations = new Array(count).fill(oneOf(activation, argument, ACTIVATIONS));
+    guardedRead(argument, () => {
+      if (!Array.isArray(activation)) throw invalidArgument(argument, activation, `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, or one per weight layer`);
+      if (activation.length !== count) throw invalidArgument(argument, activation, `one activation per weight layer (${count})`);
+      for (let l = 0; l < count; l++) activations.push(oneOf(activation[l], `${argument}[${l}]`, ACTIVATIONS));
+    });
   }
   const hiddenSoftmax = activations.findIndex((a, l) => a === 'softmax' && l < count - 1);
   if (hiddenSoftmax >= 0) {
@@ -74,143 +135,68 @@ export function checkArchitecture(layers: number[], activation: unknown, alpha: 
   return { layers, activations, alpha, loss: lossName };
 }
 
-export function checkClasses(value: unknown, outputs: number, argument: string): string[] {
-  const count = outputs === 1 ? 2 : outputs;
-  const expected = `an array of ${count} distinct strings (${outputs === 1 ? 'negative and positive class of the one output' : 'one per output'})`;
-  if (!Array.isArray(value) || value.length !== count) throw invalidArgument(argument, value, expected);
-  for (let i = 0; i < value.length; i++) {
-    if (typeof value[i] !== 'string') throw invalidArgument(argument, value, expected);
+export function checkFitOptions(options: unknown): FitSettings {
+  const s: FitSettings = { ...FIT_DEFAULTS };
+  if (options !== undefined) readSettingsByName(options, 'options', FIT_BY_NAME, FIT_OPTIONS, s);
+  if (s.validationData !== undefined && s.validationSplit > 0) {
+    throw new MLPError('INVALID_ARGUMENT', 'validationSplit and validationData were both given; use one of them');
   }
-  if (new Set(value).size !== value.length) throw invalidArgument(argument, value, expected);
-  return [...value];
+  if (s.patience > 0 && s.validationSplit === 0 && s.validationData === undefined) {
+    throw new MLPError('INVALID_ARGUMENT', `patience ${s.patience} needs validation data (validationSplit or validationData): early stopping watches the validation loss`);
+  }
+  if (s.restoreBestWeights && s.patience === 0) {
+    throw new MLPError('INVALID_ARGUMENT', 'restoreBestWeights needs patience (early stopping) to say which epoch was best');
+  }
+  return s;
 }
 
-export interface FitSettings {
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-  optimizer: Optimizer;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  weightDecay: number;
-  shuffle: boolean;
-  validationSplit: number;
-  validationData: { inputs: unknown; targets: unknown } | undefined;
-  errorThreshold: number;
-  patience: number;
-  restoreBestWeights: boolean;
-  onEpochEnd: ((stats: EpochStats) => unknown) | undefined;
-  callbackEvery: number;
-  signal: AbortSignal | undefined;
+/** The options of MLP.fromJSON and MLP.load. */
+export function checkLoadOptions(options: unknown): LoadSettings {
+  const s: LoadSettings = { ...LOAD_DEFAULTS };
+  if (options !== undefined) readSettings(options, 'options', LOAD_OPTION_SPECS, LOAD_OPTIONS, s);
+  return s;
+}
+
+/** The options of net.toJSON and net.save; JSON.stringify calls toJSON(key) with a string, which means none. */
+export function checkSaveOptions(options: unknown): SaveSettings {
+  const s: SaveSettings = { ...SAVE_DEFAULTS };
+  if (options !== undefined && typeof options !== 'string') readSettings(options, 'options', SAVE_OPTION_SPECS, SAVE_OPTIONS, s);
+  return s;
+}
+
+/** A Dataset's fields, read once and checked against the net's sizes. */
+export interface DatasetFields {
+  inputs: unknown;
+  targets: unknown;
+  features: string[] | undefined;
+  target: string | undefined;
+  classes: string[] | null | undefined;
   normalize: Normalize | undefined;
 }
 
-export interface EpochStats {
-  /** 1-based epoch of this fit call. */
-  epoch: number;
-  /** Epochs this call runs at most. */
-  epochs: number;
-  loss: number;
-  valLoss?: number;
-  accuracy?: number;
-  valAccuracy?: number;
-  /** Training samples per second over the epochs since the last callback. */
-  samplesPerSecond: number;
-  /** Milliseconds since fit began. */
-  elapsed: number;
-}
+const DATASET_FIELDS = ['inputs', 'targets', 'features', 'target', 'classes', 'normalize'];
 
-export const FIT_OPTIONS = [
-  'epochs', 'learningRate', 'batchSize', 'optimizer', 'momentum', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'shuffle',
-  'validationSplit', 'validationData', 'errorThreshold', 'patience', 'restoreBestWeights', 'onEpochEnd', 'callbackEvery',
-  'signal', 'normalize',
-];
-
-export function checkFitOptions(options: unknown): FitSettings {
-  const o = checkOptions(options, 'options', FIT_OPTIONS);
-  const number = (name: string, fallback: number, ok: (x: number) => boolean, expected: string) => {
-    const value = o[name] ?? fallback;
-    if (typeof value !== 'number' || !ok(value)) throw invalidArgument(name, value, expected);
-    return value;
-  };
-  const integer = (name: string, fallback: number, min: number) =>
-    number(name, fallback, (x) => Number.isSafeInteger(x) && x >= min && x <= 0x7fffffff, `an integer from ${min} to 2147483647`);
-  const flag = (name: string) => {
-    const value = o[name] ?? false;
-    if (typeof value !== 'boolean') throw invalidArgument(name, value, 'true or false');
-    return value;
-  };
-  const unit = (x: number) => Number.isFinite(x) && x >= 0 && x < 1;
-  const settings: FitSettings = {
-    epochs: o.epochs === undefined ? 1 : checkEpochs(o.epochs),
-    learningRate: o.learningRate === undefined ? 0.1 : checkLearningRate(o.learningRate),
-    batchSize: integer('batchSize', 1, 1),
-    optimizer: oneOf(o.optimizer ?? 'sgd', 'optimizer', OPTIMIZERS),
-    momentum: number('momentum', 0.9, (x) => Number.isFinite(x) && x >= 0, 'a finite number >= 0'),
-    beta1: number('beta1', 0.9, unit, 'a number from 0 up to (not including) 1'),
-    beta2: number('beta2', 0.999, unit, 'a number from 0 up to (not including) 1'),
-    epsilon: number('epsilon', 1e-8, (x) => Number.isFinite(x) && x > 0, 'a finite number > 0'),
-    weightDecay: number('weightDecay', 0, (x) => Number.isFinite(x) && x >= 0, 'a finite number >= 0'),
-    shuffle: flag('shuffle'),
-    validationSplit: number('validationSplit', 0, (x) => Number.isFinite(x) && x >= 0 && x < 1, 'a fraction from 0 up to (not including) 1'),
-    validationData: undefined,
-    errorThreshold: number('errorThreshold', -Infinity, (x) => !Number.isNaN(x), 'a number (training stops once an epoch loss is below it)'),
-    patience: o.patience === undefined ? 0 : integer('patience', 0, 1),
-    restoreBestWeights: flag('restoreBestWeights'),
-    onEpochEnd: undefined,
-    callbackEvery: integer('callbackEvery', 1, 1),
-    signal: undefined,
-    normalize: o.normalize === undefined ? undefined : oneOf(o.normalize, 'normalize', NORMALIZATIONS),
-  };
-  if (o.validationData !== undefined) {
-    const v = o.validationData as { inputs?: unknown; targets?: unknown };
-    if (v === null || typeof v !== 'object' || !('inputs' in v) || !('targets' in v)) {
-      throw invalidArgument('validationData', o.validationData, 'an object { inputs, targets }');
-    }
-    if (settings.validationSplit > 0) {
-      throw new MLPError('INVALID_ARGUMENT', 'validationSplit and validationData were both given; use one of them');
-    }
-    settings.validationData = { inputs: v.inputs, targets: v.targets };
-  }
-  if (o.onEpochEnd !== undefined) {
-    if (typeof o.onEpochEnd !== 'function') throw invalidArgument('onEpochEnd', o.onEpochEnd, 'a function (stats) => boolean | void');
-    settings.onEpochEnd = o.onEpochEnd as FitSettings['onEpochEnd'];
-  }
-  if (o.signal !== undefined) {
-    const s = o.signal as AbortSignal;
-    if (s === null || typeof s !== 'object' || typeof s.aborted !== 'boolean') throw invalidArgument('signal', o.signal, 'an AbortSignal');
-    settings.signal = s;
-  }
-  if (settings.patience > 0 && settings.validationSplit === 0 && settings.validationData === undefined) {
-    throw new MLPError('INVALID_ARGUMENT', `patience ${settings.patience} needs validation data (validationSplit or validationData): early stopping watches the validation loss`);
-  }
-  if (settings.restoreBestWeights && settings.patience === 0) {
-    throw new MLPError('INVALID_ARGUMENT', 'restoreBestWeights needs patience (early stopping) to say which epoch was best');
-  }
-  return settings;
-}
-
-/** The `simd` option: undefined (use SIMD where the engine has it) or a boolean. */
-export function checkSimd(value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw invalidArgument('simd', value, 'true, false or left out (SIMD where the engine has it)');
-  return value;
-}
-
-/** The `threads` option: an integer from 1 to 64 (default 1); more than one needs the SIMD kernel. */
-export function checkThreads(value: unknown, simd: unknown): number {
-  if (value === undefined) return 1;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
-    throw invalidArgument('threads', value, 'an integer from 1 to 64');
-  }
-  if (value > 1 && simd === false) {
-    throw new MLPError('INVALID_ARGUMENT', `threads ${value} runs the SIMD kernel, and simd is false; use one thread for the scalar kernel`);
-  }
-  return value;
-}
-
-export function oneOf<T extends string>(value: unknown, argument: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw invalidArgument(argument, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-  return value as T;
+/**
+ * `value` as a Dataset (loadCSV's shape: an object with inputs and targets), every field
+ * checked as strictly as MLP.create's options; undefined when it is rows, not a Dataset.
+ * classes: distinct strings, one per output (two for one sigmoid output); features: distinct
+ * strings, one per input; target: a string; normalize: one of NORMALIZATIONS.
+ */
+export function checkDataset(value: unknown, inputs: number, outputs: number, argument = 'data'): DatasetFields | undefined {
+  return guardedRead(argument, () => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) return undefined;
+    if (!('inputs' in value) || !('targets' in value)) return undefined;
+    checkKnownKeys(value, argument, DATASET_FIELDS);
+    const d = value as Record<string, unknown>;
+    const [x, y, features, target, classes, normalize] = [d.inputs, d.targets, d.features, d.target, d.classes, d.normalize];
+    if (target !== undefined && typeof target !== 'string') throw invalidArgument(`${argument}.target`, target, 'a string (the target column)');
+    return {
+      inputs: x,
+      targets: y,
+      features: features === undefined ? undefined : checkFeatureNames(features, inputs, `${argument}.features`),
+      target,
+      classes: classes === undefined || classes === null ? classes : checkClasses(classes, outputs, `${argument}.classes`),
+      normalize: normalize === undefined ? undefined : oneOf(normalize, `${argument}.normalize`, NORMALIZATIONS),
+    };
+  });
 }

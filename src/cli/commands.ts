@@ -12,7 +12,7 @@ import { parseJsonText } from '../io/json-text.ts';
 import { modelText } from '../io/model-json.ts';
 import { MLP, type FitOptions, type History } from '../api/mlp.ts';
 import { notebookOutput } from './notebook.ts';
-import { FIT_OPTIONS } from '../api/options.ts';
+import { CREATE_OPTION_SPECS, FIT_OPTION_SPECS, type OptionCall, type OptionSpec } from '../api/option-registry.ts';
 import { pythonFloatRepr } from '../format/float-repr.ts';
 import { checkOptions, type BackendName } from '../api/validate.ts';
 
@@ -27,10 +27,62 @@ export interface Common {
 
 export const notebook = (common: Common) => notebookOutput(common.backend);
 
+/** The API options a `train` command can set: by SPEC.json key, or by --flag with --data. */
+const TRAIN_OPTIONS: readonly OptionSpec[] = [...CREATE_OPTION_SPECS, ...FIT_OPTION_SPECS];
 /** Spec keys: the options of MLP.create and net.fit under their API names, plus the data. */
-const CREATE_KEYS = ['layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'classes'];
-const FIT_KEYS = FIT_OPTIONS.filter((k) => !['onEpochEnd', 'callbackEvery', 'signal'].includes(k));
-const SPEC_KEYS = [...CREATE_KEYS, ...FIT_KEYS, 'inputs', 'targets'];
+const SPEC_KEYS = [...TRAIN_OPTIONS.filter((o) => o.spec).map((o) => o.name), 'inputs', 'targets'];
+const specKeysOf = (call: OptionCall) => TRAIN_OPTIONS.filter((o) => o.spec && o.call === call).map((o) => o.name);
+
+/** The flags of CSV training that are no API option: the data and its hold-out. */
+const CSV_ONLY_FLAGS = [
+  { name: 'data', meta: 'FILE.csv', doc: 'training data' },
+  { name: 'target', meta: 'COLUMN', doc: 'the target column (default: the last)' },
+  { name: 'features', meta: 'COL,COL,...', doc: 'the input columns, in this order (default: every other column); the model keeps them for evaluate and predict' },
+  { name: 'test-fraction', meta: 'F', doc: 'hold out a seeded shuffled fraction (seed: --seed, else 0) and report the test loss and accuracy at the end' },
+];
+/** The API options with a flag, in the registry's order. */
+const FLAG_OPTIONS = TRAIN_OPTIONS.filter((o) => o.flag !== undefined);
+export const CSV_TRAIN_FLAGS = [...CSV_ONLY_FLAGS.map((f) => f.name), ...FLAG_OPTIONS.map((o) => o.flag!.name)];
+/** Flags that take no value. */
+export const SWITCH_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch').map((o) => o.flag!.name);
+/** The SPEC.json key a CSV-training flag corresponds to (none for --data, --target, --features, --test-fraction). */
+export const SPEC_KEY_OF_FLAG: Record<string, string> = Object.fromEntries(FLAG_OPTIONS.filter((o) => o.spec).map((o) => [o.flag!.name, o.name]));
+/** --flag name -> the API name it stands for, to put the flag the user typed into a message. */
+const API_NAME_OF_FLAG: Record<string, string> = { ...Object.fromEntries(FLAG_OPTIONS.map((o) => [o.flag!.name, o.name])), 'test-fraction': 'testFraction' };
+
+/** The CSV-training part of `train --help`: a line (or more) per flag, from the registry. */
+export function csvTrainHelp(): string {
+  const rows = [
+    ...CSV_ONLY_FLAGS.map((f) => ({ usage: `--${f.name} ${f.meta}`, doc: f.doc })),
+    ...FLAG_OPTIONS.map((o) => {
+      const flag = o.flag!;
+      const fallback = o.defaultText ?? (typeof o.default === 'number' || typeof o.default === 'string' ? String(o.default) : '');
+      const shown = fallback && fallback !== 'none' && !o.required && flag.kind !== 'switch' ? ` (default ${fallback})` : '';
+      return { usage: `--${flag.name}${flag.meta ? ` ${flag.meta}` : ''}`, doc: `${o.doc.replace(/\.$/, '')}${shown}` };
+    }),
+  ];
+  return rows.map((r) => helpRow(r.usage, r.doc)).join('\n');
+}
+
+/** `  --flag META` in a 30-column gutter, the doc wrapped at 88 columns. */
+export function helpRow(usage: string, doc: string): string {
+  const gutter = 30;
+  const lines: string[] = [];
+  let line = `  ${usage}`.padEnd(gutter - 1);
+  if (line.length >= gutter) {
+    lines.push(line);
+    line = ''.padEnd(gutter - 1);
+  }
+  for (const word of doc.split(' ')) {
+    if (line.length + 1 + word.length > 88 && line.trim() !== '' && line.length > gutter) {
+      lines.push(line);
+      line = ''.padEnd(gutter - 1);
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
 
 export async function trainSpec(specPath: string, outPath: string, common: Common): Promise<string> {
   const spec = checkOptions(readJson(specPath), specPath, SPEC_KEYS);
@@ -38,9 +90,9 @@ export async function trainSpec(specPath: string, outPath: string, common: Commo
     if (spec[key] === undefined) throw new MLPError('INVALID_ARGUMENT', `${specPath} must have "${key}"`);
   }
   const pick = (keys: string[]) => Object.fromEntries(keys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]]));
-  const net = await inFile(specPath, () => MLP.create({ ...pick(CREATE_KEYS), backend: common.backend } as never));
+  const net = await inFile(specPath, () => MLP.create({ ...pick(specKeysOf('create')), backend: common.backend } as never));
   try {
-    const options = pick(FIT_KEYS) as FitOptions;
+    const options = pick(specKeysOf('fit')) as FitOptions;
     const history = await inFile(specPath, () => fit(net, spec.inputs as number[][], spec.targets as number[][], options, common));
     writeModel(outPath, net, common.includeOptimizer);
     const rows = (spec.inputs as unknown[]).length;
@@ -52,39 +104,42 @@ export async function trainSpec(specPath: string, outPath: string, common: Commo
   }
 }
 
-/** --flag name -> the API option it sets, for the options that pass straight through. */
-const CREATE_FLAGS: Record<string, string> = { activation: 'activation', alpha: 'alpha', loss: 'loss', init: 'init', seed: 'seed' };
-const FIT_FLAGS: Record<string, string> = {
-  optimizer: 'optimizer', 'learning-rate': 'learningRate', momentum: 'momentum', beta1: 'beta1', beta2: 'beta2', epsilon: 'epsilon',
-  'weight-decay': 'weightDecay', 'batch-size': 'batchSize', epochs: 'epochs', 'validation-split': 'validationSplit', normalize: 'normalize',
-  shuffle: 'shuffle', patience: 'patience', 'restore-best-weights': 'restoreBestWeights', 'error-threshold': 'errorThreshold',
-};
-/** The SPEC.json key a CSV-training flag corresponds to (none for --data, --target, --test-fraction). */
-export const SPEC_KEY_OF_FLAG: Record<string, string> = { layers: 'layers', ...CREATE_FLAGS, ...FIT_FLAGS };
-export const CSV_TRAIN_FLAGS = ['data', 'target', 'features', 'layers', 'test-fraction', ...Object.keys(CREATE_FLAGS), ...Object.keys(FIT_FLAGS)];
-const NUMERIC = new Set(['test-fraction', 'alpha', 'seed', 'learning-rate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weight-decay', 'batch-size', 'epochs', 'validation-split', 'patience', 'error-threshold']);
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A flag's text as its option's value: a number, integers, a name or list of names, or true for a switch. */
+function flagValue(flag: string, kind: string, raw: string | boolean): unknown {
+  if (typeof raw === 'boolean') return raw;
+  if (kind === 'number') {
+    const n = Number(raw);
+    if (!NUMBER.test(raw.trim()) || !Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+    return n;
+  }
+  if (kind === 'integers') {
+    const list = raw.split(',').map((s) => (/^\d+$/.test(s.trim()) ? Number(s) : NaN));
+    if (list.length < 2 || list.some((n) => !(n >= 1))) {
+      throw new MLPError('INVALID_ARGUMENT', `--${flag} must be at least 2 positive integers separated by commas, like 64,128,10; got '${raw}'`);
+    }
+    return list;
+  }
+  return kind === 'names' && raw.includes(',') ? raw.split(',') : raw;
+}
+
+/** The options of `call` set by flags, parsed, under their API names. */
+function flagOptions(flags: Flags, call: OptionCall): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const o of FLAG_OPTIONS) {
+    const raw = flags[o.flag!.name];
+    if (o.call === call && raw !== undefined) options[o.name] = flagValue(o.flag!.name, o.flag!.kind, raw);
+  }
+  return options;
+}
 
 export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
   const dataPath = flags.data as string;
   if (typeof flags.layers !== 'string') throw new MLPError('INVALID_ARGUMENT', "train --data needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)");
-  const layers = flags.layers.split(',').map((s) => (/^\d+$/.test(s.trim()) ? Number(s) : NaN));
-  if (layers.length < 2 || layers.some((n) => !(n >= 1))) {
-    throw new MLPError('INVALID_ARGUMENT', `--layers must be at least 2 positive integers separated by commas, like 64,128,10; got '${flags.layers}'`);
-  }
-  const value = (flag: string) => {
-    const raw = flags[flag];
-    if (raw === undefined || typeof raw === 'boolean') return raw;
-    if (NUMERIC.has(flag)) {
-      const n = Number(raw);
-      if (raw.trim() === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()) || !Number.isFinite(n)) {
-        throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
-      }
-      return n;
-    }
-    return flag === 'activation' && raw.includes(',') ? raw.split(',') : raw;
-  };
-  const options = (table: Record<string, string>) =>
-    Object.fromEntries(Object.entries(table).filter(([flag]) => flags[flag] !== undefined).map(([flag, api]) => [api, value(flag)]));
+  const createOptions = flagOptions(flags, 'create');
+  const fitOptions = flagOptions(flags, 'fit') as FitOptions;
+  const layers = createOptions.layers as number[];
   const outputs = layers[layers.length - 1];
   const features = typeof flags.features === 'string' ? flags.features.split(',').map((f) => f.trim()) : undefined;
   let data: CSVDataset;
@@ -102,15 +157,15 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   checkWidths(layers, data, dataPath);
   return withFlagNames(async () => {
     // --test-fraction: a seeded shuffled hold-out (the same seed as the net's), scored at the end.
-    const testFraction = value('test-fraction') as number | undefined;
-    const seed = (value('seed') as number | undefined) ?? 0;
+    const testFraction = flags['test-fraction'] === undefined ? undefined : (flagValue('test-fraction', 'number', flags['test-fraction']) as number);
+    const seed = (createOptions.seed as number | undefined) ?? 0;
     const { train, test } = testFraction === undefined ? { train: data, test: undefined } : trainTestSplit(data, { testFraction, seed });
-    const net = await MLP.create({ layers, ...options(CREATE_FLAGS), backend: common.backend, classes: data.classes ?? undefined } as never);
+    const net = await MLP.create({ ...createOptions, backend: common.backend, classes: data.classes ?? undefined } as never);
     try {
-      const history = fit(net, train, undefined, options(FIT_FLAGS) as FitOptions, common);
+      const history = fit(net, train, undefined, fitOptions, common);
       writeModel(outPath, net, common.includeOptimizer);
       const rows = train.inputs.length;
-      const split = options(FIT_FLAGS).validationSplit as number | undefined;
+      const split = fitOptions.validationSplit;
       const trained = split ? Math.floor(rows * (1 - split)) : rows;
       const held = [
         ...(trained < rows ? [`${rows - trained} held out for validation`] : []),
@@ -257,7 +312,7 @@ async function withFlagNames<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof MLPError)) throw error;
     let message = error.message.replace('(validationSplit or validationData)', '(--validation-split)');
-    for (const [flag, api] of Object.entries({ ...CREATE_FLAGS, ...FIT_FLAGS, 'test-fraction': 'testFraction' })) {
+    for (const [flag, api] of Object.entries(API_NAME_OF_FLAG)) {
       // camelCase names never occur as prose; one-word names only as the subject of a message.
       const where = /[A-Z]/.test(api) ? `(^|[ (])${api}(?=[ \\[:;,)]|$)` : `^()${api}(?=[ \\[])`;
       message = message.replace(new RegExp(where, 'g'), `$1--${flag}`);

@@ -3,7 +3,7 @@
 // errors). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './commands.ts';
+import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './commands.ts';
 import { MLPError, oneLine } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
 
@@ -41,31 +41,7 @@ or the --features list.
 target's width (its number of classes; 1 for a number or for two classes).
 
 Options (CSV training; see docs/training.md for the exact definitions):
-  --data FILE.csv             training data
-  --target COLUMN             the target column (default: the last)
-  --features COL,COL,...      the input columns, in this order (default: every other
-                              column); the model keeps them for evaluate and predict
-  --layers N,N,...            layer sizes, input and output included
-  --activation A[,A...]       sigmoid, tanh, relu, leaky-relu, linear, softmax
-                              (one for all layers, or one per weight layer)
-  --alpha X                   leaky-relu slope (default 0.01)
-  --loss L                    mse, cross-entropy, binary-cross-entropy
-  --init I                    uniform, xavier, he
-  --seed N                    seed of the numpy-compatible stream
-  --optimizer O               sgd, momentum, adam
-  --learning-rate X           (default 0.1)
-  --momentum X  --beta1 X  --beta2 X  --epsilon X  --weight-decay X
-  --batch-size N              samples per update (default 1)
-  --epochs N                  (default 1)
-  --test-fraction F           hold out a seeded shuffled fraction (seed: --seed, else 0)
-                              and report the test loss and accuracy at the end
-  --validation-split F        hold out the last fraction of the rows (Keras's way; on a
-                              file sorted by class, use --test-fraction)
-  --normalize N               none, zscore, minmax (fitted on the training rows)
-  --shuffle                   a fresh permutation every epoch
-  --patience N                early stopping on the validation loss
-  --restore-best-weights      with --patience
-  --error-threshold X         stop once an epoch's loss is below X
+${csvTrainHelp()}
 Options (both):
   --out MODEL.json            where to write the model (required)
   --include-optimizer         save the optimizer state too, to resume exactly
@@ -93,7 +69,7 @@ Options:
     positionals: [['SPEC.json'], []],
     expects: 'SPEC.json, or --data FILE.csv and no file argument',
     flags: [...CSV_TRAIN_FLAGS, 'out', 'backend', 'log-every', 'include-optimizer'],
-    booleans: ['shuffle', 'restore-best-weights', 'include-optimizer'],
+    booleans: [...SWITCH_FLAGS, 'include-optimizer'],
     help: TRAIN_HELP,
   },
   evaluate: {

@@ -1,13 +1,14 @@
 // The saved form of a network (toJSON/fromJSON, save/load): its architecture, input
 // normalisation, labels, parameters and, optionally, the optimizer and random-stream state
 // that let training resume exactly. Parsing checks everything a hand-edited or truncated
-// file can get wrong; version 1 files (sigmoid, mse) are read as well.
+// file can get wrong; version 1 files (sigmoid, mse) are read as well. Any object is read
+// once into our own copy, and reading it (a proxy, a getter) can only fail with an MLPError.
 import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
 import type { Normalization } from '../data/normalize.ts';
 import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
-import { checkLayers } from '../api/validate.ts';
+import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
 
 export const MODEL_FORMAT = 'wasm-mlp';
 export const MODEL_VERSION = 2;
@@ -79,9 +80,23 @@ function asModelError<T>(run: () => T): T {
 
 /** Accepts a parsed object or JSON text; returns a version 2 model whose shapes and numbers are sound. */
 export function parseModel(json: unknown): ModelJSON {
-  const model = typeof json === 'string' ? parseJsonText(json, 'model', 'INVALID_MODEL') : json;
+  try {
+    return parseModelObject(typeof json === 'string' ? parseJsonText(json, 'model', 'INVALID_MODEL') : json);
+  } catch (error) {
+    throw unreadable(error, 'model', 'INVALID_MODEL');
+  }
+}
+
+/** Each field of the object read once, into a plain record. */
+function fieldsOf(value: object): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key in value) fields[key] = (value as Record<string, unknown>)[key];
+  return fields;
+}
+
+function parseModelObject(model: unknown): ModelJSON {
   if (model === null || typeof model !== 'object' || Array.isArray(model)) throw new MLPError('INVALID_MODEL', `model must be a JSON object; got ${describeValue(model)}`);
-  const m = model as Record<string, unknown>;
+  const m = fieldsOf(model);
   if (m.format !== MODEL_FORMAT) throw invalid('format', m.format, `'${MODEL_FORMAT}'`);
   if (m.version !== 1 && m.version !== 2) throw invalid('version', m.version, '1 or 2 (the versions this wasm-mlp reads)');
   const known = m.version === 1 ? V1_KEYS : V2_KEYS;
@@ -105,7 +120,7 @@ export function parseModel(json: unknown): ModelJSON {
     ...architecture,
     normalization: m.normalization == null ? null : checkNormalization(m.normalization, inputs),
     classes: m.classes == null ? null : asModelError(() => checkClasses(m.classes, outputs, 'classes')),
-    features: m.features == null ? null : checkNames(m.features, inputs),
+    features: m.features == null ? null : asModelError(() => checkFeatureNames(m.features, inputs, 'features')),
     target: m.target == null ? null : checkName(m.target, 'target'),
     weights,
     biases,
@@ -135,24 +150,30 @@ function checkVectors(
   return vectors;
 }
 
-/** An array of exactly `length` finite numbers. Index loops: forEach/map skip a sparse array's holes. */
+/** An array of exactly `length` finite numbers, each read once. Index loops: forEach/map skip a sparse array's holes. */
 function checkNumbers(value: unknown, name: string, length: number, what: string): number[] {
   if (!Array.isArray(value) || value.length !== length) throw invalid(name, value, `an array of ${length} numbers (${what})`);
+  const numbers: number[] = [];
   for (let i = 0; i < length; i++) {
     const x: unknown = value[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(`${name}[${i}]`, x, 'a finite number');
+    numbers.push(x);
   }
-  return [...value];
+  return numbers;
 }
 
+/** The smallest normal double: dividing by anything smaller (a subnormal) loses precision or overflows. */
+const MIN_NORMAL = 2 ** -1022;
+
 function checkNormalization(value: unknown, inputs: number): Normalization {
-  const n = value as Record<string, unknown>;
-  if (typeof n !== 'object' || Array.isArray(n)) throw invalid('normalization', value, '{ kind, offset, scale } or null');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('normalization', value, '{ kind, offset, scale } or null');
+  const n = fieldsOf(value);
   const kind = asModelError(() => oneOf(n.kind, 'normalization.kind', ['zscore', 'minmax'] as const));
   const offset = checkNumbers(n.offset, 'normalization.offset', inputs, 'one per input');
   const scale = checkNumbers(n.scale, 'normalization.scale', inputs, 'one per input');
-  const zero = scale.findIndex((s) => s === 0);
-  if (zero >= 0) throw invalid(`normalization.scale[${zero}]`, 0, 'a nonzero number');
+  // Inputs are divided by the scale: a zero or subnormal one would give Infinity or NaN.
+  const tiny = scale.findIndex((s) => !(Math.abs(s) >= MIN_NORMAL));
+  if (tiny >= 0) throw invalid(`normalization.scale[${tiny}] (input column ${tiny})`, scale[tiny], `a nonzero number of magnitude at least ${MIN_NORMAL} (inputs are divided by it)`);
   return { kind, offset, scale };
 }
 
@@ -161,24 +182,19 @@ function checkName(value: unknown, name: string): string {
   return value;
 }
 
-function checkNames(value: unknown, inputs: number): string[] {
-  if (!Array.isArray(value) || value.length !== inputs) throw invalid('features', value, `an array of ${inputs} column names or null`);
-  for (let i = 0; i < inputs; i++) checkName(value[i], `features[${i}]`);
-  return [...value];
-}
-
 function checkTraining(value: unknown, paramCount: number): TrainingState {
-  const t = value as Record<string, unknown>;
-  if (typeof t !== 'object' || Array.isArray(t)) throw invalid('training', value, 'an object or null');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('training', value, 'an object or null');
+  const t = fieldsOf(value);
   const optimizer = asModelError(() => oneOf(t.optimizer, 'training.optimizer', OPTIMIZERS));
-  if (typeof t.step !== 'number' || !Number.isSafeInteger(t.step) || t.step < 0) throw invalid('training.step', t.step, 'an integer >= 0');
+  const step = t.step;
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) throw invalid('training.step', step, 'an integer >= 0');
   const power = (name: 'beta1Power' | 'beta2Power') => {
     const x = t[name];
     if (typeof x !== 'number' || !(x >= 0 && x <= 1)) throw invalid(`training.${name}`, x, 'a number from 0 to 1');
     return x;
   };
-  const random = t.random as Record<string, unknown>;
-  if (random === null || typeof random !== 'object') throw invalid('training.random', t.random, '{ key, position }');
+  if (t.random === null || typeof t.random !== 'object' || Array.isArray(t.random)) throw invalid('training.random', t.random, '{ key, position }');
+  const random = fieldsOf(t.random);
   const key = checkNumbers(random.key, 'training.random.key', 624, 'the 624 words of the MT19937 state');
   const bad = key.findIndex((k) => !Number.isInteger(k) || k < 0 || k > 0xffffffff);
   if (bad >= 0) throw invalid(`training.random.key[${bad}]`, key[bad], 'an integer from 0 to 4294967295');
@@ -188,7 +204,7 @@ function checkTraining(value: unknown, paramCount: number): TrainingState {
   }
   return {
     optimizer,
-    step: t.step,
+    step,
     beta1Power: power('beta1Power'),
     beta2Power: power('beta2Power'),
     state1: checkNumbers(t.state1, 'training.state1', paramCount, 'one per parameter'),
