@@ -10,8 +10,8 @@ export function parseJsonText(text: string, what: string, code: MLPErrorCode): u
   try {
     return JSON.parse(body);
   } catch (error) {
-    // V8 quotes the start of the text, which can be any bytes: escape what it shows.
-    const reason = printable(oneLine(error instanceof Error ? error.message : String(error)));
+    // V8 quotes the start of the text, which can be any bytes (line breaks too): escape what it shows.
+    const reason = oneLine(printable(error instanceof Error ? error.message : String(error)));
     // V8 reports either "Unexpected end of JSON input" or the position where parsing stopped.
     const position = /at position (\d+)/.exec(reason);
     const atEnd = /end of JSON input/i.test(reason) || (position !== null && Number(position[1]) >= body.trimEnd().length);
