@@ -59,7 +59,7 @@ function resolveTarget(path: string): { file: string; mode?: number } {
       if ((error as { code?: string }).code === 'ENOENT') return { file };
       throw new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
     }
-    if (stats.isFile()) return { file, mode: stats.mode & 0o7777 };
+    if (stats.isFile()) return { file, mode: stats.mode & 0o777 };
     if (!stats.isSymbolicLink()) {
       throw new MLPError('IO', `cannot write ${path}: ${stats.isDirectory() ? 'it is a directory' : `it is ${kindOf(stats)}, not a regular file`}`);
     }
