@@ -1,9 +1,11 @@
 // Builds everything under build/ (after regenerating src/api/options.generated.ts from the
 // option registry): the WebAssembly kernels (release -O3 scalar and SIMD, and
 // debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
-// (bench and bench:peers) and the .d.ts types.
+// (bench and bench:peers) and the .d.ts types of the two entries. The package ships the
+// entries and their types (package.json "files"); the kernels are inlined in the bundles.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -21,16 +23,24 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
 }
 
 const common = { bundle: true, format: 'esm', loader: { '.wasm': 'binary' }, logLevel: 'warning', legalComments: 'none' };
-await esbuild.build({
+// The Node entry and the CLI share one chunk (build/node/library.js), minified (names kept,
+// for stack traces), so that the package stays small.
+const node = await esbuild.build({
   ...common,
   entryPoints: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
   outdir: 'build/node',
+  splitting: true,
+  chunkNames: 'library',
+  metafile: true,
+  minify: true,
+  keepNames: true,
   platform: 'node',
   target: 'node20',
   // CommonJS dependencies bundled into ESM (cli-progress) still call require().
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 });
 chmodSync('build/node/cli.js', 0o755);
+pruneExcept('build/node', Object.keys(node.metafile.outputs));
 await esbuild.build({
   ...common,
   entryPoints: ['src/browser.ts'],
@@ -59,4 +69,27 @@ await esbuild.build({
   target: 'node20',
   external: ['brain.js', '@tensorflow/*'],
 });
-run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+// Types: tsconfig.build.json names the entries, so build/types holds what they export and
+// what that refers to; declarations an earlier build left (a moved or internal file) go.
+const emitted = new Set(
+  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json', '--listEmittedFiles'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.startsWith('TSFILE: '))
+    .map((line) => resolve(line.slice('TSFILE: '.length).trim())),
+);
+pruneExcept('build/types', emitted);
+
+/** Removes the files under `dir` that this build did not write (package.json ships whole folders). */
+function pruneExcept(dir, written) {
+  const keep = new Set([...written].map((path) => resolve(path)));
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    const path = resolve(join(entry.parentPath, entry.name));
+    if (entry.isFile() && !keep.has(path)) rmSync(path);
+  }
+  // Deepest first, so that a folder emptied by its subfolders' removal goes too.
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name));
+  for (const folder of folders.sort((a, b) => b.length - a.length)) {
+    if (readdirSync(folder).length === 0) rmSync(folder, { recursive: true });
+  }
+}

@@ -1,13 +1,13 @@
 // What each wasm-mlp command does once its arguments are parsed: notebook, train (from a
 // JSON spec or a CSV file), evaluate and predict. Bad values become one-line MLPErrors that
 // name the flag or spec key; files are written atomically.
-import { readFileSync, statSync } from 'node:fs';
 import '../platform/node.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { readTextFile } from '../io/read-text.ts';
 import { progress } from './progress.ts';
 import { loadCSV, type CSVDataset } from '../io/csv.ts';
 import { trainTestSplit } from '../data/split.ts';
-import { describeValue, MLPError, systemReason } from '../api/errors.ts';
+import { describeValue, listNames, MLPError } from '../api/errors.ts';
 import { parseJsonText } from '../io/json-text.ts';
 import { modelText } from '../io/model-json.ts';
 import { MLP, type FitOptions, type History } from '../api/mlp.ts';
@@ -234,7 +234,7 @@ export async function predictCsv(modelPath: string, flags: Flags, common: Common
     const lines = outputs.map((row, r) => [...(classes ? [csvCell(String(predicted[r]))] : []), ...row.map(String)].join(','));
     const text = `${[header.map(csvCell).join(','), ...lines].join('\n')}\n`;
     if (typeof flags.out === 'string') {
-      writeText(flags.out, text);
+      writeFileAtomic(flags.out, text);
       return undefined;
     }
     return text.slice(0, -1);
@@ -268,7 +268,7 @@ function summary(net: MLP, what: string, h: History, backend: string, outPath: s
 function checkWidths(layers: number[], data: CSVDataset, path: string): void {
   const features = data.features.length;
   if (layers[0] !== features) {
-    throw new MLPError('INVALID_ARGUMENT', `--layers starts with ${layers[0]} inputs but ${path} has ${features} feature columns (${data.features.join(', ')})`);
+    throw new MLPError('INVALID_ARGUMENT', `--layers starts with ${layers[0]} inputs but ${path} has ${features} feature columns (${listNames(data.features)})`);
   }
   const outputs = layers[layers.length - 1];
   const width = data.targets[0].length;
@@ -292,7 +292,7 @@ function modelData(net: MLP, modelPath: string, flags: Flags, withTargets: boole
     binary: outputs === 1,
   });
   if (data.features.length !== model.layers[0]) {
-    throw new MLPError('INVALID_ARGUMENT', `${modelPath} takes ${model.layers[0]} inputs but ${dataPath} has ${data.features.length} feature columns (${data.features.join(', ')})`);
+    throw new MLPError('INVALID_ARGUMENT', `${modelPath} takes ${model.layers[0]} inputs but ${dataPath} has ${data.features.length} feature columns (${listNames(data.features)})`);
   }
   if (withTargets && data.targets[0].length !== outputs) {
     throw new MLPError('INVALID_ARGUMENT', `${modelPath} has ${outputs} outputs but the target '${data.target}' of ${dataPath} gives ${data.targets[0].length} values per row`);
@@ -332,33 +332,13 @@ async function inFile<T>(path: string, run: () => T | Promise<T>): Promise<T> {
 }
 
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
-  }
-  return parseJsonText(text, path, 'INVALID_ARGUMENT');
+  return parseJsonText(readTextFile(path), path, 'INVALID_ARGUMENT');
 }
 
 function writeModel(path: string, net: MLP, includeOptimizer: boolean): void {
-  writeText(path, modelText(net.toJSON({ includeOptimizer })));
+  writeFileAtomic(path, modelText(net.toJSON({ includeOptimizer })));
 }
 
-function writeText(path: string, text: string): void {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    /* absent: written below */
-  }
-  if (isDirectory) throw new MLPError('IO', `cannot write ${path}: it is a directory`);
-  try {
-    writeFileAtomic(path, text);
-  } catch (error) {
-    throw new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
-  }
-}
 
 function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -4,7 +4,7 @@
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './commands.ts';
-import { MLPError, oneLine } from '../api/errors.ts';
+import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
 
 const VERSION = '0.1.0';
@@ -198,9 +198,13 @@ async function run(command: string, positionals: string[], flags: Flags, common:
   return predictCsv(positionals[0], flags, common);
 }
 
-/** One line on stderr; 2 for anything the user can fix, 1 for our own failures. */
+/** The longest error line printed: a message quoting a user's file stays readable. */
+const MAX_ERROR_LINE = 500;
+
+/** One line on stderr, its control characters escaped; 2 for anything the user can fix, 1 for our own failures. */
 function report(error: unknown): number {
-  const line = oneLine(error instanceof Error ? error.message : String(error));
+  let line = printable(oneLine(error instanceof Error ? error.message : String(error)));
+  if (line.length > MAX_ERROR_LINE) line = `${line.slice(0, MAX_ERROR_LINE - 1)}…`;
   if (error instanceof UsageError || (error instanceof MLPError && error.code !== 'INTERNAL')) {
     process.stderr.write(`wasm-mlp: ${line}\n`);
     return 2;
@@ -208,6 +212,16 @@ function report(error: unknown): number {
   process.stderr.write(`wasm-mlp: internal error: ${line}\n`);
   return 1;
 }
+
+// A reader that closed the pipe (`| head -1`) has all it wants: stop quietly, as cat does.
+// Progress on a closed stderr is dropped; training and --out go on.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 main(process.argv.slice(2), (text) => process.stdout.write(text)).then(
   (code) => {

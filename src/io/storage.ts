@@ -1,6 +1,6 @@
 // Where save(), load() and loadCSV(path) read and write: the Node entry plugs in node:fs (atomic writes);
 // the browser bundle has none, and says so.
-import { MLPError } from '../api/errors.ts';
+import { invalidArgument, MLPError } from '../api/errors.ts';
 
 export interface Storage {
   read(path: string): string;
@@ -23,4 +23,14 @@ export function storage(): Storage {
     throw new MLPError('INVALID_ARGUMENT', 'save() and load() need Node\'s file system; in a browser use net.toJSON() and MLP.fromJSON()');
   }
   return current;
+}
+
+/**
+ * Every storage function checks its path first: node:fs takes a number as a file
+ * descriptor (MLP.load(0) would read standard input) and a Buffer or URL as a path.
+ */
+export function checkPath(path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path === '' || path.includes('\0')) {
+    throw invalidArgument('path', path, 'a file path (a non-empty string without NUL characters)');
+  }
 }

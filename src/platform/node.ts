@@ -1,13 +1,13 @@
 // Plugs Node into the library: the file system for save(), load() and loadCSV(path), and
 // worker_threads for `threads`. Imported for its effect by the Node entry and the CLI, never
 // by the browser bundle.
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { readTextFile } from '../io/read-text.ts';
 import { useStorage } from '../io/storage.ts';
 import { useSpawner } from '../backends/wasm/threads.ts';
 
-useStorage({ read: (path) => readFileSync(path, 'utf8'), writeAtomic: writeFileAtomic });
+useStorage({ read: readTextFile, writeAtomic: writeFileAtomic });
 
 /**
  * A worker: instantiate the kernel on the shared memory, say so, then loop in work(). An ES
