@@ -1,4 +1,4 @@
-// Builds everything under build/: the WebAssembly kernels (release -O3 scalar and SIMD, and
+// Builds everything under build/: assembly/layout-constants.ts, the WebAssembly kernels (release -O3 scalar and SIMD, and
 // debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
 // (bench and bench:peers) and the .d.ts types.
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,8 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 // Outputs are overwritten in place, never deleted first, so a test run that reads build/
 // while another build runs does not find it missing.
 mkdirSync('build/wasm', { recursive: true });
+// The kernel's descriptor offsets and codes come from the host's layout (src/backends/layout.ts).
+run('node', ['scripts/gen-layout.mjs']);
 for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
 }
