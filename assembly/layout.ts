@@ -32,3 +32,17 @@ import { LAYER_FIELDS, NET_HEADER } from './layout-constants';
 @inline export function set(address: usize, i: i32, value: f64): void {
   store<f64>(address + ((<usize>i) << 3), value);
 }
+
+/** Adds `delta` to header field `f`. */
+// @ts-ignore: decorator
+@inline export function addToHeader(net: usize, f: i32, delta: i32): void {
+  const p = net + ((<usize>f) << 2);
+  store<i32>(p, load<i32>(p) + delta);
+}
+
+/** Adds `delta` to field `f` of weight layer `layer`. */
+// @ts-ignore: decorator
+@inline export function addToField(net: usize, layer: i32, f: i32, delta: i32): void {
+  const p = net + ((<usize>(NET_HEADER + layer * LAYER_FIELDS + f)) << 2);
+  store<i32>(p, load<i32>(p) + delta);
+}

@@ -224,9 +224,10 @@ function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32,
  * Per-sample SGD on a first layer, fused with the next sample's forward product: each new
  * weight W[j][i] = W[j][i] - lr * (d[j] * x[i]) is used at once for
  * z[j] = (sum_i W[j][i] * xNext[i]) + b[j] (b updated first), so W streams through once
- * per sample instead of twice. Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
+ * per sample instead of twice. The new W and b go `shift` bytes from the old ones (0: in
+ * place). Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
  */
-export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
+export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
   if (!ASC_FEATURE_SIMD) return;
   const inBytes = (<usize>nIn) << 3;
   const vLr = f64x2.splat(lr);
@@ -241,8 +242,8 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
     const x0 = ld(x);
     const a0 = ld(w0) - lr * (d0 * x0);
     const a1 = ld(w1) - lr * (d1 * x0);
-    st(w0, a0);
-    st(w1, a1);
+    st(w0 + shift, a0);
+    st(w1 + shift, a1);
     let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
     let i = 1;
     for (; i + 1 < nIn; i += 2) {
@@ -250,8 +251,8 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
       const xv = v128.load(x + at);
       const p = f64x2.sub(v128.load(w0 + at), f64x2.mul(vLr, f64x2.mul(vd0, xv)));
       const q = f64x2.sub(v128.load(w1 + at), f64x2.mul(vLr, f64x2.mul(vd1, xv)));
-      v128.store(w0 + at, p);
-      v128.store(w1 + at, q);
+      v128.store(w0 + shift + at, p);
+      v128.store(w1 + shift + at, q);
       const xn = v128.load(xNext + at);
       const p0 = f64x2.mul(p, xn);
       const p1 = f64x2.mul(q, xn);
@@ -263,14 +264,14 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
       const xi = ld(x + at);
       const p = ld(w0 + at) - lr * (d0 * xi);
       const q = ld(w1 + at) - lr * (d1 * xi);
-      st(w0 + at, p);
-      st(w1 + at, q);
+      st(w0 + shift + at, p);
+      st(w1 + shift + at, q);
       acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
     }
     const bj = b + ((<usize>j) << 3);
-    st(bj, ld(bj) - lr * d0);
-    st(bj + 8, ld(bj + 8) - lr * d1);
-    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj)));
+    st(bj + shift, ld(bj) - lr * d0);
+    st(bj + shift + 8, ld(bj + 8) - lr * d1);
+    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj + shift)));
   }
   if (j < nOut) {
     const row = w + <usize>j * inBytes;
@@ -279,12 +280,12 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
     for (let i = 0; i < nIn; i++) {
       const at = (<usize>i) << 3;
       const v = ld(row + at) - lr * (dj * ld(x + at));
-      st(row + at, v);
+      st(row + shift + at, v);
       s = i == 0 ? v * ld(xNext) : s + v * ld(xNext + at);
     }
     const bj = b + ((<usize>j) << 3);
-    st(bj, ld(bj) - lr * dj);
-    st(z + ((<usize>j) << 3), s + ld(bj));
+    st(bj + shift, ld(bj) - lr * dj);
+    st(z + ((<usize>j) << 3), s + ld(bj + shift));
   }
 }
 

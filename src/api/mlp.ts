@@ -411,9 +411,9 @@ export class MLP {
     const memory = backend.memory();
     memory.set(applyNormalization(this.#normalization, x.data, layout.inputSize), xAt);
     if (y) memory.set(y.data, yAt);
-    backend.evaluate(layout.net, xAt, y ? yAt : -1, x.rows, outAt, statsAt);
+    backend.evaluate(layout.net, xAt, y ? yAt : -1, x.rows, outAt, statsAt, 0);
     const after = backend.memory();
-    return { rows: x.rows, outputs: after.slice(outAt, statsAt), loss: after[statsAt] };
+    return { rows: x.rows, outputs: after.slice(outAt, statsAt), loss: y ? after[statsAt] / x.rows : 0 };
   }
 
   *#fitSteps(data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean): Generator<void, History> {
