@@ -1,9 +1,9 @@
 // The kernel's products: the forward Z = A.W^T + b, the hidden deltas D.W, the weight
 // gradients D^T.A, and the per-sample fused SGD pass. Each has a scalar form and, when
-// compiled with SIMD, a register-blocked form (a 4x4 micro-kernel with plain loops around
-// it, BLIS's shape). SIMD lanes always run across independent outputs, never across a sum:
+// compiled with SIMD, a register-blocked form (one 4x4 micro-kernel, block4x4, with plain
+// loops around it, BLIS's shape). SIMD lanes always run across independent outputs, never across a sum:
 // every output is still summed in increasing index order, its first term first, exactly as
-// the scalar loops and src/backends/js/backend-js.ts sum it, so all three give the same bits.
+// the scalar loops and src/backends/js/linalg.ts sum it, so all three give the same bits.
 // Threads split each product the same way, by outputs: `part` of `parts` computes a range of
 // whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
 
@@ -112,61 +112,11 @@ function gemmSimd(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, n
   }
   const fullRows = rows & ~3;
   for (let r = 0; r < fullRows; r += 4) {
-    for (let j = j0; j < full; j += 4) forwardBlock(pack + <usize>j * inBytes, b + ((<usize>j) << 3), a + <usize>r * inBytes, z + ((<usize>(r * nOut + j)) << 3), nIn, nOut);
+    // Z[r..r+3][j..j+3]: the panel's lines (t = i) against the rows' inputs A[r+k][i], plus b.
+    for (let j = j0; j < full; j += 4) block4x4(pack + <usize>j * inBytes, 32, a + <usize>r * inBytes, inBytes, 8, nIn, z + ((<usize>(r * nOut + j)) << 3), (<usize>nOut) << 3, b + ((<usize>j) << 3));
   }
   if (full < j1) forwardScalar(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
   if (fullRows < rows) forwardScalar(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
-}
-
-/** The micro-kernel: Z[4 rows][4 outputs] from one packed panel; lanes are outputs. */
-function forwardBlock(panel: usize, b: usize, a: usize, z: usize, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const a1 = a + inBytes;
-  const a2 = a1 + inBytes;
-  const a3 = a2 + inBytes;
-  let w0 = v128.load(panel);
-  let w1 = v128.load(panel + 16);
-  let s = splat(a);
-  let c00 = f64x2.mul(s, w0);
-  let c01 = f64x2.mul(s, w1);
-  s = splat(a1);
-  let c10 = f64x2.mul(s, w0);
-  let c11 = f64x2.mul(s, w1);
-  s = splat(a2);
-  let c20 = f64x2.mul(s, w0);
-  let c21 = f64x2.mul(s, w1);
-  s = splat(a3);
-  let c30 = f64x2.mul(s, w0);
-  let c31 = f64x2.mul(s, w1);
-  for (let i = 1; i < nIn; i++) {
-    const at = (<usize>i) << 3;
-    const q = panel + (at << 2);
-    w0 = v128.load(q);
-    w1 = v128.load(q + 16);
-    s = splat(a + at);
-    c00 = f64x2.add(c00, f64x2.mul(s, w0));
-    c01 = f64x2.add(c01, f64x2.mul(s, w1));
-    s = splat(a1 + at);
-    c10 = f64x2.add(c10, f64x2.mul(s, w0));
-    c11 = f64x2.add(c11, f64x2.mul(s, w1));
-    s = splat(a2 + at);
-    c20 = f64x2.add(c20, f64x2.mul(s, w0));
-    c21 = f64x2.add(c21, f64x2.mul(s, w1));
-    s = splat(a3 + at);
-    c30 = f64x2.add(c30, f64x2.mul(s, w0));
-    c31 = f64x2.add(c31, f64x2.mul(s, w1));
-  }
-  const b0 = v128.load(b);
-  const b1 = v128.load(b + 16);
-  const outBytes = (<usize>nOut) << 3;
-  v128.store(z, f64x2.add(c00, b0));
-  v128.store(z + 16, f64x2.add(c01, b1));
-  v128.store(z + outBytes, f64x2.add(c10, b0));
-  v128.store(z + outBytes + 16, f64x2.add(c11, b1));
-  v128.store(z + 2 * outBytes, f64x2.add(c20, b0));
-  v128.store(z + 2 * outBytes + 16, f64x2.add(c21, b1));
-  v128.store(z + 3 * outBytes, f64x2.add(c30, b0));
-  v128.store(z + 3 * outBytes + 16, f64x2.add(c31, b1));
 }
 
 /** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
@@ -187,7 +137,7 @@ export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, n
     for (let r = 0; r < fullRows; r += 4) {
       // E[r..r+3][i..i+3]: rows of W (t = j) against the rows' deltas D[r+k][j].
       for (let i = i0; i < full; i += 4) {
-        block4x4(w + ((<usize>i) << 3), inBytes, d + ((<usize>(r * nOut)) << 3), outBytes, 8, nOut, e + <usize>r * inBytes + ((<usize>i) << 3), inBytes);
+        block4x4(w + ((<usize>i) << 3), inBytes, d + ((<usize>(r * nOut)) << 3), outBytes, 8, nOut, e + <usize>r * inBytes + ((<usize>i) << 3), inBytes, 0);
       }
     }
   }
@@ -246,7 +196,7 @@ export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i
     for (let j = j0; j < fullOut; j += 4) {
       // G[j..j+3][i..i+3]: rows of A (t = r) against the deltas D[r][j+k].
       for (let i = 0; i < fullIn; i += 4) {
-        block4x4(a + ((<usize>i) << 3), inBytes, d + ((<usize>j) << 3), 8, outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << 3), inBytes);
+        block4x4(a + ((<usize>i) << 3), inBytes, d + ((<usize>j) << 3), 8, outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << 3), inBytes, 0);
       }
     }
   }
@@ -274,9 +224,10 @@ function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32,
  * Per-sample SGD on a first layer, fused with the next sample's forward product: each new
  * weight W[j][i] = W[j][i] - lr * (d[j] * x[i]) is used at once for
  * z[j] = (sum_i W[j][i] * xNext[i]) + b[j] (b updated first), so W streams through once
- * per sample instead of twice. Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
+ * per sample instead of twice. The new W and b go `shift` bytes from the old ones (0: in
+ * place). Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
  */
-export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
+export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
   if (!ASC_FEATURE_SIMD) return;
   const inBytes = (<usize>nIn) << 3;
   const vLr = f64x2.splat(lr);
@@ -291,8 +242,8 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
     const x0 = ld(x);
     const a0 = ld(w0) - lr * (d0 * x0);
     const a1 = ld(w1) - lr * (d1 * x0);
-    st(w0, a0);
-    st(w1, a1);
+    st(w0 + shift, a0);
+    st(w1 + shift, a1);
     let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
     let i = 1;
     for (; i + 1 < nIn; i += 2) {
@@ -300,8 +251,8 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
       const xv = v128.load(x + at);
       const p = f64x2.sub(v128.load(w0 + at), f64x2.mul(vLr, f64x2.mul(vd0, xv)));
       const q = f64x2.sub(v128.load(w1 + at), f64x2.mul(vLr, f64x2.mul(vd1, xv)));
-      v128.store(w0 + at, p);
-      v128.store(w1 + at, q);
+      v128.store(w0 + shift + at, p);
+      v128.store(w1 + shift + at, q);
       const xn = v128.load(xNext + at);
       const p0 = f64x2.mul(p, xn);
       const p1 = f64x2.mul(q, xn);
@@ -313,14 +264,14 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
       const xi = ld(x + at);
       const p = ld(w0 + at) - lr * (d0 * xi);
       const q = ld(w1 + at) - lr * (d1 * xi);
-      st(w0 + at, p);
-      st(w1 + at, q);
+      st(w0 + shift + at, p);
+      st(w1 + shift + at, q);
       acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
     }
     const bj = b + ((<usize>j) << 3);
-    st(bj, ld(bj) - lr * d0);
-    st(bj + 8, ld(bj + 8) - lr * d1);
-    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj)));
+    st(bj + shift, ld(bj) - lr * d0);
+    st(bj + shift + 8, ld(bj + 8) - lr * d1);
+    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj + shift)));
   }
   if (j < nOut) {
     const row = w + <usize>j * inBytes;
@@ -329,22 +280,25 @@ export function sgdStepThenForward(w: usize, b: usize, d: usize, x: usize, xNext
     for (let i = 0; i < nIn; i++) {
       const at = (<usize>i) << 3;
       const v = ld(row + at) - lr * (dj * ld(x + at));
-      st(row + at, v);
+      st(row + shift + at, v);
       s = i == 0 ? v * ld(xNext) : s + v * ld(xNext + at);
     }
     const bj = b + ((<usize>j) << 3);
-    st(bj, ld(bj) - lr * dj);
-    st(z + ((<usize>j) << 3), s + ld(bj));
+    st(bj + shift, ld(bj) - lr * dj);
+    st(z + ((<usize>j) << 3), s + ld(bj + shift));
   }
 }
 
 /**
- * The micro-kernel of the back-product and of the gradient sums: for k < 4,
- * C[k][0..3] = sum over t < count, in order and first term first, of s_k(t) * v(t), where
- * v(t) is the 4 doubles at vec + t * vecStride and s_k(t) the double at
- * sc + k * scSpacing + t * scStep. Lanes are C's 4 columns; row k goes to out + k * outStride.
+ * The one micro-kernel, of the forward product, the back-product and the gradient sums: for
+ * k < 4, C[k][0..3] = sum over t < count, in order and first term first, of s_k(t) * v(t),
+ * where v(t) is the 4 doubles at vec + t * vecStride and s_k(t) the double at
+ * sc + k * scSpacing + t * scStep; then, when bias != 0, C[k][c] + bias[c] (the forward's
+ * "(sum) + b"). Lanes are C's 4 columns; row k goes to out + k * outStride. Inlined, so each
+ * call site's constant bias (0 or not) leaves a single store path.
  */
-function block4x4(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize): void {
+// @ts-ignore: decorator
+@inline function block4x4(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize, bias: usize): void {
   const s1 = sc + scSpacing;
   const s2 = s1 + scSpacing;
   const s3 = s2 + scSpacing;
@@ -379,6 +333,18 @@ function block4x4(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scS
     s = splat(s3 + at);
     c30 = f64x2.add(c30, f64x2.mul(s, v0));
     c31 = f64x2.add(c31, f64x2.mul(s, v1));
+  }
+  if (bias != 0) {
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias + 16);
+    c00 = f64x2.add(c00, b0);
+    c01 = f64x2.add(c01, b1);
+    c10 = f64x2.add(c10, b0);
+    c11 = f64x2.add(c11, b1);
+    c20 = f64x2.add(c20, b0);
+    c21 = f64x2.add(c21, b1);
+    c30 = f64x2.add(c30, b0);
+    c31 = f64x2.add(c31, b1);
   }
   v128.store(out, c00);
   v128.store(out + 16, c01);

@@ -1,14 +1,14 @@
 // The training and inference loops: docs/training.md's definitions, over flat buffers laid
-// out by the host. src/backends/js/backend-js.ts is its operation-for-operation twin; change both or
+// out by the host. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
 import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
-  at, field, get, header, set,
+  addToField, addToHeader, at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
-  H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
+  H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER, SYNC_ROWS,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
@@ -258,14 +258,22 @@ function derivativeColumns(kind: i32, d: usize, a: usize, z: usize, rows: i32, n
   }
 }
 
-/** Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. */
+/**
+ * Applies the optimizer to `count` parameters from element `first`, gradients / `rows`. Reads
+ * the current copy and writes H_SHIFT elements away: in place when it is 0, else into the
+ * other copy (the state only where the optimizer has one), element for element the same.
+ */
 function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): void {
   const optimizer = header(net, H_OPTIMIZER);
   const offset = first - header(net, H_PARAMS);
+  const shift = header(net, H_SHIFT);
   const w = at(first);
   const g = at(header(net, H_GRADS) + offset);
   const s1 = at(header(net, H_STATE1) + offset);
   const s2 = at(header(net, H_STATE2) + offset);
+  const wOut = at(first + shift);
+  const s1Out = at(header(net, H_STATE1) + offset + shift);
+  const s2Out = at(header(net, H_STATE2) + offset + shift);
   const lr = learningRate;
   const c1 = 1.0 - beta1;
   const c2 = 1.0 - beta2;
@@ -283,19 +291,19 @@ function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): voi
       let grad = f64x2.div(v128.load(g + at2), vRows);
       if (decay) grad = f64x2.add(grad, f64x2.mul(vDecay, wv));
       if (optimizer == OPTIMIZER_SGD) {
-        v128.store(w + at2, f64x2.sub(wv, f64x2.mul(vLr, grad)));
+        v128.store(wOut + at2, f64x2.sub(wv, f64x2.mul(vLr, grad)));
       } else if (optimizer == OPTIMIZER_MOMENTUM) {
         const v = f64x2.add(f64x2.mul(f64x2.splat(momentum), v128.load(s1 + at2)), grad);
-        v128.store(s1 + at2, v);
-        v128.store(w + at2, f64x2.sub(wv, f64x2.mul(vLr, v)));
+        v128.store(s1Out + at2, v);
+        v128.store(wOut + at2, f64x2.sub(wv, f64x2.mul(vLr, v)));
       } else {
         const m = f64x2.add(f64x2.mul(f64x2.splat(beta1), v128.load(s1 + at2)), f64x2.mul(f64x2.splat(c1), grad));
         const v = f64x2.add(f64x2.mul(f64x2.splat(beta2), v128.load(s2 + at2)), f64x2.mul(f64x2.splat(c2), f64x2.mul(grad, grad)));
-        v128.store(s1 + at2, m);
-        v128.store(s2 + at2, v);
+        v128.store(s1Out + at2, m);
+        v128.store(s2Out + at2, v);
         const mHat = f64x2.div(m, f64x2.splat(k1));
         const vHat = f64x2.div(v, f64x2.splat(k2));
-        v128.store(w + at2, f64x2.sub(wv, f64x2.div(f64x2.mul(vLr, mHat), f64x2.add(f64x2.sqrt(vHat), f64x2.splat(epsilon)))));
+        v128.store(wOut + at2, f64x2.sub(wv, f64x2.div(f64x2.mul(vLr, mHat), f64x2.add(f64x2.sqrt(vHat), f64x2.splat(epsilon)))));
       }
     }
   }
@@ -303,19 +311,19 @@ function update(net: usize, first: i32, count: i32, rows: f64, decay: bool): voi
     let grad = get(g, p) / rows;
     if (decay) grad = grad + weightDecay * get(w, p);
     if (optimizer == OPTIMIZER_SGD) {
-      set(w, p, get(w, p) - lr * grad);
+      set(wOut, p, get(w, p) - lr * grad);
     } else if (optimizer == OPTIMIZER_MOMENTUM) {
       const v = momentum * get(s1, p) + grad;
-      set(s1, p, v);
-      set(w, p, get(w, p) - lr * v);
+      set(s1Out, p, v);
+      set(wOut, p, get(w, p) - lr * v);
     } else {
       const m = beta1 * get(s1, p) + c1 * grad;
       const v = beta2 * get(s2, p) + c2 * (grad * grad);
-      set(s1, p, m);
-      set(s2, p, v);
+      set(s1Out, p, m);
+      set(s2Out, p, v);
       const mHat = m / k1;
       const vHat = v / k2;
-      set(w, p, get(w, p) - (lr * mHat) / (sqrt<f64>(vHat) + epsilon));
+      set(wOut, p, get(w, p) - (lr * mHat) / (sqrt<f64>(vHat) + epsilon));
     }
   }
 }
@@ -446,11 +454,12 @@ function backward(net: usize, rows: i32): void {
 }
 
 /**
- * One row j of the fused pass: W[j][i] -= lr * (d * x[i]) and, when `below` is set,
- * below[i] (+)= W[j][i] * d from the weight before its update (`first`: j == 0 sets).
+ * One row j of the fused pass: out[i] = W[j][i] - lr * (d * x[i]) (`out` is the row itself or
+ * its place in the other copy) and, when `below` is set, below[i] (+)= W[j][i] * d from the
+ * weight before its update (`first`: j == 0 sets).
  */
 // @ts-ignore: decorator
-@inline function fusedRow(row: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool): void {
+@inline function fusedRow(row: usize, out: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vd = f64x2.splat(d);
@@ -462,13 +471,13 @@ function backward(net: usize, rows: i32): void {
         const product = f64x2.mul(w, vd);
         v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
       }
-      v128.store(row + at2, f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2)))));
+      v128.store(out + at2, f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2)))));
     }
   }
   for (; i < nIn; i++) {
     const w = get(row, i);
     if (below != 0) set(below, i, first ? w * d : get(below, i) + w * d);
-    set(row, i, w - lr * (d * get(x, i)));
+    set(out, i, w - lr * (d * get(x, i)));
   }
 }
 
@@ -482,6 +491,7 @@ function backward(net: usize, rows: i32): void {
 function backwardSample(net: usize, next: usize): void {
   const last = header(net, H_LAYERS) - 1;
   const lr = learningRate;
+  const shift = (<usize>header(net, H_SHIFT)) << 3; // bytes to the copy written (wraps when < 0)
   step += 1;
   beta1Power = beta1Power * beta1;
   beta2Power = beta2Power * beta2;
@@ -495,13 +505,13 @@ function backwardSample(net: usize, next: usize): void {
     const x = l == 0 ? batchInputs : at(field(net, l - 1, L_A));
     const below: usize = l == 0 ? 0 : at(field(net, l - 1, L_D));
     if (l == 0 && next != 0) {
-      sgdStepThenForward(w, b, d, x, next, at(field(net, 0, L_Z)), nIn, nOut, lr);
+      sgdStepThenForward(w, b, shift, d, x, next, at(field(net, 0, L_Z)), nIn, nOut, lr);
       continue;
     }
     for (let j = 0; j < nOut; j++) {
       const dj = get(d, j);
-      fusedRow(w, below, x, dj, nIn, lr, j == 0);
-      set(b, j, get(b, j) - lr * dj);
+      fusedRow(w, w + shift, below, x, dj, nIn, lr, j == 0);
+      set(b + shift, j, get(b, j) - lr * dj);
       w += inBytes;
     }
     if (l > 0) derivativeColumns(field(net, l - 1, L_ACTIVATION), below, x, at(field(net, l - 1, L_Z)), 1, nIn, 0, nIn);
@@ -543,13 +553,18 @@ function gather(net: usize, inputs: i32, targets: i32, order: i32, first: i32, r
   batchTargets = y;
 }
 
+/** Clears the running loss sum and correct count. */
+function clearTotals(): void {
+  lossSum = 0;
+  lossTerms = 0;
+  correct = 0;
+}
+
+/** Runs `count` rows forward, adding their losses and correctness to the running totals. */
 function evaluateRows(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32): void {
   const capacity = header(net, H_CAPACITY);
   const last = header(net, H_LAYERS) - 1;
   const nOut = field(net, last, L_OUT);
-  lossSum = 0;
-  lossTerms = 0;
-  correct = 0;
   for (let first = 0; first < count; first += capacity) {
     const rows = min(capacity, count - first);
     gather(net, inputs, targets, -1, first, rows);
@@ -560,11 +575,64 @@ function evaluateRows(net: usize, inputs: i32, targets: i32, count: i32, outputs
 }
 
 /**
- * Trains up to `epochs` epochs over `count` samples, in row order or, when order >= 0, in the
- * order of the i32 permutations at element `order` (one of `count` per epoch), in batches of
- * H_BATCH. Per epoch writes stats[4e..4e+3] = loss, correct count and, when valCount > 0,
- * the validation loss and correct count. Stops early after an epoch whose loss is below the
- * error threshold; returns the epochs run. Called by the host once per fit, or once per
+ * After the first update of a call that ran out of place (H_SHIFT != 0): the descriptor now
+ * points at the copy that update wrote, and later updates run in place there.
+ */
+function adoptShift(net: usize): void {
+  const shift = header(net, H_SHIFT);
+  addToHeader(net, H_PARAMS, shift);
+  addToHeader(net, H_STATE1, shift);
+  addToHeader(net, H_STATE2, shift);
+  const layers = header(net, H_LAYERS);
+  for (let l = 0; l < layers; l++) {
+    addToField(net, l, L_WEIGHTS, shift);
+    addToField(net, l, L_BIASES, shift);
+  }
+  store<i32>(net + ((<usize>H_SHIFT) << 2), 0);
+}
+
+/** sum of |v| over n doubles from `p`, in order. */
+function sumAbs(p: usize, n: i32, sum: f64): f64 {
+  for (let i = 0; i < n; i++) sum += abs<f64>(get(p, i));
+  return sum;
+}
+
+/**
+ * checks[l] = sum |W_l| + sum |b_l| of the current copy, checks[L] = sum |state| over the
+ * optimizer's state (0 for sgd): a non-finite value anywhere makes its sum non-finite, and
+ * a finite sum bounds every value, so the host checks the result without scanning it.
+ */
+function writeChecks(net: usize): void {
+  const layers = header(net, H_LAYERS);
+  const checks = at(header(net, H_CHECKS));
+  for (let l = 0; l < layers; l++) {
+    const n = field(net, l, L_OUT);
+    set(checks, l, sumAbs(at(field(net, l, L_BIASES)), n, sumAbs(at(field(net, l, L_WEIGHTS)), n * field(net, l, L_IN), 0)));
+  }
+  const optimizer = header(net, H_OPTIMIZER);
+  const count = header(net, H_PARAM_COUNT);
+  let state: f64 = 0;
+  if (optimizer != OPTIMIZER_SGD) state = sumAbs(at(header(net, H_STATE1)), count, state);
+  if (optimizer == OPTIMIZER_ADAM) state = sumAbs(at(header(net, H_STATE2)), count, state);
+  set(checks, layers, state);
+}
+
+/** The end of a train() call that ran `epochs` epochs: settings back to memory, the checks. */
+function finishTraining(net: usize, epochs: i32): i32 {
+  storeSettings(net);
+  writeChecks(net);
+  return epochs;
+}
+
+/**
+ * Trains up to `epochs` epochs over `count` samples (both >= 1), in row order or, when
+ * order >= 0, in the order of the i32 permutations at element `order` (one of `count` per
+ * epoch), in batches of H_BATCH. Per epoch writes stats[4e..4e+3] = loss, correct count and,
+ * when valCount > 0, the validation loss and correct count. Stops early after an epoch whose
+ * loss is below the error threshold or whose loss or validation loss is not finite; returns
+ * the epochs run. When H_SHIFT != 0 the first update writes into the other copy and the
+ * descriptor moves there (adoptShift), leaving the copy the call started from untouched.
+ * Ends by writing the checks (writeChecks). Called by the host once per fit, or once per
  * chunk of epochs between callbacks.
  */
 export function train(
@@ -576,10 +644,9 @@ export function train(
   const fused = batch == 1 && header(net, H_OPTIMIZER) == OPTIMIZER_SGD && !(weightDecay > 0);
   const threshold = get(at(header(net, H_SETTINGS)), S_ERROR_THRESHOLD);
   const out = at(stats);
+  let shifted = header(net, H_SHIFT) != 0;
   for (let e = 0; e < epochs; e++) {
-    lossSum = 0;
-    lossTerms = 0;
-    correct = 0;
+    clearTotals();
     let ahead = false; // z_1 of this sample was computed by the previous sample's update
     for (let first = 0; first < count; first += batch) {
       const rows = min(batch, count - first);
@@ -598,33 +665,41 @@ export function train(
       } else {
         backward(net, rows);
       }
+      if (shifted) {
+        adoptShift(net);
+        shifted = false;
+      }
     }
     const loss = lossSum / <f64>count;
     set(out, e * 4, loss);
     set(out, e * 4 + 1, <f64>correct);
+    let finite = isFinite<f64>(loss);
     if (valCount > 0) {
+      clearTotals();
       evaluateRows(net, valInputs, valTargets, valCount, -1);
-      set(out, e * 4 + 2, lossSum / <f64>valCount);
+      const valLoss = lossSum / <f64>valCount;
+      set(out, e * 4 + 2, valLoss);
       set(out, e * 4 + 3, <f64>correct);
+      finite = finite && isFinite<f64>(valLoss);
     }
-    if (loss < threshold) {
-      storeSettings(net);
-      return e + 1;
-    }
+    if (loss < threshold || !finite) return finishTraining(net, e + 1);
   }
-  storeSettings(net);
-  return epochs;
+  return finishTraining(net, epochs);
 }
 
 /**
  * Runs `count` input rows forward; writes a_L to `outputs` (when >= 0) and, when targets >= 0,
- * stats[0..1] = mean loss and correct count. Called once per predict or evaluate.
+ * adds the rows' losses and correctness to the running totals, which resume == 0 clears
+ * first and resume != 0 continues. Writes stats[0..1] = the running loss SUM and correct
+ * count (when stats >= 0), so rows streamed through in chunks give the bits of one call;
+ * the host divides by the rows for the mean.
  */
-export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32): void {
+export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
   loadSettings(net);
+  if (resume == 0) clearTotals();
   evaluateRows(net, inputs, targets, count, outputs);
   if (stats >= 0) {
-    set(at(stats), 0, targets >= 0 ? lossSum / <f64>count : 0);
+    set(at(stats), 0, lossSum);
     set(at(stats), 1, <f64>correct);
   }
 }

@@ -1,5 +1,6 @@
 // Builds everything under build/ (after regenerating src/api/options.generated.ts from the
-// option registry): the WebAssembly kernels (release -O3 scalar and SIMD, and
+// option registry and assembly/layout-constants.ts from src/backends/layout.ts): the
+// WebAssembly kernels (release -O3 scalar and SIMD, and
 // debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
 // (bench and bench:peers) and the .d.ts types of the two entries. The package ships the
 // entries and their types (package.json "files"); the kernels are inlined in the bundles.
@@ -18,6 +19,8 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 // while another build runs does not find it missing.
 run('node', ['scripts/gen-options.mjs']);
 mkdirSync('build/wasm', { recursive: true });
+// The kernel's descriptor offsets and codes come from the host's layout (src/backends/layout.ts).
+run('node', ['scripts/gen-layout.mjs']);
 for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
 }

@@ -16,10 +16,18 @@ export interface Backend {
   ints(): Int32Array;
   /** Makes elements [0, end) addressable, growing the memory if needed. */
   reserve(end: number): void;
-  /** assembly/mlp.ts train(): `net` is the descriptor's byte address, the rest f64 indices. */
+  /**
+   * assembly/mlp.ts train(): `net` is the descriptor's byte address, the rest f64 indices.
+   * Returns the epochs run; stops after an epoch below the error threshold or with a
+   * non-finite (validation) loss. With H_SHIFT != 0 it writes into the other parameter copy
+   * and moves the descriptor there; it ends by filling the H_CHECKS sums.
+   */
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
-  /** assembly/mlp.ts evaluate(). */
-  evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void;
+  /**
+   * assembly/mlp.ts evaluate(): stats[0..1] = the running loss sum and correct count, cleared
+   * first when `resume` is 0, continued otherwise.
+   */
+  evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void;
   /** Starts the worker threads once the descriptor at `net` is written; `sync` is the job block. */
   start(net: number, sync: number): Promise<void>;
   dispose(): void;

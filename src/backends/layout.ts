@@ -1,53 +1,69 @@
 // Where a network's numbers live: descriptor, settings, parameters, gradients, optimizer
 // state and the batch scratch, as f64 element indices into one flat buffer (the wasm
 // kernel's linear memory or the js backend's ArrayBuffer), and the i32 descriptor both
-// kernels read. assembly/layout.ts mirrors these numbers.
+// kernels read. The single definition of every descriptor offset and kernel code:
+// scripts/gen-layout.mjs writes them into assembly/layout-constants.ts for the wasm kernel.
 
-export const H_LAYERS = 0;
-export const H_LOSS = 1;
-export const H_OPTIMIZER = 2;
-export const H_BATCH = 3;
-export const H_CAPACITY = 4;
-export const H_PARAMS = 5;
+// The descriptor's i32 header fields. Addresses are f64 element indices (byte address =
+// index * 8), so the pure-JS backend reads the very same descriptor from its own buffer.
+export const H_LAYERS = 0; // weight layers L
+export const H_LOSS = 1; // LOSS_*
+export const H_OPTIMIZER = 2; // OPTIMIZER_*
+export const H_BATCH = 3; // samples per update
+export const H_CAPACITY = 4; // rows the batch scratch holds (>= H_BATCH)
+export const H_PARAMS = 5; // the current copy of all W_l, b_l, layer by layer
 export const H_PARAM_COUNT = 6;
-export const H_GRADS = 7;
-export const H_STATE1 = 8;
-export const H_STATE2 = 9;
-export const H_SETTINGS = 10;
-export const H_INPUT = 11;
-export const H_TARGET = 12;
-export const H_AUX = 13;
-export const H_PACK = 14;
-export const H_THREADS = 15;
-export const H_SYNC = 16;
-export const H_CAN_WAIT = 17;
+export const H_GRADS = 7; // gradients, laid out as the parameters (one copy: scratch)
+export const H_STATE1 = 8; // the current copy of momentum's v / adam's m, laid out as the parameters
+export const H_STATE2 = 9; // the current copy of adam's v
+export const H_SETTINGS = 10; // f64 settings block (S_*)
+export const H_INPUT = 11; // the batch's input rows, capacity x n_0
+export const H_TARGET = 12; // the batch's target rows, capacity x n_L
+export const H_AUX = 13; // softmax max and sum per row, capacity x 2
+export const H_PACK = 14; // scratch for a packed W^T, the largest n_l x n_{l-1}
+export const H_THREADS = 15; // threads sharing the work (1: this one alone)
+export const H_SYNC = 16; // the threads' job block (SYNC_*), 64 bytes
+export const H_CAN_WAIT = 17; // 1 when the calling thread may block in atomic.wait
+export const H_SHIFT = 18; // elements from the current copy to the one train() writes (0: in place)
+export const H_CHECKS = 19; // f64 x (L + 1): sums of |W_l| + |b_l| per layer, then of the optimizer state
 export const NET_HEADER = 24;
 
-/** The threads' job block: the i32 fields the host touches (assembly/layout.ts has them all). */
-export const SYNC_GENERATION = 0;
-export const SYNC_JOB = 2;
+// The threads' job block: i32 fields.
+export const SYNC_GENERATION = 0; // bumped once per job; workers wait on it
+export const SYNC_DONE = 1; // workers that finished the current job
+export const SYNC_JOB = 2; // JOB_*
+export const SYNC_LAYER = 3;
+export const SYNC_ROWS = 4;
+export const SYNC_INPUT = 5; // f64 index of the job's input rows
+export const SYNC_DECAY = 6; // 1: weight decay on this update
+
 export const JOB_QUIT = 0;
+export const JOB_FORWARD = 1;
+export const JOB_BACK = 2;
+export const JOB_GRADIENTS = 3;
 
+// Per weight layer: LAYER_FIELDS i32 fields.
 export const LAYER_FIELDS = 8;
-export const L_IN = 0;
-export const L_OUT = 1;
-export const L_WEIGHTS = 2;
-export const L_BIASES = 3;
-export const L_ACTIVATION = 4;
-export const L_Z = 5;
-export const L_A = 6;
-export const L_D = 7;
+export const L_IN = 0; // n_{l-1}
+export const L_OUT = 1; // n_l
+export const L_WEIGHTS = 2; // W_l of the current copy, row-major out x in
+export const L_BIASES = 3; // b_l of the current copy
+export const L_ACTIVATION = 4; // ACTIVATION_*
+export const L_Z = 5; // z_l of the batch, capacity x out
+export const L_A = 6; // a_l of the batch
+export const L_D = 7; // delta_l of the batch
 
+// The f64 settings block.
 export const S_LEARNING_RATE = 0;
 export const S_MOMENTUM = 1;
 export const S_BETA1 = 2;
 export const S_BETA2 = 3;
 export const S_EPSILON = 4;
 export const S_WEIGHT_DECAY = 5;
-export const S_ALPHA = 6;
-export const S_BETA1_POWER = 7;
+export const S_ALPHA = 6; // leaky-relu slope
+export const S_BETA1_POWER = 7; // beta1^t, carried between calls
 export const S_BETA2_POWER = 8;
-export const S_STEP = 9;
+export const S_STEP = 9; // t, updates so far
 export const S_ERROR_THRESHOLD = 10;
 export const SETTINGS_SIZE = 16;
 
@@ -58,6 +74,21 @@ export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Loss = (typeof LOSSES)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
+
+// The codes by name, for the kernels' switches (scripts/gen-layout.mjs checks that every name
+// has one and writes them into assembly/layout-constants.ts).
+export const ACTIVATION_SIGMOID = ACTIVATIONS.indexOf('sigmoid');
+export const ACTIVATION_TANH = ACTIVATIONS.indexOf('tanh');
+export const ACTIVATION_RELU = ACTIVATIONS.indexOf('relu');
+export const ACTIVATION_LEAKY_RELU = ACTIVATIONS.indexOf('leaky-relu');
+export const ACTIVATION_LINEAR = ACTIVATIONS.indexOf('linear');
+export const ACTIVATION_SOFTMAX = ACTIVATIONS.indexOf('softmax');
+export const LOSS_MSE = LOSSES.indexOf('mse');
+export const LOSS_CROSS_ENTROPY = LOSSES.indexOf('cross-entropy');
+export const LOSS_BINARY_CROSS_ENTROPY = LOSSES.indexOf('binary-cross-entropy');
+export const OPTIMIZER_SGD = OPTIMIZERS.indexOf('sgd');
+export const OPTIMIZER_MOMENTUM = OPTIMIZERS.indexOf('momentum');
+export const OPTIMIZER_ADAM = OPTIMIZERS.indexOf('adam');
 
 /** Bytes a kernel buffer may span: wasm32 linear memory tops out at 4 GiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
@@ -85,12 +116,21 @@ export class NetLayout {
   readonly net: number;
   readonly settings: number;
   readonly slots: readonly LayerSlots[];
-  /** All W_l, b_l, layer by layer, contiguous; gradients and optimizer state parallel to them. */
+  /**
+   * Copy 0 of all W_l, b_l, layer by layer, contiguous; its optimizer state parallel to it.
+   * Copy 1 of all three lies `stride` elements further: train() can write its updates into
+   * the other copy (H_SHIFT) and leave the one it started from untouched.
+   */
   readonly params: number;
   readonly paramCount: number;
-  readonly grads: number;
   readonly state1: number;
   readonly state2: number;
+  /** Elements from copy 0 to copy 1 of the parameters and of the optimizer state. */
+  readonly stride: number;
+  /** The gradients (one copy: scratch), laid out as the parameters. */
+  readonly grads: number;
+  /** L + 1 doubles train() fills (H_CHECKS): per layer sum |W_l| + |b_l|, then sum |state|. */
+  readonly checks: number;
   /** First element after the net's own buffers: where per-call data goes. */
   readonly end: number;
   /** The threads' job block: fixed, so a change of capacity never moves it under waiting workers. */
@@ -108,7 +148,8 @@ export class NetLayout {
     next = align(next + Math.ceil((NET_HEADER + LAYER_FIELDS * count) / 2));
     this.settings = next;
     this.sync = align(next + SETTINGS_SIZE);
-    next = this.params = this.sync + 8;
+    this.checks = this.sync + 8;
+    next = this.params = align(this.checks + count + 1);
     const slots: LayerSlots[] = [];
     for (let l = 1; l <= count; l++) {
       const weights = next;
@@ -119,10 +160,11 @@ export class NetLayout {
     this.slots = slots;
     this.paramCount = next - this.params;
     const block = align(this.paramCount);
-    this.grads = this.params + block;
-    this.state1 = this.grads + block;
+    this.state1 = this.params + block;
     this.state2 = this.state1 + block;
-    next = this.state2 + block;
+    this.stride = 3 * block;
+    this.grads = this.params + 2 * this.stride;
+    next = this.grads + block;
     const take = (size: number) => {
       const at = next;
       next = align(next + size);
@@ -158,8 +200,12 @@ export class NetLayout {
     return capacity === this.capacity ? this : new NetLayout(this.shape, this.net / 8, capacity);
   }
 
-  /** Writes the descriptor; `ints` views the same buffer as the kernel's memory. */
-  writeDescriptor(ints: Int32Array, optimizer: Optimizer, batchSize: number, threads = 1, canWait = true): void {
+  /**
+   * Writes the descriptor, pointing it at parameter copy `copy` (0 or 1) with H_SHIFT = 0
+   * (train() updates in place); `ints` views the same buffer as the kernel's memory.
+   */
+  writeDescriptor(ints: Int32Array, optimizer: Optimizer, batchSize: number, threads = 1, canWait = true, copy: 0 | 1 = 0): void {
+    const shift = copy * this.stride;
     const h = this.net / 4;
     const { shape } = this;
     ints.fill(0, h, h + NET_HEADER + LAYER_FIELDS * this.slots.length);
@@ -168,11 +214,11 @@ export class NetLayout {
     ints[h + H_OPTIMIZER] = OPTIMIZERS.indexOf(optimizer);
     ints[h + H_BATCH] = batchSize;
     ints[h + H_CAPACITY] = this.capacity;
-    ints[h + H_PARAMS] = this.params;
+    ints[h + H_PARAMS] = this.params + shift;
     ints[h + H_PARAM_COUNT] = this.paramCount;
     ints[h + H_GRADS] = this.grads;
-    ints[h + H_STATE1] = this.state1;
-    ints[h + H_STATE2] = this.state2;
+    ints[h + H_STATE1] = this.state1 + shift;
+    ints[h + H_STATE2] = this.state2 + shift;
     ints[h + H_SETTINGS] = this.settings;
     ints[h + H_INPUT] = this.#scratch.input;
     ints[h + H_TARGET] = this.#scratch.target;
@@ -181,12 +227,14 @@ export class NetLayout {
     ints[h + H_THREADS] = threads;
     ints[h + H_SYNC] = this.sync;
     ints[h + H_CAN_WAIT] = canWait ? 1 : 0;
+    ints[h + H_SHIFT] = 0;
+    ints[h + H_CHECKS] = this.checks;
     this.slots.forEach((s, l) => {
       const f = h + NET_HEADER + l * LAYER_FIELDS;
       ints[f + L_IN] = s.inSize;
       ints[f + L_OUT] = s.outSize;
-      ints[f + L_WEIGHTS] = s.weights;
-      ints[f + L_BIASES] = s.biases;
+      ints[f + L_WEIGHTS] = s.weights + shift;
+      ints[f + L_BIASES] = s.biases + shift;
       ints[f + L_ACTIVATION] = ACTIVATIONS.indexOf(shape.activations[l]);
       ints[f + L_Z] = this.#scratch.z[l];
       ints[f + L_A] = this.#scratch.a[l];

@@ -66,8 +66,8 @@ class WasmBackend implements Backend {
     return this.#guard('train', () => this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount));
   }
 
-  evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number): void {
-    this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats));
+  evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void {
+    this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats, resume));
   }
 
   async start(net: number, sync: number): Promise<void> {
