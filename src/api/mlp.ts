@@ -4,6 +4,7 @@
 // Every call is a transaction: a call that throws leaves the net exactly as it was.
 import type { Backend } from '../backends/backend.ts';
 import { createBackend } from '../backends/create-backend.ts';
+import { S_ALPHA } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
@@ -12,7 +13,7 @@ import { RandomState } from '../math/random.ts';
 import { MLPError, oneLine, systemReason } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
 import { forwardRows, scoreRows } from './inference.ts';
-import { FRESH, modelInfo, readModel, writeModel, type NetInfo } from './model-state.ts';
+import { FRESH, modelInfo, readModel, writeCounters, writeModel, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
@@ -65,6 +66,9 @@ export class MLP {
 
   private constructor(backend: Backend, architecture: Architecture, random: RandomState, seed: number | undefined, info: NetInfo) {
     this.#memory = new NetMemory(backend, architecture, EVAL_ROWS);
+    // The settings block's lasting parts: the leaky-relu slope, and fresh optimizer counters.
+    this.#memory.floats()[this.#memory.layout.settings + S_ALPHA] = architecture.alpha;
+    writeCounters(this.#memory, { step: 0, beta1Power: 1, beta2Power: 1 });
     this.#architecture = architecture;
     this.#random = random;
     this.#info = info;
@@ -264,7 +268,7 @@ export class MLP {
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
   dispose(): void {
-    if (this.#training !== undefined) throw new MLPError('BUSY', `net.dispose was called while net.${this.#training} is running; stop it first (signal, or return false from onEpochEnd)`);
+    // A fit under way notices at its next step and throws DISPOSED.
     this.#memory?.backend.dispose();
     this.#memory = undefined;
   }
@@ -355,6 +359,7 @@ export class MLP {
       memory,
       architecture: this.#architecture,
       random: this.#random,
+      alive: () => void this.#alive('fit'),
       classifies: (targets) => this.#classifiesWith(isBinary(targets)),
       callback: (stats, onEpochEnd) => {
         this.#inCallback = true;
@@ -371,6 +376,8 @@ export class MLP {
 
   /** Puts the net back as it was before the fit; returns what to throw. */
   #failFit(transaction: FitTransaction, error: unknown): unknown {
+    // A net disposed under its fit has nothing left to put back.
+    if (this.#memory === undefined) return asMLPError(error, 'net.fit');
     const { info, random } = transaction.rollback();
     this.#info = info;
     if (random) this.#random = random;

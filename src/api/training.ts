@@ -53,6 +53,8 @@ export interface FitHost {
   readonly random: RandomState;
   /** Whether accuracy means something for these targets (see MLP.#classifies). */
   classifies(targets: Float64Array): boolean;
+  /** Throws DISPOSED once the net was disposed (from a callback, or between fitAsync's steps). */
+  alive(): void;
   /** Runs a user callback: calls into the net from it are allowed. */
   callback(stats: EpochStats, onEpochEnd: (stats: EpochStats) => unknown): unknown;
 }
@@ -195,6 +197,7 @@ function* trainChunks(
   const started = o.onEpochEnd ? now() : 0;
   let lastCallback = { time: started, epochs: 0 };
   while (history.epochs < o.epochs) {
+    host.alive();
     if (o.signal?.aborted) {
       history.stopReason = 'aborted';
       break;
@@ -244,7 +247,8 @@ function* trainChunks(
     if (history.stopReason !== 'completed') break;
     yield;
   }
-  if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, best !== undefined && history.stopReason === 'earlyStopping', o.learningRate);
+  host.alive();
+  if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, best !== undefined && history.stopReason === 'earlyStopping', history.epochs, o.learningRate);
   return history;
 }
 
@@ -276,18 +280,18 @@ function epochStats(history: History, epochs: number, rows: number, classify: bo
  * wrote last: non-finite sums name what overflowed; finite ones bound every prediction, and
  * only when that bound is too large to prove anything are the rows run forward to look.
  */
-function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, learningRate: number): void {
+function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, epochs: number, learningRate: number): void {
   const { layout } = memory;
   const layers = layout.slots.length;
   const m = memory.floats();
   const sums = restored ? layerSums(memory) : m.subarray(layout.checks, layout.checks + layers + 1);
-  if (!restored && !(sums[layers] - sums[layers] === 0)) throw diverged('an optimizer moment (momentum or adam state) overflowed', learningRate);
+  if (!restored && !(sums[layers] - sums[layers] === 0)) throw diverged(`an optimizer moment (momentum or adam state) overflowed by epoch ${epochs}`, learningRate);
   for (let l = 0; l < layers; l++) {
-    if (!(sums[l] - sums[l] === 0)) throw diverged(`a parameter of layer ${l + 1} overflowed`, learningRate);
+    if (!(sums[l] - sums[l] === 0)) throw diverged(`a parameter of layer ${l + 1} overflowed by epoch ${epochs}`, learningRate);
   }
   if (provesFinite(a, sums, largest)) return;
   const row = firstNonFiniteRow(memory, region.x, region.rows);
-  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow`, learningRate);
+  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, learningRate);
 }
 
 /** Sum of |value| per layer of the current parameters (after restoreBestWeights). */
