@@ -26,6 +26,10 @@ export const NET_HEADER = 24;
 /** The threads' job block: the i32 fields the host touches (assembly/layout.ts has them all). */
 export const SYNC_GENERATION = 0;
 export const SYNC_JOB = 2;
+export const SYNC_LOBBY = 8;
+export const SYNC_ADMITTED = 9;
+export const SYNC_PRESENT = 11;
+export const SESSION_STEP = 256;
 export const JOB_QUIT = 0;
 
 export const LAYER_FIELDS = 8;
