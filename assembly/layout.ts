@@ -33,13 +33,13 @@ export const SYNC_ROWS: i32 = 4;
 export const SYNC_INPUT: i32 = 5; // f64 index of the job's input rows
 export const SYNC_DECAY: i32 = 6; // 1: weight decay on this update
 export const SYNC_PARTS: i32 = 7; // threads taking part in the current job, the caller included
-// Workers join a net's job block in sessions: the host ends one (and wakes its workers to
-// leave) by adding SESSION_STEP to both words below, so a late worker of an old session
-// cannot join a new one. The low 8 bits count workers.
+// Workers join a net's job block in sessions: the host ends one by adding SESSION_STEP to
+// both words below before it wakes the workers with JOB_QUIT, and a worker checks its
+// session after every wake-up, so a late worker of an old session never acts in a new one.
+// The low 8 bits count workers.
 export const SYNC_LOBBY: i32 = 8; // session | workers that arrived in it (each takes the next part)
 export const SYNC_ADMITTED: i32 = 9; // session | arrived workers the caller let into the jobs
 export const SYNC_BASE: i32 = 10; // the generation the workers admitted last start from
-export const SYNC_PRESENT: i32 = 11; // workers inside work() on this block, of any session
 export const SESSION_STEP: i32 = 256;
 
 export const JOB_QUIT: i32 = 0;

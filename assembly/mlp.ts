@@ -10,7 +10,7 @@ import {
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAMS, H_SETTINGS, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
-  SYNC_LOBBY, SYNC_PARTS, SYNC_PRESENT, SYNC_ROWS,
+  SYNC_LOBBY, SYNC_PARTS, SYNC_ROWS,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
@@ -447,6 +447,11 @@ function join(net: usize, session: i32): i32 {
   return 0; // unreachable
 }
 
+// @ts-ignore: decorator
+@inline function ended(net: usize, session: i32): bool {
+  return (atomic.load<i32>(sync(net, SYNC_LOBBY)) & ~(SESSION_STEP - 1)) != session;
+}
+
 /**
  * A worker thread's visit to a net: joins `session` (the host's attach message names it),
  * then waits for a job, does its part, reports, and waits again until a JOB_QUIT. Called by
@@ -455,17 +460,21 @@ function join(net: usize, session: i32): i32 {
 export function work(net: usize, session: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) {
-    atomic.add<i32>(sync(net, SYNC_PRESENT), 1);
     const part = join(net, session);
     let seen = part > 0 ? atomic.load<i32>(sync(net, SYNC_BASE)) : 0;
     while (part > 0) {
       let generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       for (let spins = 0; generation == seen; spins++) {
-        // A finite sleep: back in wasm now and then, a terminated worker is seen to end.
-        if (spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, 100000000);
+        if (spins >= SPIN) {
+          // A finite sleep: back in wasm now and then, a terminated worker is seen to end.
+          atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, 100000000);
+          if (ended(net, session)) return;
+        }
         generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       }
       seen = generation;
+      // The session first: a job of a later session (the caller moved on) is not ours.
+      if (ended(net, session)) return;
       const job = load<i32>(sync(net, SYNC_JOB));
       if (job == JOB_QUIT) break;
       loadSettings(net);
@@ -473,7 +482,6 @@ export function work(net: usize, session: i32): void {
       atomic.add<i32>(sync(net, SYNC_DONE), 1);
       atomic.notify(sync(net, SYNC_DONE), 1);
     }
-    atomic.sub<i32>(sync(net, SYNC_PRESENT), 1);
   }
 }
 

@@ -28,7 +28,6 @@ export const SYNC_GENERATION = 0;
 export const SYNC_JOB = 2;
 export const SYNC_LOBBY = 8;
 export const SYNC_ADMITTED = 9;
-export const SYNC_PRESENT = 11;
 export const SESSION_STEP = 256;
 export const JOB_QUIT = 0;
 

@@ -24,7 +24,7 @@ parentPort.postMessage('ready');`)}`,
 );
 
 useSpawner((onFailure) => {
-  const worker = new Worker(NODE_WORKER);
+  const worker = new Worker(NODE_WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 1 } });
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => {
       // Pool workers must not keep the process alive when nets are left undisposed (but
@@ -36,5 +36,5 @@ useSpawner((onFailure) => {
   });
   worker.on('error', onFailure);
   worker.once('exit', onFailure);
-  return { ready, attach: (message) => worker.postMessage(message), terminate: () => void worker.terminate() };
+  return { ready, attach: (message) => worker.postMessage(message), terminate: async () => void (await worker.terminate()) };
 });

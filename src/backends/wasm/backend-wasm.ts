@@ -5,7 +5,7 @@ import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
 import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
 import { Attachment, detach, enlist, reclaim, release, startWorkers } from './threads.ts';
-import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY, SYNC_PRESENT } from '../layout.ts';
+import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY } from '../layout.ts';
 import { formatBytes } from '../../api/validate.ts';
 
 /** `threads` > 1 runs the threads build (SIMD, shared memory); the caller checked it can. */
@@ -117,7 +117,6 @@ class WasmBackend implements Backend {
       const session = ((Atomics.load(ints, attachment.sync + SYNC_LOBBY) & ~(SESSION_STEP - 1)) + SESSION_STEP) | 0;
       ints[attachment.sync + SYNC_LOBBY] = session;
       ints[attachment.sync + SYNC_ADMITTED] = session;
-      ints[attachment.sync + SYNC_PRESENT] = 0;
       attachment.memory = kernel.memory;
     }
     this.#kernel = kernel;

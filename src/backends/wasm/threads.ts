@@ -5,7 +5,7 @@
 // spawns worker_threads (plugged in by src/platform/node.ts); a browser spawns Workers, which
 // need a cross-origin-isolated page for shared memory.
 import { MLPError } from '../../api/errors.ts';
-import { JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_GENERATION, SYNC_JOB, SYNC_LOBBY, SYNC_PRESENT } from '../layout.ts';
+import { JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_GENERATION, SYNC_JOB, SYNC_LOBBY } from '../layout.ts';
 
 /** What a worker needs to join a net: it instantiates `module` on `memory`, then work(net, session). */
 export interface AttachMessage {
@@ -20,7 +20,8 @@ export interface ThreadHandle {
   /** Resolves once the worker listens for attach messages; rejects if it cannot start. */
   readonly ready: Promise<void>;
   attach(message: AttachMessage): void;
-  terminate(): void;
+  /** Resolves once the thread has ended. */
+  terminate(): Promise<void>;
 }
 
 /** Starts one worker; `onFailure` is called if it fails after starting. */
@@ -43,7 +44,11 @@ const browserSpawner: Spawner = (onFailure) => {
       onFailure();
     };
   });
-  return { ready, attach: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
+  return {
+    ready,
+    attach: (message) => worker.postMessage(message),
+    terminate: async () => worker.terminate(),
+  };
 };
 
 let spawner: Spawner = browserSpawner;
@@ -89,12 +94,26 @@ export class Attachment {
 interface PoolWorker {
   handle: ThreadHandle;
   attachment: Attachment | undefined;
+  /** The memories it was attached to, and their bytes then (see RETIRE_BYTES). */
+  visited: WeakSet<WebAssembly.Memory>;
+  visitedNets: number;
+  visitedBytes: number;
 }
+
+/**
+ * A worker frees the memories of the nets it visited only when its engine collects garbage,
+ * which an idle thread seldom does; so after this many nets, or this many of their bytes, it
+ * is replaced by a new one, whose end frees them all.
+ */
+const RETIRE_NETS = 64;
+const RETIRE_BYTES = 256 * 2 ** 20;
 
 /** Idle time after which the pool's workers end (a later call starts them again). */
 export const IDLE_MS = 5000;
 
 const workers: PoolWorker[] = [];
+/** Retired workers whose threads have not ended yet: they count against the pool's size. */
+let retiring = 0;
 let lastUse = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -116,11 +135,18 @@ export async function startWorkers(count: number): Promise<void> {
 }
 
 function spawn(): PoolWorker {
-  const worker: PoolWorker = { handle: undefined as unknown as ThreadHandle, attachment: undefined };
+  const worker: PoolWorker = { handle: undefined as unknown as ThreadHandle, attachment: undefined, visited: new WeakSet(), visitedNets: 0, visitedBytes: 0 };
   worker.handle = spawner(() => drop(worker));
   worker.handle.ready.catch(() => drop(worker));
   workers.push(worker);
   return worker;
+}
+
+/** Ends a worker that is attached to no net; a later call starts its replacement. */
+function retire(worker: PoolWorker): void {
+  drop(worker);
+  retiring++;
+  void worker.handle.terminate().finally(() => retiring--);
 }
 
 function drop(worker: PoolWorker): void {
@@ -140,17 +166,23 @@ export function enlist(attachment: Attachment, want: number): void {
   touch();
   if (attachment.workers.size >= want || attachment.memory === undefined) return;
   const ints = new Int32Array(attachment.memory.buffer);
-  // A new session only once every worker of the last one has left the job block: a late
-  // one could otherwise read a job of the new session as its own.
-  if (attachment.workers.size === 0 && Atomics.load(ints, attachment.sync + SYNC_PRESENT) !== 0) return;
   const session = Atomics.load(ints, attachment.sync + SYNC_LOBBY) & ~(SESSION_STEP - 1);
-  while (workers.length < want) spawn();
+  while (workers.length + retiring < want) spawn();
   // Free workers first, then those of other nets (a net's workers leave it together).
   const candidates = [...workers.filter((w) => w.attachment === undefined), ...workers.filter((w) => w.attachment !== undefined && w.attachment !== attachment)];
   for (const worker of candidates) {
     if (attachment.workers.size >= want) break;
-    if (worker.attachment === attachment) continue;
     if (worker.attachment !== undefined) detach(worker.attachment);
+    const { memory } = attachment;
+    if (!worker.visited.has(memory)) {
+      if (worker.visitedNets >= RETIRE_NETS || worker.visitedBytes >= RETIRE_BYTES) {
+        retire(worker);
+        continue;
+      }
+      worker.visited.add(memory);
+      worker.visitedNets++;
+      worker.visitedBytes += memory.buffer.byteLength;
+    }
     worker.attachment = attachment;
     attachment.workers.add(worker);
     worker.handle.attach({ module: attachment.module, memory: attachment.memory, net: attachment.net, session });
@@ -167,13 +199,14 @@ export function detach(attachment: Attachment): void {
   if (attachment.memory === undefined) return;
   const ints = new Int32Array(attachment.memory.buffer);
   const at = attachment.sync;
-  ints[at + SYNC_JOB] = JOB_QUIT;
-  Atomics.add(ints, at + SYNC_GENERATION, 1);
-  Atomics.notify(ints, at + SYNC_GENERATION);
+  // The session ends before the wake-up: a worker that wakes sees it ended (assembly/layout.ts).
   const next = ((Atomics.load(ints, at + SYNC_LOBBY) & ~(SESSION_STEP - 1)) + SESSION_STEP) | 0;
   Atomics.store(ints, at + SYNC_LOBBY, next);
   Atomics.store(ints, at + SYNC_ADMITTED, next);
   Atomics.notify(ints, at + SYNC_ADMITTED);
+  ints[at + SYNC_JOB] = JOB_QUIT;
+  Atomics.add(ints, at + SYNC_GENERATION, 1);
+  Atomics.notify(ints, at + SYNC_GENERATION);
 }
 
 /** The net is gone (disposed or collected): detach its workers and let its memory go. */
