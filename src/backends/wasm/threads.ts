@@ -88,6 +88,7 @@ export class Attachment {
     readonly sync: number,
   ) {
     this.memory = memory;
+    liveAttachments++;
   }
 }
 
@@ -121,6 +122,9 @@ let idleTimer: ReturnType<typeof setTimeout> | undefined;
 export function poolSize(): number {
   return workers.length;
 }
+
+/** Nets whose attachment is live: neither disposed nor collected (for tests and diagnosis). */
+export let liveAttachments = 0;
 
 /** Nets with workers attached now (for tests and diagnosis). */
 export function attachedNets(): number {
@@ -211,8 +215,10 @@ export function detach(attachment: Attachment): void {
 
 /** The net is gone (disposed or collected): detach its workers and let its memory go. */
 export function release(attachment: Attachment): void {
+  if (attachment.memory === undefined) return;
   detach(attachment);
   attachment.memory = undefined;
+  liveAttachments--;
 }
 
 /** Marks the pool used now, and arms the timer that ends it after IDLE_MS without use. */
