@@ -19,7 +19,7 @@ export const H_INPUT: i32 = 11; // the batch's input rows, capacity x n_0
 export const H_TARGET: i32 = 12; // the batch's target rows, capacity x n_L
 export const H_AUX: i32 = 13; // softmax max and sum per row, capacity x 2
 export const H_PACK: i32 = 14; // scratch for a packed W^T, the largest n_l x n_{l-1}
-export const H_THREADS: i32 = 15; // threads sharing the work (1: this one alone)
+export const H_THREADS: i32 = 15; // threads the net may use (1: this one alone); workers join as they arrive
 export const H_SYNC: i32 = 16; // the threads' job block (SYNC_*), 64 bytes
 export const H_CAN_WAIT: i32 = 17; // 1 when the calling thread may block in atomic.wait
 export const H_SHIFT: i32 = 18; // elements from the current copy to the one train() writes (0: in place)
@@ -34,6 +34,16 @@ export const SYNC_LAYER: i32 = 3;
 export const SYNC_ROWS: i32 = 4;
 export const SYNC_INPUT: i32 = 5; // f64 index of the job's input rows
 export const SYNC_DECAY: i32 = 6; // 1: weight decay on this update
+export const SYNC_PARTS: i32 = 7; // threads taking part in the current job, the caller included
+
+// Workers join a net's job block in sessions: the host ends one by adding SESSION_STEP to
+// both words below before it wakes the workers with JOB_QUIT, and a worker checks its
+// session after every wake-up, so a late worker of an old session never acts in a new one.
+// The low 8 bits count workers.
+export const SYNC_LOBBY: i32 = 8; // session | workers that arrived in it (each takes the next part)
+export const SYNC_ADMITTED: i32 = 9; // session | arrived workers the caller let into the jobs
+export const SYNC_BASE: i32 = 10; // the generation the workers admitted last start from
+export const SESSION_STEP: i32 = 256;
 
 export const JOB_QUIT: i32 = 0;
 export const JOB_FORWARD: i32 = 1;

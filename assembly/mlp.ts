@@ -9,7 +9,8 @@ import {
   addToField, addToHeader, at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
-  JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER, SYNC_ROWS,
+  JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
+  SYNC_LOBBY, SYNC_PARTS, SYNC_ROWS,
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
@@ -381,31 +382,38 @@ const PARALLEL_WORK: i64 = 1 << 19;
 const SPIN: i32 = 300000;
 
 /**
- * Runs a job on every thread, this one taking part 0, and returns when all parts are
- * done. The workers (work() below) sleep on the job block's generation counter.
+ * Runs a job on the calling thread (part 0) and every admitted worker, and returns when all
+ * parts are done. The workers (work() below) sleep on the job block's generation counter.
+ * Workers arrive when they can (the host attaches them to a net asynchronously), so each job
+ * first admits the ones that have arrived; the split never changes the bits.
  */
 function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
-  const threads = header(net, H_THREADS);
   const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
-  if (!ASC_FEATURE_THREADS || threads <= 1 || rows < 4 || work < PARALLEL_WORK) {
+  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < 4 || work < PARALLEL_WORK) {
     runJob(net, job, layer, rows, input, decay, 0, 1);
     return;
   }
   if (ASC_FEATURE_THREADS) {
+    const parts = admit(net);
+    if (parts <= 1) {
+      runJob(net, job, layer, rows, input, decay, 0, 1);
+      return;
+    }
     storeSettings(net); // the workers' update() reads t and the powers from memory
     store<i32>(sync(net, SYNC_JOB), job);
     store<i32>(sync(net, SYNC_LAYER), layer);
     store<i32>(sync(net, SYNC_ROWS), rows);
     store<i32>(sync(net, SYNC_INPUT), input);
     store<i32>(sync(net, SYNC_DECAY), decay ? 1 : 0);
+    store<i32>(sync(net, SYNC_PARTS), parts);
     atomic.store<i32>(sync(net, SYNC_DONE), 0);
     atomic.add<i32>(sync(net, SYNC_GENERATION), 1);
-    atomic.notify(sync(net, SYNC_GENERATION), threads - 1);
-    runJob(net, job, layer, rows, input, decay, 0, threads);
+    atomic.notify(sync(net, SYNC_GENERATION), parts - 1);
+    runJob(net, job, layer, rows, input, decay, 0, parts);
     const canWait = header(net, H_CAN_WAIT) != 0;
     for (let spins = 0; ; spins++) {
       const done = atomic.load<i32>(sync(net, SYNC_DONE));
-      if (done >= threads - 1) break;
+      if (done >= parts - 1) break;
       // A browser's main thread may not block: it only spins.
       if (canWait && spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_DONE), done, 1000000);
     }
@@ -413,26 +421,72 @@ function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay
 }
 
 /**
- * A worker thread's loop: waits for a job, does part `part` of it, reports, and waits again
- * until a JOB_QUIT. Called once per worker, by the host's worker script, after instantiating
- * this module on the net's shared memory.
+ * Lets the workers that arrived since the last job take part from the next generation on;
+ * returns the threads taking part. Admitted workers take part in every later job of their
+ * session, so the caller only ever waits for workers that are already here.
  */
-export function work(net: usize, part: i32): void {
+function admit(net: usize): i32 {
+  const lobby = atomic.load<i32>(sync(net, SYNC_LOBBY));
+  if (lobby != atomic.load<i32>(sync(net, SYNC_ADMITTED))) {
+    atomic.store<i32>(sync(net, SYNC_BASE), atomic.load<i32>(sync(net, SYNC_GENERATION)));
+    atomic.store<i32>(sync(net, SYNC_ADMITTED), lobby);
+    atomic.notify(sync(net, SYNC_ADMITTED), -1);
+  }
+  return 1 + (lobby & (SESSION_STEP - 1));
+}
+
+/**
+ * Joins session `session` of the job block and waits to be admitted; returns this worker's
+ * part, or 0 when the session ended first (the host moved this net's workers elsewhere).
+ */
+function join(net: usize, session: i32): i32 {
+  let part = 0;
+  while (part == 0) {
+    const lobby = atomic.load<i32>(sync(net, SYNC_LOBBY));
+    if ((lobby & ~(SESSION_STEP - 1)) != session) return 0;
+    if (atomic.cmpxchg<i32>(sync(net, SYNC_LOBBY), lobby, lobby + 1) == lobby) part = (lobby & (SESSION_STEP - 1)) + 1;
+  }
+  for (let spins = 0; ; spins++) {
+    const admitted = atomic.load<i32>(sync(net, SYNC_ADMITTED));
+    if ((admitted & ~(SESSION_STEP - 1)) != session) return 0;
+    if ((admitted & (SESSION_STEP - 1)) >= part) return part;
+    if (spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_ADMITTED), admitted, 100000000);
+  }
+  return 0; // unreachable
+}
+
+// @ts-ignore: decorator
+@inline function ended(net: usize, session: i32): bool {
+  return (atomic.load<i32>(sync(net, SYNC_LOBBY)) & ~(SESSION_STEP - 1)) != session;
+}
+
+/**
+ * A worker thread's visit to a net: joins `session` (the host's attach message names it),
+ * then waits for a job, does its part, reports, and waits again until a JOB_QUIT. Called by
+ * the host's worker script each time the host attaches the worker to a net.
+ */
+export function work(net: usize, session: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) {
-    let seen = 0;
-    for (;;) {
+    const part = join(net, session);
+    let seen = part > 0 ? atomic.load<i32>(sync(net, SYNC_BASE)) : 0;
+    while (part > 0) {
       let generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       for (let spins = 0; generation == seen; spins++) {
-        // A finite sleep: back in wasm now and then, a terminated worker is seen to end.
-        if (spins >= SPIN) atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, 100000000);
+        if (spins >= SPIN) {
+          // A finite sleep: back in wasm now and then, a terminated worker is seen to end.
+          atomic.wait<i32>(sync(net, SYNC_GENERATION), seen, 100000000);
+          if (ended(net, session)) return;
+        }
         generation = atomic.load<i32>(sync(net, SYNC_GENERATION));
       }
       seen = generation;
+      // The session first: a job of a later session (the caller moved on) is not ours.
+      if (ended(net, session)) return;
       const job = load<i32>(sync(net, SYNC_JOB));
-      if (job == JOB_QUIT) return;
+      if (job == JOB_QUIT) break;
       loadSettings(net);
-      runJob(net, job, load<i32>(sync(net, SYNC_LAYER)), load<i32>(sync(net, SYNC_ROWS)), load<i32>(sync(net, SYNC_INPUT)), load<i32>(sync(net, SYNC_DECAY)) != 0, part, header(net, H_THREADS));
+      runJob(net, job, load<i32>(sync(net, SYNC_LAYER)), load<i32>(sync(net, SYNC_ROWS)), load<i32>(sync(net, SYNC_INPUT)), load<i32>(sync(net, SYNC_DECAY)) != 0, part, load<i32>(sync(net, SYNC_PARTS)));
       atomic.add<i32>(sync(net, SYNC_DONE), 1);
       atomic.notify(sync(net, SYNC_DONE), 1);
     }

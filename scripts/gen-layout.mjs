@@ -1,6 +1,7 @@
 // Writes assembly/layout-constants.ts from src/backends/layout.ts, the single definition of the
 // descriptor's offsets and the kernel codes: every exported constant named H_*, L_*, S_*,
-// SYNC_*, JOB_*, ACTIVATION_*, LOSS_*, OPTIMIZER_*, NET_HEADER, LAYER_FIELDS or SETTINGS_SIZE,
+// SYNC_*, JOB_*, ACTIVATION_*, LOSS_*, OPTIMIZER_*, NET_HEADER, LAYER_FIELDS, SETTINGS_SIZE or
+// SESSION_STEP,
 // in source order, with its value as the host computes it and the comments it carries there.
 // Run by scripts/build.mjs before asc; test/layout-generated.test.ts checks the committed file.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import * as esbuild from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE = 'src/backends/layout.ts';
 export const TARGET = 'assembly/layout-constants.ts';
-const NAME = /^(H|L|S|SYNC|JOB|ACTIVATION|LOSS|OPTIMIZER)_[A-Z0-9_]+$|^(NET_HEADER|LAYER_FIELDS|SETTINGS_SIZE)$/;
+/** The names of the constants the kernel gets. */
+export const KERNEL_CONSTANT = /^(H|L|S|SYNC|JOB|ACTIVATION|LOSS|OPTIMIZER)_[A-Z0-9_]+$|^(NET_HEADER|LAYER_FIELDS|SETTINGS_SIZE|SESSION_STEP)$/;
 const LINE = /^export const ([A-Z0-9_]+)\b[^;]*;\s*(\/\/.*)?$/;
 
 /** The text of assembly/layout-constants.ts for the current src/backends/layout.ts. */
@@ -33,7 +35,7 @@ export async function layoutConstantsText() {
       continue;
     }
     const match = LINE.exec(trimmed);
-    if (match && NAME.test(match[1])) {
+    if (match && KERNEL_CONSTANT.test(match[1])) {
       if (gap || comments.length > 0) out.push('', ...comments);
       gap = false;
       out.push(`export const ${match[1]}: i32 = ${values[match[1]]};${match[2] ? ` ${match[2]}` : ''}`);

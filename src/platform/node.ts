@@ -10,29 +10,31 @@ import { useSpawner } from '../backends/wasm/threads.ts';
 useStorage({ read: readTextFile, writeAtomic: writeFileAtomic });
 
 /**
- * A worker: instantiate the kernel on the shared memory, say so, then loop in work(). An ES
- * module from a data: URL, so that no flag of the parent's (--input-type) changes its kind.
+ * A pool worker: says it runs, then for each attach message instantiates the kernel on that
+ * net's shared memory and runs work() until the host sends it elsewhere; the instance is
+ * dropped on return, so the memory of a net that is gone can be freed. An ES module from a
+ * data: URL, so that no flag of the parent's (--input-type) changes its kind.
  */
 const NODE_WORKER = new URL(
-  `data:text/javascript,${encodeURIComponent(`import { parentPort, workerData } from 'node:worker_threads';
-const { module, memory, net, part } = workerData;
-const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-parentPort.postMessage('ready');
-exports.work(net, part);`)}`,
+  `data:text/javascript,${encodeURIComponent(`import { parentPort } from 'node:worker_threads';
+parentPort.on('message', ({ module, memory, net, session }) => {
+  new WebAssembly.Instance(module, { env: { memory } }).exports.work(net, session);
+});
+parentPort.postMessage('ready');`)}`,
 );
 
-useSpawner(async (module, memory, net, count) => {
-  const workers = Array.from({ length: count }, (_, i) => new Worker(NODE_WORKER, { workerData: { module, memory, net, part: i + 1 } }));
-  await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', reject);
-        }),
-    ),
-  );
-  // Idle workers must not keep the process alive when a net is never disposed.
-  workers.forEach((w) => w.unref());
-  return { terminate: () => workers.forEach((w) => void w.terminate()) };
+useSpawner((onFailure) => {
+  const worker = new Worker(NODE_WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => {
+      // Pool workers must not keep the process alive when nets are left undisposed (but
+      // a create() awaiting them must, until they run).
+      worker.unref();
+      resolve();
+    });
+    worker.once('error', reject);
+  });
+  worker.on('error', onFailure);
+  worker.once('exit', onFailure);
+  return { ready, attach: (message) => worker.postMessage(message), terminate: async () => void (await worker.terminate()) };
 });

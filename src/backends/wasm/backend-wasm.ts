@@ -1,13 +1,12 @@
 // The WebAssembly backend: one kernel instance (and so one linear memory) per net. The host
-// lays everything out once; each call hands the kernel whole epochs or whole data sets.
+// lays everything out once; each call hands the kernel whole epochs or whole data sets. With
+// threads, the net borrows workers from the process-wide pool (threads.ts) for each call.
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
-import { fillTables, instantiateKernel, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
-import { spawnWorkers, type WorkerPool } from './threads.ts';
-import { JOB_QUIT, MAX_MEMORY_BYTES, SYNC_GENERATION, SYNC_JOB } from '../layout.ts';
+import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
+import { Attachment, detach, enlist, reclaim, release, startWorkers } from './threads.ts';
+import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY } from '../layout.ts';
 import { formatBytes } from '../../api/validate.ts';
-
-const PAGE_BYTES = 65536;
 
 /** `threads` > 1 runs the threads build (SIMD, shared memory); the caller checked it can. */
 export async function createWasmBackend(simd: boolean | undefined, threads: number): Promise<Backend> {
@@ -21,15 +20,17 @@ class WasmBackend implements Backend {
   readonly threads: number;
   readonly base: number;
   #module: WebAssembly.Module;
-  #pool: WorkerPool | undefined;
-  /** f64 index of the threads' job block (NetLayout.sync). */
-  #sync = 0;
+  /** The net's side of the worker pool, once start() ran (threads > 1). */
+  #attachment: Attachment | undefined;
   #kernel: KernelExports;
+  /** Bytes the memory can grow to in place; beyond, a shared memory moves (#move). */
+  #maximumBytes: number;
   #floats: Float64Array;
   #ints: Int32Array;
 
-  constructor({ exports: kernel, module }: Kernel, simd: boolean, threads: number) {
+  constructor({ exports: kernel, module, maximumBytes }: Kernel, simd: boolean, threads: number) {
     this.#kernel = kernel;
+    this.#maximumBytes = maximumBytes;
     this.#module = module;
     this.simd = simd;
     this.threads = threads;
@@ -55,6 +56,10 @@ class WasmBackend implements Backend {
     if (bytes > MAX_MEMORY_BYTES) {
       throw new MLPError('OUT_OF_MEMORY', `this net and its data need ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_MEMORY_BYTES)} (WebAssembly memory)`);
     }
+    if (bytes > this.#maximumBytes) {
+      this.#move(bytes);
+      return;
+    }
     try {
       memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
     } catch {
@@ -63,36 +68,60 @@ class WasmBackend implements Backend {
   }
 
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number {
+    this.#enlist();
     return this.#guard('train', () => this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount));
   }
 
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void {
+    this.#enlist();
     this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats, resume));
   }
 
   async start(net: number, sync: number): Promise<void> {
     if (this.threads === 1) return;
-    this.#sync = sync;
-    this.#pool = await spawnWorkers(this.#module, this.#kernel.memory, net, this.threads - 1);
-    fillTables(this.#kernel);
+    await startWorkers(this.threads - 1);
+    const attachment = new Attachment(this.#kernel.memory, this.#module, net, sync * 2);
+    this.#attachment = attachment;
+    // A net dropped without dispose() gives its workers back when it is collected; the
+    // attachment refers to the memory, never to this backend, so it does not keep it alive.
+    reclaim.register(this, attachment, attachment);
+    this.#enlist();
   }
 
   dispose(): void {
-    if (this.#pool) {
-      // Wake the workers with JOB_QUIT so that work() returns and their threads end: a thread
-      // asleep in atomic.wait may never notice terminate(), and would hold the process open.
-      const ints = this.ints();
-      const at = this.#sync * 2; // the job block's i32 fields (assembly/layout.ts SYNC_*)
-      ints[at + SYNC_JOB] = JOB_QUIT;
-      Atomics.add(ints, at + SYNC_GENERATION, 1);
-      Atomics.notify(ints, at + SYNC_GENERATION);
-      this.#pool.terminate();
+    if (this.#attachment) {
+      reclaim.unregister(this.#attachment);
+      release(this.#attachment);
     }
-    this.#pool = undefined;
+    this.#attachment = undefined;
     // Dropping the only references lets the engine free the instance and its memory.
     this.#kernel = undefined as unknown as KernelExports;
     this.#floats = new Float64Array(0);
     this.#ints = new Int32Array(0);
+  }
+
+  #enlist(): void {
+    if (this.#attachment) enlist(this.#attachment, this.threads - 1);
+  }
+
+  /**
+   * Moves the net to a new, larger shared memory (its own maximum is reached): a copy of the
+   * old one with a fresh, empty worker session; the workers rejoin at the next call.
+   */
+  #move(bytes: number): void {
+    const { exports: kernel, maximumBytes } = moveKernel(this.#module, this.#kernel.memory, bytes);
+    const attachment = this.#attachment;
+    if (attachment) {
+      detach(attachment);
+      const ints = new Int32Array(kernel.memory.buffer);
+      const session = ((Atomics.load(ints, attachment.sync + SYNC_LOBBY) & ~(SESSION_STEP - 1)) + SESSION_STEP) | 0;
+      ints[attachment.sync + SYNC_LOBBY] = session;
+      ints[attachment.sync + SYNC_ADMITTED] = session;
+      attachment.memory = kernel.memory;
+    }
+    this.#kernel = kernel;
+    this.#maximumBytes = maximumBytes;
+    this.#refresh();
   }
 
   #refresh(): void {
