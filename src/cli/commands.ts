@@ -254,14 +254,14 @@ function scoreWarnings(what: string, accuracy: number | null, loss: number | und
     for (const row of rows) counts.set(classOf(row), (counts.get(classOf(row)) ?? 0) + 1);
     const majority = Math.max(...counts.values()) / rows.length;
     if (accuracy > majority) return [];
-    return [`warning: the ${what} accuracy ${accuracy} is no better than always predicting the most common class (${majority}); try a smaller --learning-rate or more --epochs`];
+    return [`warning: the ${what} accuracy ${accuracy} is no better than always predicting the most common class (${majority}); try another --learning-rate or more --epochs`];
   }
   if (lossName !== 'mse') return [];
   const width = trainingRows[0].length;
   const mean = Array.from({ length: width }, (_, k) => trainingRows.reduce((sum, row) => sum + row[k], 0) / trainingRows.length);
   const meanLoss = rows.reduce((sum, row) => sum + row.reduce((s, y, k) => s + (y - mean[k]) ** 2, 0) / width, 0) / rows.length;
   if (loss < meanLoss) return [];
-  return [`warning: the ${what} loss ${loss} is no better than always predicting the mean target (${meanLoss}); try a smaller --learning-rate or more --epochs`];
+  return [`warning: the ${what} loss ${loss} is no better than always predicting the mean target (${meanLoss}); try another --learning-rate or more --epochs`];
 }
 
 export async function evaluate(modelPath: string, flags: Flags, common: Common): Promise<string> {
