@@ -1159,3 +1159,143 @@ describe('CSV and option errors: one line on stderr, nothing on stdout, exit 2, 
     expect(listing(), 'a failed command must not create or leave files').toEqual(before);
   });
 });
+
+describe('train --data: the defaults of a first run, said in the help and the summary', () => {
+  const DEFAULTS = '--init xavier --seed 0 --epochs 100 --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore';
+
+  it('iris with only --target, --layers, --out and --test-fraction: relu + softmax + cross-entropy, adam, and a useful model (the library\'s with those settings)', async () => {
+    write({ 'iris.csv': readFileSync(join(ROOT, 'examples', 'data', 'iris.csv'), 'utf8') });
+    const r = cli('train', '--data', 'iris.csv', '--target', 'species', '--layers', '4,8,3', '--out', 'm.json', '--test-fraction', '0.2');
+    const { train, test } = trainTestSplit(loadCSV(join(dir, 'iris.csv'), { target: 'species' }), { testFraction: 0.2, seed: 0 });
+    const net = await MLP.create({ ...CLI_CREATE, layers: [4, 8, 3], activation: ['relu', 'softmax'], loss: 'cross-entropy', classes: IRIS_CLASSES, backend: 'wasm' });
+    try {
+      const h = net.fit(train, CLI_FIT);
+      const t = net.evaluate(test);
+      expectSuccess(r);
+      expect(r.stdout).toBe(
+        `trained 4-8-3 on 120 of 150 rows of iris.csv (30 held out for testing) for 100 epochs (wasm, seed 0): loss ${h.loss[0]} -> ${h.loss[99]}, ` +
+          `accuracy ${h.accuracy[99]}, test loss ${t.loss}, test accuracy ${t.accuracy}; wrote m.json\n` +
+          `${settingsLine('', `--activation relu,softmax --loss cross-entropy ${DEFAULTS}`)}\n`,
+      );
+      expect(read('m.json')).toBe(await savedText(net));
+      // The README's first-run figures.
+      expect([h.accuracy[99], t.accuracy]).toEqual([0.975, 1]);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('digits with only --layers, --out and --test-fraction: test accuracy 0.975 (the README\'s figure)', () => {
+    write({ 'digits.csv': readFileSync(join(ROOT, 'examples', 'data', 'digits.csv'), 'utf8') });
+    const r = cli('train', '--data', 'digits.csv', '--layers', '64,128,10', '--out', 'd.json', '--test-fraction', '0.2');
+    expectSuccess(r);
+    const [summary, settings, end] = r.stdout.split('\n');
+    expect(summary).toMatch(/^trained 64-128-10 on 1437 of 1797 rows of digits\.csv \(360 held out for testing\) for 100 epochs \(wasm, seed 0\): loss \S+ -> \S+, accuracy 1, test loss \S+, test accuracy 0\.975; wrote d\.json$/);
+    expect(settings).toBe(settingsLine('', `--activation relu,softmax --loss cross-entropy ${DEFAULTS}`));
+    expect(end).toBe('');
+  });
+
+  it('the output activation and loss follow the target: sigmoid + binary-cross-entropy for one output of two classes, linear + mse for a number, softmax for --loss cross-entropy', () => {
+    write({ 'bin.csv': BINARY_CSV, 'reg.csv': REGRESSION_CSV, 'iris.csv': IRIS });
+    const runs = [
+      cli('train', '--data', 'bin.csv', '--layers', '2,4,1', '--epochs', '5', '--out', 'b.json'),
+      cli('train', '--data', 'reg.csv', '--layers', '3,4,4,1', '--epochs', '5', '--out', 'r.json'),
+      cli('train', '--data', 'iris.csv', '--layers', '4,3', '--loss', 'cross-entropy', '--epochs', '5', '--out', 'i.json'),
+      cli('train', '--data', 'bin.csv', '--layers', '2,4,1', '--activation', 'tanh,sigmoid', '--epochs', '5', '--out', 't.json'),
+    ];
+    for (const r of runs) expect(r.status, r.stderr).toBe(0);
+    const arch = (file: string) => {
+      const model = JSON.parse(read(file));
+      return [model.activations, model.loss];
+    };
+    expect(arch('b.json')).toEqual([['relu', 'sigmoid'], 'binary-cross-entropy']);
+    expect(arch('r.json')).toEqual([['relu', 'relu', 'linear'], 'mse']);
+    expect(arch('i.json')).toEqual([['softmax'], 'cross-entropy']);
+    expect(arch('t.json')).toEqual([['tanh', 'sigmoid'], 'binary-cross-entropy']);
+    expect(runs[1].stdout.split('\n')[1]).toBe(settingsLine('--epochs 5', '--activation relu,relu,linear --loss mse --init xavier --seed 0 --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore'));
+    expect(runs[3].stdout.split('\n')[1]).toBe(settingsLine('--activation tanh,sigmoid --epochs 5', '--loss binary-cross-entropy --init xavier --seed 0 --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore'));
+  });
+
+  it('--no-shuffle turns the default shuffling off: the library\'s model with shuffle false', async () => {
+    write({ 'iris.csv': IRIS });
+    const r = cli('train', '--data', 'iris.csv', '--layers', '4,3', '--epochs', '4', '--no-shuffle', '--out', 'n.json');
+    const lib = await libraryCsv('iris.csv', {}, { ...CLI_CREATE, layers: [4, 3], activation: ['softmax'], loss: 'cross-entropy' }, { ...CLI_FIT, epochs: 4, shuffle: false }, 'wasm');
+    expectSuccess(r);
+    expect(read('n.json')).toBe(lib.model);
+    expect(r.stdout.split('\n')[1]).toBe(settingsLine('--epochs 4 --no-shuffle', '--activation softmax --loss cross-entropy --init xavier --seed 0 --learning-rate 0.01 --batch-size 32 --optimizer adam --normalize zscore'));
+  });
+
+  it('train --help states every CSV default, --no-shuffle included', () => {
+    const help = cli('train', '--help').stdout.replace(/\n {30}/g, ' ');
+    for (const line of [
+      '--epochs N                  Passes over the training rows this call runs at most (default 100)',
+      '--learning-rate X           The step size lr of every update (default 0.01)',
+      '--batch-size N              Samples per update (the mean gradient of each mini-batch) (default 32)',
+      '--optimizer O               The update rule: sgd, momentum, adam (default adam)',
+      '--init I                    Weight initialisation: uniform, xavier, he (uniform is the notebook\'s rand) (default xavier)',
+      '--seed N                    Seed of the numpy-compatible random stream (np.random.seed) (default 0)',
+      '--normalize N               Input normalisation fitted on the training rows: none, zscore, minmax (default zscore)',
+      '--shuffle, --no-shuffle     A fresh permutation of the rows every epoch (default on; --no-shuffle turns it off)',
+    ]) expect(help).toContain(`  ${line}\n`);
+    expect(help).toMatch(/--activation A\[,A\.\.\.\] +.*\(default relu on the hidden layers; on the output softmax for a categorical target, sigmoid for one output of two classes, linear for a numeric target\)/);
+    expect(help).toMatch(/--loss L +.*\(default cross-entropy after softmax, binary-cross-entropy after sigmoid with two classes, else mse\)/);
+  });
+
+  it('says when the result is no better than chance: an accuracy at most the most common class\'s rate', () => {
+    write({ 'iris.csv': IRIS });
+    const r = cli('train', '--data', 'iris.csv', '--layers', '4,8,3', '--optimizer', 'sgd', '--learning-rate', '0.5', '--batch-size', '1', '--epochs', '5', '--normalize', 'none', '--out', 'c.json');
+    expectSuccess(r);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(4);
+    const accuracy = /accuracy (\S+);/.exec(lines[0])![1];
+    expect(Number(accuracy)).toBeLessThanOrEqual(1 / 3);
+    expect(lines[2]).toBe(`warning: the training accuracy ${accuracy} is no better than always predicting the most common class (0.3333333333333333); try another --learning-rate or more --epochs`);
+  });
+
+  it('says when a regression is no better than predicting the mean, and when the loss rose over training', () => {
+    write({ 'reg.csv': 'u,v,y\n1,2,10\n2,1,11\n3,3,12\n4,1,13\n', 'iris.csv': IRIS });
+    const flat = cli('train', '--data', 'reg.csv', '--layers', '2,1', '--learning-rate', '1e-9', '--epochs', '2', '--out', 'r.json');
+    expectSuccess(flat);
+    const loss = /-> (\S+);/.exec(flat.stdout)![1];
+    expect(flat.stdout.split('\n')[2]).toBe(`warning: the training loss ${loss} is no better than always predicting the mean target (1.25); try another --learning-rate or more --epochs`);
+    const rising = cli('train', '--data', 'iris.csv', '--layers', '4,8,3', '--optimizer', 'sgd', '--learning-rate', '2', '--batch-size', '1', '--epochs', '5', '--out', 'x.json');
+    expectSuccess(rising);
+    const [, first, last] = /loss (\S+) -> (\S+),/.exec(rising.stdout)!;
+    expect(Number(last)).toBeGreaterThan(Number(first));
+    expect(rising.stdout.split('\n').at(-2)).toBe(`warning: the loss rose over training (${first} -> ${last}); try a smaller --learning-rate`);
+  });
+});
+
+describe('unknown flags: the nearest one', () => {
+  it('every train flag with its last letter left out is suggested (so every one is accepted)', () => {
+    write({ 'spec.json': SPEC });
+    for (const flag of TRAIN_FLAGS) {
+      const typo = flag.slice(0, -1);
+      if (TRAIN_FLAGS.includes(typo)) continue;
+      expectUserError(cli('train', 'spec.json', '--out', 'm.json', typo), (m) => {
+        expect(m).toMatch(new RegExp(`^train: unknown option '${typo}'; did you mean (--[a-z0-9-]+, )*(--[a-z0-9-]+ or )?--[a-z0-9-]+\\? \\(see 'wasm-mlp train --help'\\)$`));
+        expect(mentions(m.slice(m.indexOf('did you mean')), flag), `${typo} should suggest ${flag}: ${m}`).toBe(true);
+      });
+    }
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('the bar shows the same figures in the same words as the piped lines (run under script(1), a pseudo-terminal)', async () => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    expect(script.status, 'script(1) from util-linux is needed for this test').toBe(0);
+    write({ 'iris.csv': IRIS });
+    const args = [...IRIS_TRAIN, '--out', 'm.json', '--log-every', '20'];
+    const quoted = [process.execPath, CLI, 'train', ...args].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', `${quoted} 2>&1 >/dev/null`, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const piped = cli('train', ...args);
+    const screen = r.stdout.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '');
+    const lines = piped.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    // The bar redraws at most a few times a second; its last drawing shows the last epoch.
+    const [, figures] = /^epoch 60\/60 {2}(.*) {2}\S+ samples\/s$/.exec(lines[2])!;
+    expect(figures).toMatch(/^loss \S+ {2}accuracy \S+$/);
+    expect(screen).toContain(`epoch 60/60 [████████████████████] ${figures}  `);
+  });
+});
