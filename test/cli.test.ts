@@ -525,7 +525,7 @@ const IRIS_TRAIN = [
  * What `train --data` uses for a flag left out, in the library's terms (the library's own
  * defaults are the notebook's: sgd, learning rate 0.1, batch 1, 1 epoch, uniform init).
  */
-const CLI_CREATE = { init: 'xavier', seed: 0 };
+const CLI_CREATE = { init: 'xavier', seed: 0 } as const;
 const CLI_FIT: FitOptions = { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 100, normalize: 'zscore', shuffle: true };
 /** The settings line of a run: the settings given, then the defaults used. */
 const settingsLine = (given: string, defaults: string) => `settings: ${[given && `given ${given}`, defaults && `defaults ${defaults}`].filter(Boolean).join('; ')}`;
