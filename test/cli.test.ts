@@ -301,13 +301,22 @@ function commands(): string[] {
   return /; expected (.+) \(see /.exec(message)![1].split(/, | or /);
 }
 
-/** The flags `command` accepts, as its unknown-flag error lists them (--help included). */
+/**
+ * The flags `command` accepts (--help included): as its unknown-flag error lists them when
+ * they are few; train's many are TRAIN_FLAGS, each shown accepted by the test of suggestions.
+ */
 function acceptedFlags(command: string): string[] {
   let message = '';
-  expectUserError(cli(command, '--no-such-flag'), (m) => {
+  expectUserError(cli(command, '--zzzzzzzz'), (m) => {
     message = m;
-    expect(m).toMatch(new RegExp(`^${command}: unknown option '--no-such-flag'; expected --.+ or --help \\(see 'wasm-mlp ${command} --help'\\)$`));
+    expect(m).toMatch(new RegExp(`^${command}: unknown option '--zzzzzzzz'; (expected --.+ or --help|none of the \\d+ options is close) \\(see 'wasm-mlp ${command} --help'\\)$`));
   });
+  const count = /none of the (\d+) options is close/.exec(message);
+  if (count) {
+    expect(command).toBe('train');
+    expect(Number(count[1])).toBe(TRAIN_FLAGS.length);
+    return TRAIN_FLAGS;
+  }
   const flags = /; expected (.+) \(see /.exec(message)![1].split(/, | or /);
   for (const flag of flags) expect(flag).toMatch(/^--[a-z][a-z0-9-]*$/);
   return flags;
@@ -400,8 +409,23 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
   // Usage
   ['unknown command', ['bogus'], {}, "unknown command 'bogus'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')"],
   ['unknown option before any command', ['--verbose'], {}, "unknown command '--verbose'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')"],
-  ['unknown flag (train --epoch 5)', ['train', 'spec.json', '--out', 'model.json', '--epoch', '5'], { 'spec.json': SPEC },
-    `train: unknown option '--epoch'; expected ${TRAIN_FLAGS.slice(0, -1).join(', ')} or --help (see 'wasm-mlp train --help')`],
+  ['unknown flag (train --epoch 5): the nearest flag', ['train', 'spec.json', '--out', 'model.json', '--epoch', '5'], { 'spec.json': SPEC },
+    "train: unknown option '--epoch'; did you mean --epochs? (see 'wasm-mlp train --help')"],
+  ['unknown flag (train --beta 0.9): the near flags', ['train', 'spec.json', '--out', 'model.json', '--beta', '0.9'], { 'spec.json': SPEC },
+    "train: unknown option '--beta'; did you mean --beta1 or --beta2? (see 'wasm-mlp train --help')"],
+  ['unknown flag (train --rate 0.1): a word of a flag', ['train', 'spec.json', '--out', 'model.json', '--rate', '0.1'], { 'spec.json': SPEC },
+    "train: unknown option '--rate'; did you mean --learning-rate? (see 'wasm-mlp train --help')"],
+  ['unknown flag (train --verbose): nothing close, no list of 30 flags', ['train', 'spec.json', '--out', 'model.json', '--verbose'], { 'spec.json': SPEC },
+    "train: unknown option '--verbose'; none of the 30 options is close (see 'wasm-mlp train --help')"],
+  ['unknown flag (evaluate --jsn)', ['evaluate', 'model.json', '--jsn'], {}, "evaluate: unknown option '--jsn'; did you mean --json? (see 'wasm-mlp evaluate --help')"],
+  ['a flag without its value before another flag (--epochs --out x)', ['train', '--data', 'x.csv', '--layers', '2,1', '--epochs', '--out', 'x'], {},
+    "train: --epochs needs a value; got the option '--out' (see 'wasm-mlp train --help')"],
+  ['a value given to a switch (--shuffle false)', ['train', '--data', 'x.csv', '--layers', '2,1', '--shuffle', 'false', '--out', 'x'], {},
+    "train: --shuffle takes no value; got 'false'; --shuffle is on by default, --no-shuffle turns it off (see 'wasm-mlp train --help')"],
+  ['a value given to a switch (--shuffle=0)', ['train', '--data', 'x.csv', '--layers', '2,1', '--shuffle=0', '--out', 'x'], {},
+    "train: --shuffle takes no value; got '0'; --shuffle is on by default, --no-shuffle turns it off (see 'wasm-mlp train --help')"],
+  ['a value given to a switch (--include-optimizer yes)', ['train', 'spec.json', '--include-optimizer', 'yes', '--out', 'x'], { 'spec.json': SPEC },
+    "train: --include-optimizer takes no value; got 'yes'; leave it out to turn it off (see 'wasm-mlp train --help')"],
   ['unknown flag (notebook --seed 42)', ['notebook', '--seed', '42'], {}, "notebook: unknown option '--seed'; expected --backend or --help (see 'wasm-mlp notebook --help')"],
   ['unknown flag (evaluate --csv)', ['evaluate', 'model.json', '--csv', 'x.csv'], {}, "evaluate: unknown option '--csv'; expected --data, --target, --json, --backend or --help (see 'wasm-mlp evaluate --help')"],
   ['unknown flag (predict --json)', ['predict', 'model.json', 'in.json', '--json'], {}, "predict: unknown option '--json'; expected --data, --out, --backend or --help (see 'wasm-mlp predict --help')"],
@@ -497,8 +521,21 @@ const IRIS_TRAIN = [
   '--data', 'iris.csv', '--target', 'species', '--layers', '4,8,3', '--activation', 'tanh,softmax', '--loss', 'cross-entropy',
   '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '8', '--epochs', '60', '--normalize', 'zscore', '--shuffle', '--seed', '1',
 ];
+/**
+ * What `train --data` uses for a flag left out, in the library's terms (the library's own
+ * defaults are the notebook's: sgd, learning rate 0.1, batch 1, 1 epoch, uniform init).
+ */
+const CLI_CREATE = { init: 'xavier', seed: 0 } as const;
+const CLI_FIT: FitOptions = { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 100, normalize: 'zscore', shuffle: true };
+/** The settings line of a run: the settings given, then the defaults used. */
+const settingsLine = (given: string, defaults: string) => `settings: ${[given && `given ${given}`, defaults && `defaults ${defaults}`].filter(Boolean).join('; ')}`;
+
 /** What IRIS_TRAIN asks for, in the library's terms. */
-const IRIS_CREATE = { layers: [4, 8, 3], activation: ['tanh', 'softmax'], loss: 'cross-entropy', seed: 1 };
+const IRIS_CREATE = { layers: [4, 8, 3], activation: ['tanh', 'softmax'], loss: 'cross-entropy', seed: 1, init: 'xavier' };
+const IRIS_SETTINGS = settingsLine(
+  '--activation tanh,softmax --loss cross-entropy --seed 1 --epochs 60 --learning-rate 0.01 --batch-size 8 --optimizer adam --shuffle --normalize zscore',
+  '--init xavier',
+);
 const IRIS_FIT: FitOptions = { optimizer: 'adam', learningRate: 0.01, batchSize: 8, epochs: 60, normalize: 'zscore', shuffle: true };
 
 /** Two classes, 'yes' when x1 + x2 > 0. */
@@ -596,7 +633,10 @@ function predictionsCsv(header: string, outputs: number[][], classes?: string[])
  * A `train --data` summary line: `trained LAYERS on ROWS rows of FILE ` then exactly `tail`.
  * How ROWS reads with nothing held out is pinned by the iris test alone; here either form.
  */
-function expectSummary(stdout: string, layers: string, rows: number, file: string, tail: string): void {
+function expectSummary(stdout: string, layers: string, rows: number, file: string, tail: string, rest: string[]): void {
+  const [summary, ...others] = stdout.split('\n');
+  expect(others, 'the lines after the summary').toEqual([...rest, '']);
+  stdout = `${summary}\n`;
   const head = `trained ${layers} on `;
   expect(stdout.startsWith(head), stdout).toBe(true);
   expect(stdout.endsWith(` ${tail}\n`), `${JSON.stringify(stdout)} should end with ${JSON.stringify(tail)}`).toBe(true);
@@ -638,7 +678,7 @@ describe('train --data FILE.csv', () => {
       // "N of M" form belongs to a hold-out (see the --validation-split and --test-fraction
       // tests); with none, the count is plain, as 48c22b3 had it.
       expect(r.stdout).toBe(
-        `trained 4-8-3 on 150 rows of iris.csv for 60 epochs (${backend}, seed 1): loss ${h.loss[0]} -> ${h.loss[59]}, accuracy ${h.accuracy[59]}; wrote ${out}\n`,
+        `trained 4-8-3 on 150 rows of iris.csv for 60 epochs (${backend}, seed 1): loss ${h.loss[0]} -> ${h.loss[59]}, accuracy ${h.accuracy[59]}; wrote ${out}\n${IRIS_SETTINGS}\n`,
       );
     }
   });
@@ -649,15 +689,16 @@ describe('train --data FILE.csv', () => {
     const wasm = cli('train', ...args, '--out', 't.json');
     const js = cli('train', ...args, '--out', 'js.json', '--backend', 'js');
     const { train, test } = trainTestSplit(loadCSV(join(dir, 'iris.csv')), { testFraction: 0.2, seed: 2 });
-    const net = await MLP.create({ layers: [4, 3], activation: 'softmax', loss: 'cross-entropy', seed: 2, classes: IRIS_CLASSES, backend: 'wasm' });
+    const net = await MLP.create({ ...CLI_CREATE, layers: [4, 3], activation: 'softmax', loss: 'cross-entropy', seed: 2, classes: IRIS_CLASSES, backend: 'wasm' });
     try {
-      const h = net.fit(train, { epochs: 3 });
+      const h = net.fit(train, { ...CLI_FIT, epochs: 3 });
       const t = net.evaluate(test);
       for (const [r, backend, out] of [[wasm, 'wasm', 't.json'], [js, 'js', 'js.json']] as const) {
         expectSuccess(r);
         expect(r.stdout).toBe(
           `trained 4-3 on 120 of 150 rows of iris.csv (30 held out for testing) for 3 epochs (${backend}, seed 2): loss ${h.loss[0]} -> ${h.loss[2]}, ` +
-            `accuracy ${h.accuracy[2]}, test loss ${t.loss}, test accuracy ${t.accuracy}; wrote ${out}\n`,
+            `accuracy ${h.accuracy[2]}, test loss ${t.loss}, test accuracy ${t.accuracy}; wrote ${out}\n` +
+            `${settingsLine('--activation softmax --loss cross-entropy --seed 2 --epochs 3', '--init xavier --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore')}\n`,
         );
       }
       expect(read('t.json')).toBe(await savedText(net));
@@ -674,7 +715,7 @@ describe('train --data FILE.csv', () => {
     const h = lib.history;
     expectClean(r.stderr);
     expect(r.status).toBe(0);
-    expectSummary(r.stdout, '4-8-3', 150, 'iris.csv', `for 60 epochs (wasm, seed 1): loss ${h.loss[0]} -> ${h.loss[59]}, accuracy ${h.accuracy[59]}; wrote m.json`);
+    expectSummary(r.stdout, '4-8-3', 150, 'iris.csv', `for 60 epochs (wasm, seed 1): loss ${h.loss[0]} -> ${h.loss[59]}, accuracy ${h.accuracy[59]}; wrote m.json`, [IRIS_SETTINGS]);
     const lines = r.stderr.split('\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(3);
@@ -692,7 +733,7 @@ describe('train --data FILE.csv', () => {
       'f.csv': 'id,name,a,b,label\n1,x,0.1,0.9,yes\n2,y,0.8,0.2,no\n3,z,0.15,0.85,yes\n4,w,0.9,0.1,no\n',
       'g.csv': 'label,b,a\nno,0.3,0.7\n',
     });
-    expectSuccess(cli('train', '--data', 'f.csv', '--target', 'label', '--features', 'a,b', '--layers', '2,3,1', '--epochs', '50', '--learning-rate', '0.5', '--seed', '1', '--out', 'f.json'));
+    expectSuccess(cli('train', '--data', 'f.csv', '--target', 'label', '--features', 'a,b', '--layers', '2,3,1', '--epochs', '50', '--learning-rate', '0.05', '--seed', '1', '--out', 'f.json'));
     const model = JSON.parse(read('f.json'));
     expect([model.features, model.target, model.classes]).toEqual([['a', 'b'], 'label', ['no', 'yes']]);
     const evaluation = cli('evaluate', 'f.json', '--data', 'f.csv', '--json');
@@ -709,10 +750,12 @@ describe('train --data FILE.csv', () => {
     const args = ['--data', 'bin.csv', '--layers', '2,4,1', '--activation', 'sigmoid', '--loss', 'binary-cross-entropy', '--learning-rate', '0.5', '--epochs', '50', '--seed', '3'];
     const train = cli('train', ...args, '--out', 'b.json');
     const csv: CSVOptions = { binary: true };
-    const lib = await libraryCsv('bin.csv', csv, { layers: [2, 4, 1], activation: 'sigmoid', loss: 'binary-cross-entropy', seed: 3 }, { learningRate: 0.5, epochs: 50 }, 'wasm');
+    const lib = await libraryCsv('bin.csv', csv, { ...CLI_CREATE, layers: [2, 4, 1], activation: 'sigmoid', loss: 'binary-cross-entropy', seed: 3 }, { ...CLI_FIT, learningRate: 0.5, epochs: 50 }, 'wasm');
     const h = lib.history;
     expectSuccess(train);
-    expectSummary(train.stdout, '2-4-1', 16, 'bin.csv', `for 50 epochs (wasm, seed 3): loss ${h.loss[0]} -> ${h.loss[49]}, accuracy ${h.accuracy[49]}; wrote b.json`);
+    expectSummary(train.stdout, '2-4-1', 16, 'bin.csv', `for 50 epochs (wasm, seed 3): loss ${h.loss[0]} -> ${h.loss[49]}, accuracy ${h.accuracy[49]}; wrote b.json`, [
+      settingsLine('--activation sigmoid --loss binary-cross-entropy --seed 3 --epochs 50 --learning-rate 0.5', '--init xavier --batch-size 32 --optimizer adam --shuffle --normalize zscore'),
+    ]);
     expect(read('b.json')).toBe(lib.model);
     const model = JSON.parse(read('b.json'));
     expect(model.classes).toEqual(['no', 'yes']);
@@ -736,12 +779,14 @@ describe('train --data FILE.csv', () => {
     write({ 'reg.csv': REGRESSION_CSV });
     const args = ['--data', 'reg.csv', '--layers', '3,4,1', '--activation', 'tanh,linear', '--loss', 'mse', '--learning-rate', '0.05', '--epochs', '50', '--seed', '3'];
     const train = cli('train', ...args, '--out', 'r.json');
-    const lib = await libraryCsv('reg.csv', {}, { layers: [3, 4, 1], activation: ['tanh', 'linear'], loss: 'mse', seed: 3 }, { learningRate: 0.05, epochs: 50 }, 'wasm');
+    const lib = await libraryCsv('reg.csv', {}, { ...CLI_CREATE, layers: [3, 4, 1], activation: ['tanh', 'linear'], loss: 'mse', seed: 3 }, { ...CLI_FIT, learningRate: 0.05, epochs: 50 }, 'wasm');
     const h = lib.history;
     expectSuccess(train);
     // Not a classification: no accuracy in the summary.
     expect(h.accuracy).toEqual([]);
-    expectSummary(train.stdout, '3-4-1', 12, 'reg.csv', `for 50 epochs (wasm, seed 3): loss ${h.loss[0]} -> ${h.loss[49]}; wrote r.json`);
+    expectSummary(train.stdout, '3-4-1', 12, 'reg.csv', `for 50 epochs (wasm, seed 3): loss ${h.loss[0]} -> ${h.loss[49]}; wrote r.json`, [
+      settingsLine('--activation tanh,linear --loss mse --seed 3 --epochs 50 --learning-rate 0.05', '--init xavier --batch-size 32 --optimizer adam --shuffle --normalize zscore'),
+    ]);
     expect(read('r.json')).toBe(lib.model);
     const model = JSON.parse(read('r.json'));
     expect(model.classes).toBeNull();
@@ -776,27 +821,30 @@ describe('train --data FILE.csv', () => {
     write({ 'reg.csv': REGRESSION_CSV });
     const r = cli('train', '--data', 'reg.csv', '--layers', '3,1', '--activation', 'linear', '--epochs', '3', '--seed', '1', '--test-fraction', '0.25', '--out', 't.json');
     expectSuccess(r);
-    expect(r.stdout).toMatch(/^trained 3-1 on 9 of 12 rows of reg\.csv \(3 held out for testing\) for 3 epochs \(wasm, seed 1\): loss \S+ -> \S+, test loss \S+; wrote t\.json\n$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^trained 3-1 on 9 of 12 rows of reg\.csv \(3 held out for testing\) for 3 epochs \(wasm, seed 1\): loss \S+ -> \S+, test loss \S+; wrote t\.json$/);
   });
 
   it('--validation-split: the summary counts the held-out rows and reports the validation loss and accuracy, as do the progress lines', async () => {
     write({ 'bin.csv': BINARY_CSV });
     const r = cli('train', '--data', 'bin.csv', '--layers', '2,4,1', '--loss', 'binary-cross-entropy', '--learning-rate', '0.5', '--epochs', '4', '--seed', '3',
       '--validation-split', '0.25', '--log-every', '2', '--out', 'v.json');
-    const lib = await libraryCsv('bin.csv', { binary: true }, { layers: [2, 4, 1], loss: 'binary-cross-entropy', seed: 3 }, { learningRate: 0.5, epochs: 4, validationSplit: 0.25 }, 'wasm');
+    const lib = await libraryCsv('bin.csv', { binary: true }, { ...CLI_CREATE, layers: [2, 4, 1], activation: ['relu', 'sigmoid'], loss: 'binary-cross-entropy', seed: 3 },
+      { ...CLI_FIT, learningRate: 0.5, epochs: 4, validationSplit: 0.25 }, 'wasm');
     const h = lib.history;
     expectClean(r.stderr);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       `trained 2-4-1 on 12 of 16 rows of bin.csv (4 held out for validation) for 4 epochs (wasm, seed 3): loss ${h.loss[0]} -> ${h.loss[3]}, ` +
-        `accuracy ${h.accuracy[3]}, val loss ${h.valLoss[3]}, val accuracy ${h.valAccuracy[3]}; wrote v.json\n`,
+        `accuracy ${h.accuracy[3]}, val loss ${h.valLoss[3]}, val accuracy ${h.valAccuracy[3]}; wrote v.json\n` +
+        `${settingsLine('--loss binary-cross-entropy --seed 3 --epochs 4 --learning-rate 0.5', '--activation relu,sigmoid --init xavier --batch-size 32 --optimizer adam --shuffle --normalize zscore')}\n`,
     );
     const lines = r.stderr.split('\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(2);
     lines.forEach((line, i) => {
       const k = 2 * i + 1;
-      const head = `epoch ${k + 1}/4  loss ${h.loss[k].toPrecision(6)}  val_loss ${h.valLoss[k].toPrecision(6)}  accuracy ${h.accuracy[k].toPrecision(4)}  val_accuracy ${h.valAccuracy[k].toPrecision(4)}  `;
+      // The summary's words and order (a terminal's progress bar shows the same figures).
+      const head = `epoch ${k + 1}/4  loss ${h.loss[k].toPrecision(6)}  accuracy ${h.accuracy[k].toPrecision(4)}  val loss ${h.valLoss[k].toPrecision(6)}  val accuracy ${h.valAccuracy[k].toPrecision(4)}  `;
       expect(line.startsWith(head), `${JSON.stringify(line)} should start with ${JSON.stringify(head)}`).toBe(true);
       expect(line.slice(head.length)).toMatch(/^(\d+|\d+\.\dk|\d+\.\d\dM) samples\/s$/);
     });
@@ -1019,7 +1067,7 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['--learning-rate 0', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--learning-rate', '0'], IRIS_FILES, '--learning-rate must be a finite number > 0; got 0'],
   ['--activation swish', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--activation', 'swish'], IRIS_FILES,
     `--activation must be one of 'sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear', 'softmax'; got "swish"`],
-  ['--loss cross-entropy with a sigmoid output', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--loss', 'cross-entropy'], IRIS_FILES,
+  ['--loss cross-entropy with a sigmoid output', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--activation', 'sigmoid', '--loss', 'cross-entropy'], IRIS_FILES,
     "--loss 'cross-entropy' needs a softmax output layer; the output activation is 'sigmoid' (use 'binary-cross-entropy' with sigmoid outputs)"],
   ['--optimizer rmsprop', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--optimizer', 'rmsprop'], IRIS_FILES,
     `--optimizer must be one of 'sgd', 'momentum', 'adam'; got "rmsprop"`],
@@ -1039,7 +1087,22 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   // name (withFlagNames maps the create and fit options, not test-fraction).
   ['--test-fraction 1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--test-fraction', '1'], IRIS_FILES, '--test-fraction must be a number between 0 and 1 (exclusive); got 1'],
   ['--test-fraction abc', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--test-fraction', 'abc'], IRIS_FILES, "--test-fraction must be a number; got 'abc'"],
-  ['--log-every 0', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '0'], IRIS_FILES, "train: --log-every must be a positive integer; got '0'"],
+  ['--log-every 0', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '0'], IRIS_FILES, "train: --log-every must be an integer from 1 to 2147483647; got '0'"],
+  // Today: "callbackEvery must be an integer from 1 to 2147483647; got 100000000000000000000".
+  ['--log-every 99999999999999999999', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '99999999999999999999'], IRIS_FILES,
+    "train: --log-every must be an integer from 1 to 2147483647; got '99999999999999999999'"],
+  // Negative numbers are values, not flags: the option's own check names the flag.
+  ['--learning-rate -1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--learning-rate', '-1'], IRIS_FILES, '--learning-rate must be a finite number > 0; got -1'],
+  ['--epochs -1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--epochs', '-1'], IRIS_FILES, '--epochs must be an integer from 0 to 2147483647; got -1'],
+  ['--seed -1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--seed', '-1'], IRIS_FILES, '--seed must be an integer from 0 to 4294967295; got -1'],
+  ['--alpha -0.5', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--alpha', '-0.5'], IRIS_FILES, '--alpha must be a finite number >= 0 (the leaky-relu slope); got -0.5'],
+  ['--weight-decay=-1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--weight-decay=-1'], IRIS_FILES, '--weight-decay must be a finite number >= 0; got -1'],
+  ['--beta2 1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--beta2', '1'], IRIS_FILES, '--beta2 must be a number from 0 up to (not including) 1; got 1'],
+  ['--patience 0', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--validation-split', '0.2', '--patience', '0'], IRIS_FILES, '--patience must be an integer from 1 to 2147483647; got 0'],
+  ['--activation with too few names', ['train', ...IRIS_OUT, '--layers', '4,8,8,3', '--activation', 'relu,softmax'], IRIS_FILES,
+    '--activation must be one activation per weight layer (3); got ["relu","softmax"]'],
+  ['--activation with a bad name in its list', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--activation', 'relu,soft'], IRIS_FILES,
+    `--activation[1] must be one of 'sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear', 'softmax'; got "soft"`],
   ['--log-every abc (evaluate)', ['evaluate', 'm.json', '--data', 'iris.csv', '--log-every', 'abc'], IRIS_FILES,
     "evaluate: unknown option '--log-every'; expected --data, --target, --json, --backend or --help (see 'wasm-mlp evaluate --help')"],
   ['a CSV flag with SPEC.json', ['train', 'spec.json', '--out', 'm.json', '--epochs', '5'], { 'spec.json': SPEC },
@@ -1081,11 +1144,158 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
     `spec.json has an unknown option 'epoch'; expected one of ${SPEC_KEYS.join(', ')}`],
 ];
 
+/** API option names that have a flag or are set from one: a message about a flag must never use them. */
+const API_NAMES = ['learningRate', 'batchSize', 'weightDecay', 'validationSplit', 'validationData', 'errorThreshold', 'restoreBestWeights', 'callbackEvery', 'testFraction'];
+
 describe('CSV and option errors: one line on stderr, nothing on stdout, exit 2, no file left behind', () => {
   it.each(CSV_ERRORS)('%s', (_name, args, files, expected) => {
     write(files);
     const before = listing();
-    expectUserError(cli(...args), expected);
+    const r = cli(...args);
+    expectUserError(r, expected);
+    if (!args.some((a) => a.endsWith('.json') && !args.includes('--data'))) {
+      for (const name of API_NAMES) expect(r.stderr, `a message about flags must name the flag, not ${name}`).not.toContain(name);
+    }
     expect(listing(), 'a failed command must not create or leave files').toEqual(before);
+  });
+});
+
+describe('train --data: the defaults of a first run, said in the help and the summary', () => {
+  const DEFAULTS = '--init xavier --seed 0 --epochs 100 --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore';
+
+  it('iris with only --target, --layers, --out and --test-fraction: relu + softmax + cross-entropy, adam, and a useful model (the library\'s with those settings)', async () => {
+    write({ 'iris.csv': readFileSync(join(ROOT, 'examples', 'data', 'iris.csv'), 'utf8') });
+    const r = cli('train', '--data', 'iris.csv', '--target', 'species', '--layers', '4,8,3', '--out', 'm.json', '--test-fraction', '0.2');
+    const { train, test } = trainTestSplit(loadCSV(join(dir, 'iris.csv'), { target: 'species' }), { testFraction: 0.2, seed: 0 });
+    const net = await MLP.create({ ...CLI_CREATE, layers: [4, 8, 3], activation: ['relu', 'softmax'], loss: 'cross-entropy', classes: IRIS_CLASSES, backend: 'wasm' });
+    try {
+      const h = net.fit(train, CLI_FIT);
+      const t = net.evaluate(test);
+      expectSuccess(r);
+      expect(r.stdout).toBe(
+        `trained 4-8-3 on 120 of 150 rows of iris.csv (30 held out for testing) for 100 epochs (wasm, seed 0): loss ${h.loss[0]} -> ${h.loss[99]}, ` +
+          `accuracy ${h.accuracy[99]}, test loss ${t.loss}, test accuracy ${t.accuracy}; wrote m.json\n` +
+          `${settingsLine('', `--activation relu,softmax --loss cross-entropy ${DEFAULTS}`)}\n`,
+      );
+      expect(read('m.json')).toBe(await savedText(net));
+      // The README's first-run figures.
+      expect([h.accuracy[99], t.accuracy]).toEqual([0.975, 1]);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('digits with only --layers, --out and --test-fraction: test accuracy 0.975 (the README\'s figure)', () => {
+    write({ 'digits.csv': readFileSync(join(ROOT, 'examples', 'data', 'digits.csv'), 'utf8') });
+    const r = cli('train', '--data', 'digits.csv', '--layers', '64,128,10', '--out', 'd.json', '--test-fraction', '0.2');
+    expectSuccess(r);
+    const [summary, settings, end] = r.stdout.split('\n');
+    expect(summary).toMatch(/^trained 64-128-10 on 1437 of 1797 rows of digits\.csv \(360 held out for testing\) for 100 epochs \(wasm, seed 0\): loss \S+ -> \S+, accuracy 1, test loss \S+, test accuracy 0\.975; wrote d\.json$/);
+    expect(settings).toBe(settingsLine('', `--activation relu,softmax --loss cross-entropy ${DEFAULTS}`));
+    expect(end).toBe('');
+  });
+
+  it('the output activation and loss follow the target: sigmoid + binary-cross-entropy for one output of two classes, linear + mse for a number, softmax for --loss cross-entropy', () => {
+    write({ 'bin.csv': BINARY_CSV, 'reg.csv': REGRESSION_CSV, 'iris.csv': IRIS });
+    const runs = [
+      cli('train', '--data', 'bin.csv', '--layers', '2,4,1', '--epochs', '5', '--out', 'b.json'),
+      cli('train', '--data', 'reg.csv', '--layers', '3,4,4,1', '--epochs', '5', '--out', 'r.json'),
+      cli('train', '--data', 'iris.csv', '--layers', '4,3', '--loss', 'cross-entropy', '--epochs', '5', '--out', 'i.json'),
+      cli('train', '--data', 'bin.csv', '--layers', '2,4,1', '--activation', 'tanh,sigmoid', '--epochs', '5', '--out', 't.json'),
+    ];
+    for (const r of runs) expect(r.status, r.stderr).toBe(0);
+    const arch = (file: string) => {
+      const model = JSON.parse(read(file));
+      return [model.activations, model.loss];
+    };
+    expect(arch('b.json')).toEqual([['relu', 'sigmoid'], 'binary-cross-entropy']);
+    expect(arch('r.json')).toEqual([['relu', 'relu', 'linear'], 'mse']);
+    expect(arch('i.json')).toEqual([['softmax'], 'cross-entropy']);
+    expect(arch('t.json')).toEqual([['tanh', 'sigmoid'], 'binary-cross-entropy']);
+    expect(runs[1].stdout.split('\n')[1]).toBe(settingsLine('--epochs 5', '--activation relu,relu,linear --loss mse --init xavier --seed 0 --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore'));
+    expect(runs[3].stdout.split('\n')[1]).toBe(settingsLine('--activation tanh,sigmoid --epochs 5', '--loss binary-cross-entropy --init xavier --seed 0 --learning-rate 0.01 --batch-size 32 --optimizer adam --shuffle --normalize zscore'));
+  });
+
+  it('--no-shuffle turns the default shuffling off: the library\'s model with shuffle false', async () => {
+    write({ 'iris.csv': IRIS });
+    const r = cli('train', '--data', 'iris.csv', '--layers', '4,3', '--epochs', '4', '--no-shuffle', '--out', 'n.json');
+    const lib = await libraryCsv('iris.csv', {}, { ...CLI_CREATE, layers: [4, 3], activation: ['softmax'], loss: 'cross-entropy' }, { ...CLI_FIT, epochs: 4, shuffle: false }, 'wasm');
+    expectSuccess(r);
+    expect(read('n.json')).toBe(lib.model);
+    expect(r.stdout.split('\n')[1]).toBe(settingsLine('--epochs 4 --no-shuffle', '--activation softmax --loss cross-entropy --init xavier --seed 0 --learning-rate 0.01 --batch-size 32 --optimizer adam --normalize zscore'));
+  });
+
+  it('train --help states every CSV default, --no-shuffle included', () => {
+    const help = cli('train', '--help').stdout.replace(/\n {30}/g, ' ');
+    for (const line of [
+      '--epochs N                  Passes over the training rows this call runs at most (default 100)',
+      '--learning-rate X           The step size lr of every update (default 0.01)',
+      '--batch-size N              Samples per update (the mean gradient of each mini-batch) (default 32)',
+      '--optimizer O               The update rule: sgd, momentum, adam (default adam)',
+      '--init I                    Weight initialisation: uniform, xavier, he (uniform is the notebook\'s rand) (default xavier)',
+      '--seed N                    Seed of the numpy-compatible random stream (np.random.seed) (default 0)',
+      '--normalize N               Input normalisation fitted on the training rows: none, zscore, minmax (default zscore)',
+      '--shuffle, --no-shuffle     A fresh permutation of the rows every epoch (default on; --no-shuffle turns it off)',
+    ]) expect(help).toContain(`  ${line}\n`);
+    expect(help).toMatch(/--activation A\[,A\.\.\.\] +.*\(default relu on the hidden layers; on the output softmax for a categorical target, sigmoid for one output of two classes, linear for a numeric target\)/);
+    expect(help).toMatch(/--loss L +.*\(default cross-entropy after softmax, binary-cross-entropy after sigmoid with two classes, else mse\)/);
+  });
+
+  it('says when the result is no better than chance: an accuracy at most the most common class\'s rate', () => {
+    write({ 'iris.csv': IRIS });
+    const r = cli('train', '--data', 'iris.csv', '--layers', '4,8,3', '--optimizer', 'sgd', '--learning-rate', '0.5', '--batch-size', '1', '--epochs', '5', '--normalize', 'none', '--out', 'c.json');
+    expectSuccess(r);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(4);
+    const accuracy = /accuracy (\S+);/.exec(lines[0])![1];
+    expect(Number(accuracy)).toBeLessThanOrEqual(1 / 3);
+    expect(lines[2]).toBe(`warning: the training accuracy ${accuracy} is no better than always predicting the most common class (0.3333333333333333); try another --learning-rate or more --epochs`);
+  });
+
+  it('says when a regression is no better than predicting the mean, and when the loss rose over training', () => {
+    write({ 'reg.csv': 'u,v,y\n1,2,10\n2,1,11\n3,3,12\n4,1,13\n', 'iris.csv': IRIS });
+    const flat = cli('train', '--data', 'reg.csv', '--layers', '2,1', '--learning-rate', '1e-9', '--epochs', '2', '--out', 'r.json');
+    expectSuccess(flat);
+    const loss = /-> (\S+);/.exec(flat.stdout)![1];
+    expect(flat.stdout.split('\n')[2]).toBe(`warning: the training loss ${loss} is no better than always predicting the mean target (1.25); try another --learning-rate or more --epochs`);
+    const rising = cli('train', '--data', 'iris.csv', '--layers', '4,8,3', '--optimizer', 'sgd', '--learning-rate', '2', '--batch-size', '1', '--epochs', '5', '--out', 'x.json');
+    expectSuccess(rising);
+    const [, first, last] = /loss (\S+) -> (\S+),/.exec(rising.stdout)!;
+    expect(Number(last)).toBeGreaterThan(Number(first));
+    expect(rising.stdout.split('\n').at(-2)).toBe(`warning: the loss rose over training (${first} -> ${last}); try a smaller --learning-rate`);
+  });
+});
+
+describe('unknown flags: the nearest one', () => {
+  it('every train flag with its last letter left out is suggested (so every one is accepted)', () => {
+    write({ 'spec.json': SPEC });
+    for (const flag of TRAIN_FLAGS) {
+      const typo = flag.slice(0, -1);
+      if (TRAIN_FLAGS.includes(typo)) continue;
+      expectUserError(cli('train', 'spec.json', '--out', 'm.json', typo), (m) => {
+        expect(m).toMatch(new RegExp(`^train: unknown option '${typo}'; did you mean (--[a-z0-9-]+, )*(--[a-z0-9-]+ or )?--[a-z0-9-]+\\? \\(see 'wasm-mlp train --help'\\)$`));
+        expect(mentions(m.slice(m.indexOf('did you mean')), flag), `${typo} should suggest ${flag}: ${m}`).toBe(true);
+      });
+    }
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('the bar shows the same figures in the same words as the piped lines (run under script(1), a pseudo-terminal)', async () => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    expect(script.status, 'script(1) from util-linux is needed for this test').toBe(0);
+    write({ 'iris.csv': IRIS });
+    const args = [...IRIS_TRAIN, '--out', 'm.json', '--log-every', '20'];
+    const quoted = [process.execPath, CLI, 'train', ...args].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', `${quoted} 2>&1 >/dev/null`, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const piped = cli('train', ...args);
+    const screen = r.stdout.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '');
+    const lines = piped.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    // The bar redraws at most a few times a second; its last drawing shows the last epoch.
+    const [, figures] = /^epoch 60\/60 {2}(.*) {2}\S+ samples\/s$/.exec(lines[2])!;
+    expect(figures).toMatch(/^loss \S+ {2}accuracy \S+$/);
+    expect(screen).toContain(`epoch 60/60 [████████████████████] ${figures}  `);
   });
 });

@@ -45,8 +45,10 @@ describe('option registry', () => {
     expect(SPEC_KEY_OF_FLAG['learning-rate']).toBe('learningRate');
     expect(SPEC_KEY_OF_FLAG['test-fraction']).toBeUndefined();
     const help = csvTrainHelp();
-    expect(help).toContain('  --learning-rate X           The step size lr of every update (default 0.1)\n');
-    expect(help).toContain('  --shuffle                   A fresh permutation of the rows every epoch\n');
+    // train --data's own defaults (the registry's cliDefault), not the library's 0.1 and false.
+    expect(help).toContain('  --learning-rate X           The step size lr of every update (default 0.01)\n');
+    expect(help).toContain('  --shuffle, --no-shuffle     A fresh permutation of the rows every epoch (default on;\n');
+    expect(help).toContain('  --restore-best-weights      With patience: end with the parameters of the best\n');
     for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(88);
   });
 });

@@ -19,6 +19,21 @@ export type OptionCall = 'create' | 'fit' | 'load' | 'save';
 /** How the CLI reads a flag's text: a number, comma-separated integers, a name, one name or a comma-separated list, or a switch without a value. */
 export type FlagKind = 'number' | 'integers' | 'name' | 'names' | 'switch';
 
+/**
+ * An option's `wasm-mlp train --data` flag. A CSV training run uses `cliDefault` where the flag
+ * is left out: first-run settings that train a useful model on a small table (the library's
+ * own defaults reproduce the seed notebook instead; README's CLI section compares them).
+ */
+export interface CliFlag {
+  readonly name: string;
+  readonly kind: FlagKind;
+  readonly meta?: string;
+  /** The value `train --data` uses when the flag is left out, if not the API default. */
+  readonly cliDefault?: unknown;
+  /** How `train --help` states a default the CLI chooses from the data (the activation, the loss). */
+  readonly cliDefaultText?: string;
+}
+
 export interface OptionSpec<N extends string = string, T = unknown> {
   /** The API name (and the key in a `wasm-mlp train` SPEC.json). */
   readonly name: N;
@@ -39,7 +54,7 @@ export interface OptionSpec<N extends string = string, T = unknown> {
   /** One line for the doc comment and the CLI help. */
   readonly doc: string;
   /** The `wasm-mlp train --data` flag, if any. */
-  readonly flag?: { readonly name: string; readonly kind: FlagKind; readonly meta?: string };
+  readonly flag?: CliFlag;
   /** Whether a `wasm-mlp train` SPEC.json may set it (the CLI itself decides the others). */
   readonly spec: boolean;
 }
@@ -97,7 +112,7 @@ const SEED = option({
   name: 'seed', call: 'create', type: 'number', default: undefined as number | undefined, defaultText: 'random', spec: true,
   check: (value) => checkSeed(value),
   doc: 'Seed of the numpy-compatible random stream (np.random.seed).',
-  flag: { name: 'seed', kind: 'number', meta: 'N' },
+  flag: { name: 'seed', kind: 'number', meta: 'N', cliDefault: 0 },
 });
 const BACKEND = option({
   name: 'backend', call: 'create', type: 'BackendName', default: 'wasm' as BackendName, spec: false,
@@ -121,7 +136,10 @@ export const CREATE_OPTION_SPECS = [
     name: 'activation', call: 'create', type: 'Activation | readonly Activation[]', default: 'sigmoid' as Activation | Activation[], spec: true,
     check: (value, s) => checkActivation(value, s.layers as number[], 'activation'),
     doc: `One activation for every layer, or one per weight layer: ${names(ACTIVATIONS)} (softmax on the output layer only).`,
-    flag: { name: 'activation', kind: 'names', meta: 'A[,A...]' },
+    flag: {
+      name: 'activation', kind: 'names', meta: 'A[,A...]',
+      cliDefaultText: 'relu on the hidden layers; on the output softmax for a categorical target, sigmoid for one output of two classes, linear for a numeric target',
+    },
   }),
   option({
     name: 'alpha', call: 'create', type: 'number', default: 0.01, spec: true,
@@ -133,13 +151,13 @@ export const CREATE_OPTION_SPECS = [
     name: 'loss', call: 'create', type: 'Loss', default: 'mse' as Loss, spec: true,
     check: (value) => oneOf(value, 'loss', LOSSES),
     doc: `${names(LOSSES)} (cross-entropy needs a softmax output, binary-cross-entropy sigmoid outputs).`,
-    flag: { name: 'loss', kind: 'name', meta: 'L' },
+    flag: { name: 'loss', kind: 'name', meta: 'L', cliDefaultText: 'cross-entropy after softmax, binary-cross-entropy after sigmoid with two classes, else mse' },
   }),
   option({
     name: 'init', call: 'create', type: 'Init', default: 'uniform' as Init, spec: true,
     check: (value) => oneOf(value, 'init', INITS),
     doc: `Weight initialisation: ${names(INITS)} (uniform is the notebook's rand).`,
-    flag: { name: 'init', kind: 'name', meta: 'I' },
+    flag: { name: 'init', kind: 'name', meta: 'I', cliDefault: 'xavier' },
   }),
   SEED,
   BACKEND,
@@ -197,25 +215,25 @@ export const FIT_OPTION_SPECS = [
     name: 'epochs', call: 'fit', type: 'number', default: 1, spec: true,
     check: (value) => checkEpochs(value),
     doc: 'Passes over the training rows this call runs at most.',
-    flag: { name: 'epochs', kind: 'number', meta: 'N' },
+    flag: { name: 'epochs', kind: 'number', meta: 'N', cliDefault: 100 },
   }),
   option({
     name: 'learningRate', call: 'fit', type: 'number', default: 0.1, spec: true,
     check: (value) => checkLearningRate(value),
     doc: 'The step size lr of every update.',
-    flag: { name: 'learning-rate', kind: 'number', meta: 'X' },
+    flag: { name: 'learning-rate', kind: 'number', meta: 'X', cliDefault: 0.01 },
   }),
   option({
     name: 'batchSize', call: 'fit', type: 'number', default: 1, spec: true,
     check: integer('batchSize', 1),
     doc: 'Samples per update (the mean gradient of each mini-batch).',
-    flag: { name: 'batch-size', kind: 'number', meta: 'N' },
+    flag: { name: 'batch-size', kind: 'number', meta: 'N', cliDefault: 32 },
   }),
   option({
     name: 'optimizer', call: 'fit', type: 'Optimizer', default: 'sgd' as Optimizer, spec: true,
     check: (value) => oneOf(value, 'optimizer', OPTIMIZERS),
     doc: `The update rule: ${names(OPTIMIZERS)}.`,
-    flag: { name: 'optimizer', kind: 'name', meta: 'O' },
+    flag: { name: 'optimizer', kind: 'name', meta: 'O', cliDefault: 'adam' },
   }),
   option({
     name: 'momentum', call: 'fit', type: 'number', default: 0.9, spec: true,
@@ -254,7 +272,7 @@ export const FIT_OPTION_SPECS = [
     name: 'shuffle', call: 'fit', type: 'boolean', default: false, spec: true,
     check: (value) => checkBoolean(value, 'shuffle'),
     doc: 'A fresh permutation of the rows every epoch.',
-    flag: { name: 'shuffle', kind: 'switch' },
+    flag: { name: 'shuffle', kind: 'switch', cliDefault: true },
   }),
   option({
     name: 'validationSplit', call: 'fit', type: 'number', default: 0, spec: true,
@@ -310,7 +328,7 @@ export const FIT_OPTION_SPECS = [
     name: 'normalize', call: 'fit', type: 'Normalize', default: undefined as Normalize | undefined, defaultText: "the dataset's, else the net's current", spec: true,
     check: (value) => oneOf(value, 'normalize', NORMALIZATIONS),
     doc: `Input normalisation fitted on the training rows: ${names(NORMALIZATIONS)}.`,
-    flag: { name: 'normalize', kind: 'name', meta: 'N' },
+    flag: { name: 'normalize', kind: 'name', meta: 'N', cliDefault: 'zscore' },
   }),
 ] as const;
 

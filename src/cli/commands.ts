@@ -13,10 +13,9 @@ import { modelText } from '../io/model-json.ts';
 import { MLP, type FitOptions, type History } from '../api/mlp.ts';
 import { notebookOutput } from './notebook.ts';
 import { CREATE_OPTION_SPECS, FIT_OPTION_SPECS, type OptionCall, type OptionSpec } from '../api/option-registry.ts';
+import { NUMBER_TEXT, type Flags } from './args.ts';
 import { pythonFloatRepr } from '../format/float-repr.ts';
 import { checkOptions, type BackendName } from '../api/validate.ts';
-
-export type Flags = Record<string, string | boolean | undefined>;
 
 export interface Common {
   backend: BackendName;
@@ -45,10 +44,21 @@ const FLAG_OPTIONS = TRAIN_OPTIONS.filter((o) => o.flag !== undefined);
 export const CSV_TRAIN_FLAGS = [...CSV_ONLY_FLAGS.map((f) => f.name), ...FLAG_OPTIONS.map((o) => o.flag!.name)];
 /** Flags that take no value. */
 export const SWITCH_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch').map((o) => o.flag!.name);
+/** Switches CSV training turns on by default: `--no-NAME` turns them off. */
+export const NEGATABLE_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch' && o.flag!.cliDefault === true).map((o) => o.flag!.name);
+/** The options CSV training chooses a value for when their flag is left out, in the registry's order. */
+const CLI_DEFAULTED = FLAG_OPTIONS.filter((o) => o.flag!.cliDefault !== undefined || o.flag!.cliDefaultText !== undefined);
 /** The SPEC.json key a CSV-training flag corresponds to (none for --data, --target, --features, --test-fraction). */
 export const SPEC_KEY_OF_FLAG: Record<string, string> = Object.fromEntries(FLAG_OPTIONS.filter((o) => o.spec).map((o) => [o.flag!.name, o.name]));
-/** --flag name -> the API name it stands for, to put the flag the user typed into a message. */
-const API_NAME_OF_FLAG: Record<string, string> = { ...Object.fromEntries(FLAG_OPTIONS.map((o) => [o.flag!.name, o.name])), 'test-fraction': 'testFraction' };
+/**
+ * --flag name -> the API names it stands for, to put the flag the user typed into a message:
+ * the registry's flags, and the options the CLI sets from a flag of its own.
+ */
+const API_NAMES_OF_FLAG: Record<string, readonly string[]> = {
+  ...Object.fromEntries(FLAG_OPTIONS.map((o) => [o.flag!.name, [o.name]])),
+  'test-fraction': ['testFraction'],
+  'log-every': ['callbackEvery'],
+};
 
 /** The CSV-training part of `train --help`: a line (or more) per flag, from the registry. */
 export function csvTrainHelp(): string {
@@ -56,9 +66,16 @@ export function csvTrainHelp(): string {
     ...CSV_ONLY_FLAGS.map((f) => ({ usage: `--${f.name} ${f.meta}`, doc: f.doc })),
     ...FLAG_OPTIONS.map((o) => {
       const flag = o.flag!;
-      const fallback = o.defaultText ?? (typeof o.default === 'number' || typeof o.default === 'string' ? String(o.default) : '');
-      const shown = fallback && fallback !== 'none' && !o.required && flag.kind !== 'switch' ? ` (default ${fallback})` : '';
-      return { usage: `--${flag.name}${flag.meta ? ` ${flag.meta}` : ''}`, doc: `${o.doc.replace(/\.$/, '')}${shown}` };
+      const doc = o.doc.replace(/\.$/, '');
+      if (flag.kind === 'switch') {
+        const negatable = NEGATABLE_FLAGS.includes(flag.name);
+        return { usage: negatable ? `--${flag.name}, --no-${flag.name}` : `--${flag.name}`, doc: negatable ? `${doc} (default on; --no-${flag.name} turns it off)` : doc };
+      }
+      const fallback =
+        flag.cliDefaultText ?? (flag.cliDefault !== undefined ? String(flag.cliDefault) : undefined) ?? o.defaultText ??
+        (typeof o.default === 'number' || typeof o.default === 'string' ? String(o.default) : '');
+      const shown = fallback && fallback !== 'none' && !o.required ? ` (default ${fallback})` : '';
+      return { usage: `--${flag.name}${flag.meta ? ` ${flag.meta}` : ''}`, doc: `${doc}${shown}` };
     }),
   ];
   return rows.map((r) => helpRow(r.usage, r.doc)).join('\n');
@@ -104,14 +121,12 @@ export async function trainSpec(specPath: string, outPath: string, common: Commo
   }
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** A flag's text as its option's value: a number, integers, a name or list of names, or true for a switch. */
 function flagValue(flag: string, kind: string, raw: string | boolean): unknown {
   if (typeof raw === 'boolean') return raw;
   if (kind === 'number') {
     const n = Number(raw);
-    if (!NUMBER.test(raw.trim()) || !Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+    if (!NUMBER_TEXT.test(raw.trim()) || !Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
     return n;
   }
   if (kind === 'integers') {
@@ -137,9 +152,8 @@ function flagOptions(flags: Flags, call: OptionCall): Record<string, unknown> {
 export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
   const dataPath = flags.data as string;
   if (typeof flags.layers !== 'string') throw new MLPError('INVALID_ARGUMENT', "train --data needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)");
-  const createOptions = flagOptions(flags, 'create');
-  const fitOptions = flagOptions(flags, 'fit') as FitOptions;
-  const layers = createOptions.layers as number[];
+  const given = { ...flagOptions(flags, 'create'), ...flagOptions(flags, 'fit') };
+  const layers = given.layers as number[];
   const outputs = layers[layers.length - 1];
   const features = typeof flags.features === 'string' ? flags.features.split(',').map((f) => f.trim()) : undefined;
   let data: CSVDataset;
@@ -155,6 +169,10 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   // One output and two classes: the second class is 1, the first 0 (checkWidths reports other counts).
   if (outputs === 1 && data.classes?.length === 2) data = { ...data, targets: data.targets.map((row) => [row[1]]) };
   checkWidths(layers, data, dataPath);
+  const settings = csvSettings(given, layers, data.classes !== null);
+  const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && settings.values[o.name] !== undefined).map((o) => [o.name, settings.values[o.name]]));
+  const createOptions = pick('create');
+  const fitOptions = pick('fit') as FitOptions;
   return withFlagNames(async () => {
     // --test-fraction: a seeded shuffled hold-out (the same seed as the net's), scored at the end.
     const testFraction = flags['test-fraction'] === undefined ? undefined : (flagValue('test-fraction', 'number', flags['test-fraction']) as number);
@@ -173,16 +191,77 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
       ];
       const what = held.length ? `${trained} of ${data.inputs.length} rows of ${dataPath} (${held.join(', ')})` : `${trained} rows of ${dataPath}`;
       let line = summary(net, what, history, common.backend, outPath);
+      const trainedRows = train.targets.slice(0, trained);
+      const warnings = scoreWarnings('training', history.accuracy.at(-1) ?? null, history.loss.at(-1), trainedRows, trainedRows, settings.values.loss);
       if (test) {
         const { loss, accuracy } = net.evaluate(test);
         const scores = accuracy === null ? `test loss ${loss}` : `test loss ${loss}, test accuracy ${accuracy}`;
         line = line.replace(/; wrote /, `, ${scores}; wrote `);
+        warnings.push(...scoreWarnings('test', accuracy, loss, test.targets, trainedRows, settings.values.loss));
       }
-      return line;
+      if (history.epochs >= 2 && history.loss[history.epochs - 1] > history.loss[0]) {
+        warnings.push(`warning: the loss rose over training (${history.loss[0]} -> ${history.loss[history.epochs - 1]}); try a smaller --learning-rate`);
+      }
+      return [line, settings.line, ...warnings].join('\n');
     } finally {
       net.dispose();
     }
   });
+}
+
+/**
+ * The options of a CSV training run: the flags given, else the CLI's defaults (the registry's
+ * `cliDefault`), the activations and loss chosen from the target; and the line that says them,
+ * the given apart from the defaults.
+ */
+function csvSettings(given: Record<string, unknown>, layers: number[], classification: boolean): { values: Record<string, unknown>; line: string } {
+  const values: Record<string, unknown> = { ...given };
+  for (const o of CLI_DEFAULTED) if (values[o.name] === undefined && o.flag!.cliDefault !== undefined) values[o.name] = o.flag!.cliDefault;
+  const outputs = layers[layers.length - 1];
+  if (values.activation === undefined) {
+    const loss = values.loss;
+    const output =
+      loss === 'cross-entropy' ? 'softmax' : loss === 'binary-cross-entropy' ? 'sigmoid' : !classification ? 'linear' : outputs === 1 ? 'sigmoid' : 'softmax';
+    values.activation = [...layers.slice(2).map(() => 'relu'), output];
+  }
+  if (values.loss === undefined) {
+    const output = Array.isArray(values.activation) ? values.activation.at(-1) : values.activation;
+    values.loss = output === 'softmax' ? 'cross-entropy' : output === 'sigmoid' && classification ? 'binary-cross-entropy' : 'mse';
+  }
+  const show = (o: OptionSpec) => {
+    const value = values[o.name];
+    if (o.flag!.kind === 'switch') return value ? `--${o.flag!.name}` : `--no-${o.flag!.name}`;
+    return `--${o.flag!.name} ${Array.isArray(value) ? value.join(',') : String(value)}`;
+  };
+  const groups = [
+    ['given', CLI_DEFAULTED.filter((o) => given[o.name] !== undefined)],
+    ['defaults', CLI_DEFAULTED.filter((o) => given[o.name] === undefined)],
+  ] as const;
+  const line = `settings: ${groups.filter(([, list]) => list.length > 0).map(([label, list]) => `${label} ${list.map(show).join(' ')}`).join('; ')}`;
+  return { values, line };
+}
+
+/**
+ * Warnings when a score is no better than a model that ignores its inputs: an accuracy at most
+ * the rate of the most common class of `rows`, or an mse at least that of always predicting
+ * the mean target of the training rows.
+ */
+function scoreWarnings(what: string, accuracy: number | null, loss: number | undefined, rows: number[][], trainingRows: number[][], lossName: unknown): string[] {
+  if (rows.length === 0 || loss === undefined) return [];
+  if (accuracy !== null) {
+    const classOf = (row: number[]) => (row.length === 1 ? (row[0] >= 0.5 ? 1 : 0) : row.indexOf(Math.max(...row)));
+    const counts = new Map<number, number>();
+    for (const row of rows) counts.set(classOf(row), (counts.get(classOf(row)) ?? 0) + 1);
+    const majority = Math.max(...counts.values()) / rows.length;
+    if (accuracy > majority) return [];
+    return [`warning: the ${what} accuracy ${accuracy} is no better than always predicting the most common class (${majority}); try another --learning-rate or more --epochs`];
+  }
+  if (lossName !== 'mse') return [];
+  const width = trainingRows[0].length;
+  const mean = Array.from({ length: width }, (_, k) => trainingRows.reduce((sum, row) => sum + row[k], 0) / trainingRows.length);
+  const meanLoss = rows.reduce((sum, row) => sum + row.reduce((s, y, k) => s + (y - mean[k]) ** 2, 0) / width, 0) / rows.length;
+  if (loss < meanLoss) return [];
+  return [`warning: the ${what} loss ${loss} is no better than always predicting the mean target (${meanLoss}); try another --learning-rate or more --epochs`];
 }
 
 export async function evaluate(modelPath: string, flags: Flags, common: Common): Promise<string> {
@@ -311,14 +390,21 @@ async function withFlagNames<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (!(error instanceof MLPError)) throw error;
-    let message = error.message.replace('(validationSplit or validationData)', '(--validation-split)');
-    for (const [flag, api] of Object.entries(API_NAME_OF_FLAG)) {
+    throw new MLPError(error.code, flagNames(error.message), { cause: error });
+  }
+}
+
+/** A message about API options, naming the flags instead. */
+export function flagNames(message: string): string {
+  let text = message.replace('(validationSplit or validationData)', '(--validation-split)');
+  for (const [flag, apis] of Object.entries(API_NAMES_OF_FLAG)) {
+    for (const api of apis) {
       // camelCase names never occur as prose; one-word names only as the subject of a message.
       const where = /[A-Z]/.test(api) ? `(^|[ (])${api}(?=[ \\[:;,)]|$)` : `^()${api}(?=[ \\[])`;
-      message = message.replace(new RegExp(where, 'g'), `$1--${flag}`);
+      text = text.replace(new RegExp(where, 'g'), `$1--${flag}`);
     }
-    throw new MLPError(error.code, message);
   }
+  return text;
 }
 
 /** Prefixes a bad value's message with the file it came from. */

@@ -1,9 +1,9 @@
 // The wasm-mlp command line: which commands and flags exist, their help, and how failures
-// are reported. Arguments are parsed by node:util parseArgs (strict: unknown flags are
-// errors). Bad usage or bad input prints one line to stderr and exits 2; anything
+// are reported. src/cli/args.ts reads each command's arguments (unknown flags are errors,
+// with the nearest flags). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CSV_TRAIN_FLAGS, SPEC_KEY_OF_FLAG, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common, type Flags } from './commands.ts';
+import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common } from './commands.ts';
+import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
 import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
 
@@ -49,12 +49,13 @@ Options (both):
   --backend wasm|js           (default wasm; both give the same model)
   -h, --help                  show this help`;
 
-const COMMANDS: Record<string, { positionals: string[][]; expects: string; flags: string[]; booleans: string[]; help: string }> = {
+const COMMANDS: Record<string, CommandFlags & { positionals: string[][]; expects: string; help: string }> = {
   notebook: {
     positionals: [[]],
     expects: 'no file arguments',
     flags: ['backend'],
-    booleans: [],
+    switches: [],
+    negatable: [],
     help: `Usage: wasm-mlp notebook [--backend wasm|js]
 
 Replays the seed notebook (a 2-2-1 sigmoid net seeded with np.random.seed(42)):
@@ -69,14 +70,16 @@ Options:
     positionals: [['SPEC.json'], []],
     expects: 'SPEC.json, or --data FILE.csv and no file argument',
     flags: [...CSV_TRAIN_FLAGS, 'out', 'backend', 'log-every', 'include-optimizer'],
-    booleans: [...SWITCH_FLAGS, 'include-optimizer'],
+    switches: [...SWITCH_FLAGS, 'include-optimizer'],
+    negatable: NEGATABLE_FLAGS,
     help: TRAIN_HELP,
   },
   evaluate: {
     positionals: [['MODEL.json']],
     expects: 'MODEL.json',
     flags: ['data', 'target', 'json', 'backend'],
-    booleans: ['json'],
+    switches: ['json'],
+    negatable: [],
     help: `Usage: wasm-mlp evaluate MODEL.json --data FILE.csv [--json] [--backend wasm|js]
 
 Prints the loss, the accuracy and the confusion matrix (rows: true class,
@@ -95,7 +98,8 @@ Options:
     positionals: [['MODEL.json', 'INPUTS.json'], ['MODEL.json']],
     expects: 'MODEL.json INPUTS.json, or MODEL.json --data FILE.csv',
     flags: ['data', 'out', 'backend'],
-    booleans: [],
+    switches: [],
+    negatable: [],
     help: `Usage: wasm-mlp predict MODEL.json INPUTS.json [--backend wasm|js]
        wasm-mlp predict MODEL.json --data FILE.csv [--out PRED.csv] [--backend wasm|js]
 
@@ -113,9 +117,6 @@ Options:
   },
 };
 
-/** Wrong use of the command line: printed with a pointer to --help, exit 2. */
-class UsageError extends Error {}
-
 export async function main(argv: readonly string[], out: (text: string) => void): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -129,36 +130,18 @@ export async function main(argv: readonly string[], out: (text: string) => void)
   const spec = COMMANDS[command];
   if (spec === undefined) throw new UsageError(`unknown command '${command}'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')`);
   const seeHelp = `(see 'wasm-mlp ${command} --help')`;
-  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
-  for (const flag of spec.flags) options[flag] = { type: spec.booleans.includes(flag) ? 'boolean' : 'string' };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...rest], allowPositionals: true, strict: true, options });
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    const flags = [...spec.flags.map((f) => `--${f}`), '--help'];
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const flag = /'([^']*)'/.exec(e.message)?.[1] ?? '?';
-      throw new UsageError(`${command}: unknown option '${flag}'; expected ${flags.slice(0, -1).join(', ')} or ${flags.at(-1)} ${seeHelp}`);
-    }
-    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(e.message);
-    if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} got a value starting with '-'; write it as ${ambiguous[1]}=-VALUE ${seeHelp}`);
-    throw new UsageError(`${command}: ${oneLine(e.message).replace(/\. To specify a positional.*$/, '')} ${seeHelp}`);
-  }
-  const flags = parsed.values as Flags;
-  const positionals = parsed.positionals;
+  const { flags, positionals } = parseCommandLine(command, rest, spec);
   if (flags.help) {
     out(`${spec.help}\n`);
     return 0;
-  }
-  for (const [flag, value] of Object.entries(flags)) {
-    if (value === '') throw new UsageError(`${command}: --${flag} needs a value; got '' ${seeHelp}`);
   }
   if (!spec.positionals.some((p) => p.length === positionals.length)) {
     throw new UsageError(`${command}: expected ${spec.expects}; got ${positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(' ')} ${seeHelp}`);
   }
   const logEvery = flags['log-every'];
-  if (logEvery !== undefined && !/^[1-9]\d*$/.test(String(logEvery))) throw new UsageError(`${command}: --log-every must be a positive integer; got '${logEvery}'`);
+  if (logEvery !== undefined && !(/^[1-9]\d*$/.test(String(logEvery)) && Number(logEvery) <= 0x7fffffff)) {
+    throw new UsageError(`${command}: --log-every must be an integer from 1 to 2147483647; got '${logEvery}'`);
+  }
   const common: Common = {
     backend: flags.backend === undefined ? 'wasm' : checkBackend(flags.backend, '--backend'),
     logEvery: logEvery === undefined ? undefined : Number(logEvery),

@@ -1,5 +1,6 @@
 // Training progress for the CLI, on stderr so stdout stays the result: a progress bar
-// (cli-progress) on a terminal, otherwise one plain line per --log-every epochs.
+// (cli-progress) on a terminal, otherwise one plain line per --log-every epochs. Both show
+// an epoch's figures through epochFigures, in the words of the training summary.
 import cliProgress from 'cli-progress';
 import type { EpochStats } from '../api/options.ts';
 
@@ -10,8 +11,17 @@ export interface Progress {
   stop(): void;
 }
 
-const fixed = (x: number | undefined, digits = 4) => (x === undefined ? '-' : x.toPrecision(digits));
 const rate = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0));
+
+/** One epoch's figures, as the bar and the plain lines show them: `loss 0.693147  accuracy 0.5000  val loss …  val accuracy …  1.2k samples/s`. */
+export function epochFigures(s: EpochStats): string {
+  const parts = [`loss ${s.loss.toPrecision(6)}`];
+  if (s.accuracy !== undefined) parts.push(`accuracy ${s.accuracy.toPrecision(4)}`);
+  if (s.valLoss !== undefined) parts.push(`val loss ${s.valLoss.toPrecision(6)}`);
+  if (s.valAccuracy !== undefined) parts.push(`val accuracy ${s.valAccuracy.toPrecision(4)}`);
+  parts.push(`${rate(s.samplesPerSecond)} samples/s`);
+  return parts.join('  ');
+}
 
 /** Plain lines every `logEvery` epochs (none when undefined), or a bar when `tty`. */
 export function progress(epochs: number, logEvery: number | undefined, tty: boolean): Progress | undefined {
@@ -19,7 +29,7 @@ export function progress(epochs: number, logEvery: number | undefined, tty: bool
     const bar = new cliProgress.SingleBar(
       {
         stream: process.stderr,
-        format: 'epoch {value}/{total} [{bar}] loss {loss} val {valLoss} acc {accuracy} val acc {valAccuracy} | {rate} samples/s | ETA {eta_formatted}',
+        format: 'epoch {value}/{total} [{bar}] {figures}  ETA {eta_formatted}',
         barsize: 20,
         hideCursor: true,
         clearOnComplete: false,
@@ -27,12 +37,10 @@ export function progress(epochs: number, logEvery: number | undefined, tty: bool
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(epochs, 0, { loss: '-', valLoss: '-', accuracy: '-', valAccuracy: '-', rate: '-' });
+    bar.start(epochs, 0, { figures: '' });
     return {
       every: logEvery ?? Math.max(1, Math.floor(epochs / 200)),
-      onEpochEnd(s) {
-        bar.update(s.epoch, { loss: fixed(s.loss), valLoss: fixed(s.valLoss), accuracy: fixed(s.accuracy), valAccuracy: fixed(s.valAccuracy), rate: rate(s.samplesPerSecond) });
-      },
+      onEpochEnd: (s) => bar.update(s.epoch, { figures: epochFigures(s) }),
       stop: () => bar.stop(),
     };
   }
@@ -41,12 +49,7 @@ export function progress(epochs: number, logEvery: number | undefined, tty: bool
   return {
     every: logEvery,
     onEpochEnd(s) {
-      const parts = [`epoch ${String(s.epoch).padStart(width)}/${epochs}`, `loss ${fixed(s.loss, 6)}`];
-      if (s.valLoss !== undefined) parts.push(`val_loss ${fixed(s.valLoss, 6)}`);
-      if (s.accuracy !== undefined) parts.push(`accuracy ${fixed(s.accuracy)}`);
-      if (s.valAccuracy !== undefined) parts.push(`val_accuracy ${fixed(s.valAccuracy)}`);
-      parts.push(`${rate(s.samplesPerSecond)} samples/s`);
-      process.stderr.write(`${parts.join('  ')}\n`);
+      process.stderr.write(`epoch ${String(s.epoch).padStart(width)}/${epochs}  ${epochFigures(s)}\n`);
     },
     stop() {},
   };
