@@ -439,7 +439,7 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
   ['a spec with an unknown key', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, learningrate: 0.1 } }, `spec.json has an unknown option 'learningrate'; expected one of ${SPEC_KEYS.join(', ')}`],
   ['a spec without targets', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { layers: [2, 1], inputs: [[1, 2]] } }, 'spec.json must have "targets"'],
   ['layers [2,0,1]', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, layers: [2, 0, 1] } }, `spec.json: layers must be ${LAYERS_EXPECTED}; got [2,0,1]`],
-  ['layers too large', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, layers: [1e6, 1e6, 1e6] } }, 'layers [1000000,1000000,1000000] needs 58.2 TiB for its parameters, gradients, optimizer state and scratch; the limit is 4.0 GiB (WebAssembly memory)'],
+  ['layers too large', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, layers: [1e6, 1e6, 1e6] } }, 'layers [1000000,1000000,1000000] needs 101.9 TiB for its parameters, gradients, optimizer state and scratch; the limit is 4.0 GiB (WebAssembly memory)'],
   ['seed -1', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, seed: -1 } }, 'spec.json: seed must be an integer from 0 to 4294967295; got -1'],
   ['seed "42"', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, seed: '42' } }, 'spec.json: seed must be an integer from 0 to 4294967295; got "42"'],
   ['learningRate 0', ['train', 'spec.json', '--out', 'model.json'], { 'spec.json': { ...SPEC, learningRate: 0 } }, 'spec.json: learningRate must be a finite number > 0; got 0'],

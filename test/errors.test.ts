@@ -76,7 +76,7 @@ describe.each(BACKENDS)('MLP.create, %s backend', (backend) => {
   it('layers too large for memory: says how large and what the limit is', async () => {
     await expectError(create({ layers: [1e6, 1e6, 1e6] }), 'OUT_OF_MEMORY', [
       'layers [1000000,1000000,1000000]',
-      'needs 58.2 TiB',
+      'needs 101.9 TiB',
       'the limit is 4.0 GiB',
     ]);
     await expectError(create({ layers: [2 ** 40, 2 ** 40] }), 'OUT_OF_MEMORY', ['layers [1099511627776,1099511627776]', 'needs', 'PiB', 'the limit is 4.0 GiB']);
@@ -311,7 +311,7 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
   it('layers too large for memory', async () => {
     await expectError(load(await withField('layers', [1e6, 1e6, 1e6])), 'INVALID_MODEL', [
       'model layers [1000000,1000000,1000000]',
-      'needs 58.2 TiB',
+      'needs 101.9 TiB',
       'the limit is 4.0 GiB',
     ]);
   });

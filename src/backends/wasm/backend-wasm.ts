@@ -82,7 +82,7 @@ class WasmBackend implements Backend {
       // Wake the workers with JOB_QUIT so that work() returns and their threads end: a thread
       // asleep in atomic.wait may never notice terminate(), and would hold the process open.
       const ints = this.ints();
-      const at = this.#sync * 2; // the job block's i32 fields (assembly/layout.ts SYNC_*)
+      const at = this.#sync * 2; // the job block's i32 fields (SYNC_* in ../layout.ts)
       ints[at + SYNC_JOB] = JOB_QUIT;
       Atomics.add(ints, at + SYNC_GENERATION, 1);
       Atomics.notify(ints, at + SYNC_GENERATION);
