@@ -107,6 +107,7 @@ const align = (index: number) => Math.ceil(index / 8) * 8; // 64-byte lines
 export interface LayerSlots {
   readonly inSize: number;
   readonly outSize: number;
+  /** W_l and b_l of copy 0; copy 1's lie NetLayout.stride further. */
   readonly weights: number;
   readonly biases: number;
 }
