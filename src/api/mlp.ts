@@ -61,6 +61,7 @@ export class MLP {
   /** A fit under way: calls from its onEpochEnd may read the net, nothing else may use it. */
   #training: 'fit' | 'fitAsync' | undefined;
   #inCallback = false;
+  #fitHost: FitHost | undefined;
   /** The seed the parameters were drawn with (undefined for a net loaded from JSON). */
   readonly seed: number | undefined;
 
@@ -349,16 +350,22 @@ export class MLP {
       info = { ...info, optimizer: o.optimizer };
     }
     this.#info = info;
-    return trainingSteps(this.#fitHost(memory), transaction, fitData, o, o.normalize ?? dataset?.normalize, (normalization) => {
-      if (normalization !== this.#info.normalization) this.#info = { ...this.#info, normalization };
-    }, sliced);
+    this.#fitHost ??= this.#makeFitHost(memory);
+    return trainingSteps(this.#fitHost, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced);
   }
 
-  #fitHost(memory: NetMemory): FitHost {
+  /** What the training loop sees of this net: made once, since small fits are many. */
+  #makeFitHost(memory: NetMemory): FitHost {
+    const net = this;
     return {
       memory,
       architecture: this.#architecture,
-      random: this.#random,
+      get random() {
+        return net.#random;
+      },
+      setNormalization: (normalization) => {
+        if (normalization !== this.#info.normalization) this.#info = { ...this.#info, normalization };
+      },
       alive: () => void this.#alive('fit'),
       classifies: (targets) => this.#classifiesWith(isBinary(targets)),
       callback: (stats, onEpochEnd) => {

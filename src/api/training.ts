@@ -53,6 +53,8 @@ export interface FitHost {
   readonly random: RandomState;
   /** Whether accuracy means something for these targets (see MLP.#classifies). */
   classifies(targets: Float64Array): boolean;
+  /** Publishes the normalisation in force once the rows are written. */
+  setNormalization(normalization: Normalization | null): void;
   /** Throws DISPOSED once the net was disposed (from a callback, or between fitAsync's steps). */
   alive(): void;
   /** Runs a user callback: calls into the net from it are allowed. */
@@ -149,107 +151,143 @@ function planChunk(o: FitSettings, rows: number, valRows: number, paramCount: nu
 
 /**
  * The fit as steps: each `next()` runs one chunk of epochs; the return value is the history.
- * `setInfo` publishes the normalisation in force once the rows are written.
+ * The rows are written by the first step and released when the steps end, however they end.
  */
-export function* trainingSteps(
-  host: FitHost,
-  transaction: FitTransaction,
-  data: FitData,
-  o: FitSettings,
-  normalize: FitSettings['normalize'],
-  setNormalization: (n: Normalization | null) => void,
-  sliced: boolean,
-): Generator<void, History> {
-  const { memory } = host;
+export function* trainingSteps(host: FitHost, transaction: FitTransaction, data: FitData, o: FitSettings, normalize: FitSettings['normalize'], sliced: boolean): Generator<void, History> {
+  const { memory, architecture } = host;
+  const { backend, layout } = memory;
   const top = memory.top;
   try {
-    return yield* trainChunks(host, transaction, data, o, normalize, setNormalization, sliced);
+    const { region, normalization, largest } = writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
+    const { rows, valRows, chunk } = region;
+    host.setNormalization(normalization);
+    const classify = host.classifies(memory.floats().subarray(region.y, region.y + rows * layout.outputSize));
+    writeSettings(memory, o, architecture.alpha);
+    memory.setTraining(o.optimizer, o.batchSize);
+    transaction.begin();
+    const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
+    const stopping = new EarlyStopping(memory, o);
+    const reporter = o.onEpochEnd ? new EpochReporter(host, o, rows, classify, valRows > 0) : undefined;
+    while (history.epochs < o.epochs) {
+      host.alive();
+      if (o.signal?.aborted) {
+        history.stopReason = 'aborted';
+        break;
+      }
+      const count = Math.min(chunk, o.epochs - history.epochs);
+      if (o.shuffle) {
+        const ints = memory.ints();
+        for (let e = 0; e < count; e++) ints.set(host.random.permutation(rows), region.order * 2 + e * rows);
+      }
+      const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, count, region.stats, region.vx, region.vy, valRows);
+      recordEpochs(history, memory.floats(), region, ran, classify, o.learningRate);
+      history.stopReason = stopping.after(history, ran);
+      reporter?.after(history);
+      if (history.stopReason !== 'completed') break;
+      yield;
+    }
+    host.alive();
+    if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, stopping.restored, o, history.epochs);
+    return history;
   } finally {
     memory.release(top);
   }
 }
 
-function* trainChunks(
-  host: FitHost,
-  transaction: FitTransaction,
-  data: FitData,
-  o: FitSettings,
-  normalize: FitSettings['normalize'],
-  setNormalization: (n: Normalization | null) => void,
-  sliced: boolean,
-): Generator<void, History> {
-  const { memory, architecture } = host;
-  const { backend, layout } = memory;
-  const { region, normalization, largest } = writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
-  const { rows, valRows, chunk } = region;
-  const nL = layout.outputSize;
-  setNormalization(normalization);
-  const classify = host.classifies(memory.floats().subarray(region.y, region.y + rows * nL));
-  writeSettings(memory, o, architecture.alpha);
-  memory.setTraining(o.optimizer, o.batchSize);
-  transaction.begin();
-
-  const params = () => memory.params();
-  let best: Float64Array | undefined;
-  let bestLoss = Infinity;
-  let waited = 0;
-  const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
-  const started = o.onEpochEnd ? now() : 0;
-  let lastCallback = { time: started, epochs: 0 };
-  while (history.epochs < o.epochs) {
-    host.alive();
-    if (o.signal?.aborted) {
-      history.stopReason = 'aborted';
-      break;
+/** Appends the `ran` epochs the kernel just wrote to the history; a non-finite loss diverged. */
+function recordEpochs(history: History, stats: Float64Array, region: Region, ran: number, classify: boolean, learningRate: number): void {
+  const { rows, valRows } = region;
+  for (let e = 0; e < ran; e++) {
+    const at = region.stats + e * STATS;
+    const loss = stats[at];
+    const valLoss = stats[at + 2];
+    if (!isFinite(loss) || (valRows > 0 && !isFinite(valLoss))) {
+      const which = isFinite(loss) ? `validation loss of epoch ${history.epochs + e + 1} is ${valLoss}` : `loss of epoch ${history.epochs + e + 1} is ${loss}`;
+      throw diverged(`the ${which}`, learningRate);
     }
-    const count = Math.min(chunk, o.epochs - history.epochs);
-    if (o.shuffle) {
-      const ints = memory.ints();
-      for (let e = 0; e < count; e++) ints.set(host.random.permutation(rows), region.order * 2 + e * rows);
+    history.loss.push(loss);
+    if (classify) history.accuracy.push(stats[at + 1] / rows);
+    if (valRows > 0) {
+      history.valLoss.push(valLoss);
+      if (classify) history.valAccuracy.push(stats[at + 3] / valRows);
     }
-    const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, count, region.stats, region.vx, region.vy, valRows);
-    const stats = memory.floats();
-    const first = history.epochs;
-    for (let e = 0; e < ran; e++) {
-      const at = region.stats + e * STATS;
-      const loss = stats[at];
-      if (!(loss - loss === 0) || (valRows > 0 && !(stats[at + 2] - stats[at + 2] === 0))) {
-        throw diverged(`the ${loss - loss === 0 ? 'validation ' : ''}loss of epoch ${first + e + 1} is ${loss - loss === 0 ? stats[at + 2] : loss}`, o.learningRate);
-      }
-      history.loss.push(loss);
-      if (classify) history.accuracy.push(stats[at + 1] / rows);
-      if (valRows > 0) {
-        history.valLoss.push(stats[at + 2]);
-        if (classify) history.valAccuracy.push(stats[at + 3] / valRows);
-      }
-    }
-    history.epochs += ran;
-    // The kernel stops right after an epoch below the threshold, so only the last can be.
-    if (ran > 0 && history.loss[history.epochs - 1] < o.errorThreshold) history.stopReason = 'errorThreshold';
-    else if (o.patience > 0) {
-      const valLoss = history.valLoss[history.valLoss.length - 1];
-      if (valLoss < bestLoss) {
-        bestLoss = valLoss;
-        waited = 0;
-        if (o.restoreBestWeights) best = params().slice();
-      } else if (++waited >= o.patience) {
-        history.stopReason = 'earlyStopping';
-        if (best) params().set(best);
-      }
-    }
-    const last = history.epochs === o.epochs || history.stopReason !== 'completed';
-    if (o.onEpochEnd && (history.epochs % o.callbackEvery === 0 || last)) {
-      const time = now();
-      const stats = epochStats(history, o.epochs, rows, classify, valRows > 0, time - started, ((history.epochs - lastCallback.epochs) * rows * 1000) / Math.max(time - lastCallback.time, 1e-3));
-      lastCallback = { time, epochs: history.epochs };
-      if (host.callback(stats, o.onEpochEnd) === false && history.stopReason === 'completed') history.stopReason = 'callback';
-    }
-    if (history.stopReason !== 'completed') break;
-    yield;
   }
-  host.alive();
-  if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, best !== undefined && history.stopReason === 'earlyStopping', history.epochs, o.learningRate);
-  return history;
+  history.epochs += ran;
+}
+
+/** errorThreshold and patience (docs/training.md, Stopping), decided after every chunk. */
+class EarlyStopping {
+  readonly #memory: NetMemory;
+  readonly #o: FitSettings;
+  #best: Float64Array | undefined;
+  #bestLoss = Infinity;
+  #waited = 0;
+  /** Whether restoreBestWeights put back an earlier epoch's parameters. */
+  restored = false;
+
+  constructor(memory: NetMemory, o: FitSettings) {
+    this.#memory = memory;
+    this.#o = o;
+  }
+
+  after(history: History, ran: number): StopReason {
+    const o = this.#o;
+    // The kernel stops right after an epoch below the threshold, so only the last can be.
+    if (ran > 0 && history.loss[history.epochs - 1] < o.errorThreshold) return 'errorThreshold';
+    if (o.patience === 0) return 'completed';
+    const valLoss = history.valLoss[history.valLoss.length - 1];
+    if (valLoss < this.#bestLoss) {
+      this.#bestLoss = valLoss;
+      this.#waited = 0;
+      if (o.restoreBestWeights) this.#best = this.#memory.params().slice();
+      return 'completed';
+    }
+    if (++this.#waited < o.patience) return 'completed';
+    if (this.#best) {
+      this.#memory.params().set(this.#best);
+      this.restored = true;
+    }
+    return 'earlyStopping';
+  }
+}
+
+/** onEpochEnd every callbackEvery epochs and after the last, with the epoch's figures. */
+class EpochReporter {
+  readonly #host: FitHost;
+  readonly #o: FitSettings;
+  readonly #rows: number;
+  readonly #classify: boolean;
+  readonly #validates: boolean;
+  readonly #started = now();
+  #last = { time: this.#started, epochs: 0 };
+
+  constructor(host: FitHost, o: FitSettings, rows: number, classify: boolean, validates: boolean) {
+    this.#host = host;
+    this.#o = o;
+    this.#rows = rows;
+    this.#classify = classify;
+    this.#validates = validates;
+  }
+
+  after(history: History): void {
+    const o = this.#o;
+    const last = history.epochs === o.epochs || history.stopReason !== 'completed';
+    if (history.epochs % o.callbackEvery !== 0 && !last) return;
+    const time = now();
+    const e = history.epochs - 1;
+    const stats: EpochStats = {
+      epoch: history.epochs,
+      epochs: o.epochs,
+      loss: history.loss[e],
+      samplesPerSecond: ((history.epochs - this.#last.epochs) * this.#rows * 1000) / Math.max(time - this.#last.time, 1e-3),
+      elapsed: time - this.#started,
+    };
+    if (this.#classify) stats.accuracy = history.accuracy[e];
+    if (this.#validates) stats.valLoss = history.valLoss[e];
+    if (this.#validates && this.#classify) stats.valAccuracy = history.valAccuracy[e];
+    this.#last = { time, epochs: history.epochs };
+    if (this.#host.callback(stats, o.onEpochEnd!) === false && history.stopReason === 'completed') history.stopReason = 'callback';
+  }
 }
 
 function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
@@ -265,40 +303,57 @@ function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
   m[s + S_ERROR_THRESHOLD] = o.errorThreshold;
 }
 
-function epochStats(history: History, epochs: number, rows: number, classify: boolean, validates: boolean, elapsed: number, samplesPerSecond: number): EpochStats {
-  const e = history.epochs - 1;
-  const stats: EpochStats = { epoch: history.epochs, epochs, loss: history.loss[e], samplesPerSecond, elapsed };
-  if (classify) stats.accuracy = history.accuracy[e];
-  if (validates) stats.valLoss = history.valLoss[e];
-  if (validates && classify) stats.valAccuracy = history.valAccuracy[e];
-  return stats;
-}
-
 /**
  * A fit may only return a net that is finite and predicts finite numbers on its own rows.
  * The kernel leaves the sum of |value| per layer (and over the optimizer state) of what it
  * wrote last: non-finite sums name what overflowed; finite ones bound every prediction, and
  * only when that bound is too large to prove anything are the rows run forward to look.
  */
-function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, epochs: number, learningRate: number): void {
+function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, o: FitSettings, epochs: number): void {
   const { layout } = memory;
   const layers = layout.slots.length;
   const m = memory.floats();
-  const sums = restored ? layerSums(memory) : m.subarray(layout.checks, layout.checks + layers + 1);
-  if (!restored && !(sums[layers] - sums[layers] === 0)) throw diverged(`an optimizer moment (momentum or adam state) overflowed by epoch ${epochs}`, learningRate);
-  for (let l = 0; l < layers; l++) {
-    if (!(sums[l] - sums[l] === 0)) throw diverged(`a parameter of layer ${l + 1} overflowed by epoch ${epochs}`, learningRate);
+  let sums: Float64Array = m.subarray(layout.checks, layout.checks + layers + 1);
+  if (restored) {
+    // restoreBestWeights put back other parameters than the kernel summed (not the state).
+    sums = sums.slice();
+    sums.set(layerSums(memory));
   }
-  if (provesFinite(a, sums, largest)) return;
+  // A sum that is not finite holds a value that is not, or finite values whose sum is not:
+  // only a look at the values tells, and the outcome must not depend on summation order.
+  const paramsAt = memory.at('params');
+  if (!isFinite(sums[layers])) {
+    const n = layout.paramCount;
+    const moments = [memory.at('state1'), ...(o.optimizer === 'adam' ? [memory.at('state2')] : [])];
+    if (moments.some((at) => !allFinite(m, at, at + n))) throw diverged(`an optimizer moment (momentum or adam state) overflowed by epoch ${epochs}`, o.learningRate);
+  }
+  let provable = true;
+  for (let l = 0; l < layers; l++) {
+    if (isFinite(sums[l])) continue;
+    const slot = layout.slots[l];
+    const shift = paramsAt - layout.params;
+    if (!allFinite(m, slot.weights + shift, slot.biases + shift + slot.outSize)) throw diverged(`a parameter of layer ${l + 1} overflowed by epoch ${epochs}`, o.learningRate);
+    provable = false;
+  }
+  if (provable && provesFinite(a, sums, largest)) return;
   const row = firstNonFiniteRow(memory, region.x, region.rows);
-  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, learningRate);
+  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, o.learningRate);
+}
+
+function isFinite(x: number): boolean {
+  return x - x === 0;
+}
+
+function allFinite(m: Float64Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!(m[i] - m[i] === 0)) return false;
+  return true;
 }
 
 /** Sum of |value| per layer of the current parameters (after restoreBestWeights). */
 function layerSums(memory: NetMemory): Float64Array {
   const m = memory.floats();
   const shift = memory.at('params') - memory.layout.params;
-  const sums = new Float64Array(memory.layout.slots.length + 1);
+  const sums = new Float64Array(memory.layout.slots.length);
   memory.layout.slots.forEach((s, l) => {
     let sum = 0;
     const end = s.biases + s.outSize + shift;

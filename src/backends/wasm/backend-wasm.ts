@@ -39,13 +39,13 @@ class WasmBackend implements Backend {
     this.#ints = new Int32Array(kernel.memory.buffer);
   }
 
+  // The views are renewed where the memory grows or moves (reserve), the only places it can:
+  // the kernel allocates nothing, so a call never replaces the buffer under them.
   memory(): Float64Array {
-    this.#refresh();
     return this.#floats;
   }
 
   ints(): Int32Array {
-    this.#refresh();
     return this.#ints;
   }
 
@@ -65,16 +65,25 @@ class WasmBackend implements Backend {
     } catch {
       throw new MLPError('OUT_OF_MEMORY', `could not grow WebAssembly memory to ${formatBytes(bytes)} for this net and its data`);
     }
+    this.#refresh();
   }
 
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number {
     this.#enlist();
-    return this.#guard('train', () => this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount));
+    try {
+      return this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount);
+    } catch (error) {
+      throw kernelFailure('train', error);
+    }
   }
 
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void {
     this.#enlist();
-    this.#guard('evaluate', () => this.#kernel.evaluate(net, inputs, targets, count, outputs, stats, resume));
+    try {
+      this.#kernel.evaluate(net, inputs, targets, count, outputs, stats, resume);
+    } catch (error) {
+      throw kernelFailure('evaluate', error);
+    }
   }
 
   async start(net: number, sync: number): Promise<void> {
@@ -131,14 +140,10 @@ class WasmBackend implements Backend {
       this.#ints = new Int32Array(buffer);
     }
   }
+}
 
-  /** The host validates everything first, so a trap here is our bug: say so, in plain words. */
-  #guard<T>(what: string, call: () => T): T {
-    try {
-      return call();
-    } catch (error) {
-      if (error instanceof MLPError) throw error;
-      throw new MLPError('INTERNAL', `wasm-mlp internal error: the WebAssembly kernel failed in ${what}(); please report it with the model and data`);
-    }
-  }
+/** The host validates everything first, so a trap in the kernel is our bug: say so, in plain words. */
+function kernelFailure(what: string, error: unknown): MLPError {
+  if (error instanceof MLPError) return error;
+  return new MLPError('INTERNAL', `wasm-mlp internal error: the WebAssembly kernel failed in ${what}(); please report it with the model and data`);
 }
