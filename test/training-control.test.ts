@@ -870,7 +870,8 @@ describe('loadCSV and parseCSV', () => {
     expect(d.classes).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(d.inputs).toEqual([[5.1, 3.5, 1.4], [7, 3.2, 4.7], [6.3, 3.3, 6], [4.9, 3, 1.4], [6.4, 3.2, 4.5]]);
     expect(d.targets).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]]);
-    expect(d.normalize).toBe('none');
+    // No normalisation asked for: none travels with the dataset, so fit keeps a model's own.
+    expect('normalize' in d).toBe(false);
     // Classes sort as strings, not in order of appearance.
     expect(parseCSV('x,y\n1,b\n2,a\n3,C\n').classes).toEqual(['C', 'a', 'b']);
   });

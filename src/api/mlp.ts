@@ -9,6 +9,7 @@ import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
 import { storage } from '../io/storage.ts';
+import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
 import { MLPError, oneLine, systemReason } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
@@ -228,7 +229,7 @@ export class MLP {
   evaluate(inputs: Matrix | Dataset, targets?: Matrix): Evaluation {
     return guard('net.evaluate', () => {
       const memory = this.#use('evaluate');
-      const dataset = checkDataset(inputs, memory.layout.inputSize, memory.layout.outputSize, 'inputs');
+      const dataset = withClassColumn(checkDataset(inputs, memory.layout.inputSize, memory.layout.outputSize, 'inputs'), memory.layout.outputSize);
       const x = rowShape(dataset ? dataset.inputs : inputs, 'inputs', memory.layout.inputSize, 'input');
       const y = rowShape(dataset ? dataset.targets : targets, 'targets', memory.layout.outputSize, 'output');
       checkSameRows(x, y);
@@ -305,7 +306,7 @@ export class MLP {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#use(method);
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
-      const dataset = checkDataset(data, memory.layout.inputSize, memory.layout.outputSize);
+      const dataset = withClassColumn(checkDataset(data, memory.layout.inputSize, memory.layout.outputSize), memory.layout.outputSize);
       const o = checkFitOptions(dataset ? second : third);
       const { layout } = memory;
       const inputs = rowShape(dataset ? dataset.inputs : data, 'inputs', layout.inputSize, 'input');
@@ -437,6 +438,12 @@ function usableThreads(threads: number, backend: BackendName): number {
   if (why === undefined) return threads;
   console.warn(`wasm-mlp: running on one thread instead of ${threads}: ${why}`);
   return 1;
+}
+
+/** A dataset whose class column loadCSV read as numbers, with its classes one-hot (see class-column.ts). */
+function withClassColumn(dataset: DatasetFields | undefined, outputs: number): DatasetFields | undefined {
+  const hot = dataset && classColumnTargets(dataset.targets, outputs);
+  return hot ? { ...dataset!, targets: hot.targets, classes: dataset!.classes ?? hot.classes } : dataset;
 }
 
 function isBinary(data: Float64Array): boolean {

@@ -63,7 +63,12 @@ export function copyRows(shape: RowShape, first: number, count: number, memory: 
     if (nested !== undefined) {
       const item: unknown = nested[r];
       if (!Array.isArray(item) && !(item instanceof Float64Array)) throw invalidArgument(`${shape.argument}[${r}]`, item, `an array of ${width} numbers`);
-      if (item.length !== width) throw invalidArgument(`${shape.argument}[${r}]`, item, `a row of ${width} numbers (the network's ${side} size)`);
+      if (item.length !== width) {
+        const error = invalidArgument(`${shape.argument}[${r}]`, item, `a row of ${width} numbers (the network's ${side} size)`);
+        // One number where a net's several outputs are expected: most likely a class column.
+        if (side !== 'output' || item.length !== 1 || width < 2) throw error;
+        throw new MLPError('INVALID_ARGUMENT', `${error.message}; a class column? one-hot it, or read it with loadCSV(path, { targetType: 'categorical' })`);
+      }
       row = item;
     } else {
       row = cells!;

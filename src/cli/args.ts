@@ -58,7 +58,8 @@ export function parseCommandLine(command: string, args: readonly string[], spec:
     }
     if (value === undefined) throw new UsageError(`${command}: ${rawName} needs a value ${seeHelp}`);
     // parseArgs takes the next argument as the value whatever it is: an option there means the value was left out.
-    if (!inlineValue && value.startsWith('-') && !NUMBER_TEXT.test(value)) {
+    // '-' alone is a value: standard output, for --out.
+    if (!inlineValue && value !== '-' && value.startsWith('-') && !NUMBER_TEXT.test(value)) {
       const escape = value.startsWith('--') ? '' : ` (write ${rawName}=${value} if that is the value)`;
       throw new UsageError(`${command}: ${rawName} needs a value; got the option '${value}'${escape} ${seeHelp}`);
     }

@@ -17,6 +17,9 @@ import { NUMBER_TEXT, type Flags } from './args.ts';
 import { pythonFloatRepr } from '../format/float-repr.ts';
 import { checkOptions, type BackendName } from '../api/validate.ts';
 
+/** The --out path that means standard output. */
+export const STDOUT = '-';
+
 export interface Common {
   backend: BackendName;
   logEvery: number | undefined;
@@ -313,7 +316,7 @@ export async function predictCsv(modelPath: string, flags: Flags, common: Common
     const lines = outputs.map((row, r) => [...(classes ? [csvCell(String(predicted[r]))] : []), ...row.map(String)].join(','));
     const text = `${[header.map(csvCell).join(','), ...lines].join('\n')}\n`;
     if (typeof flags.out === 'string') {
-      writeFileAtomic(flags.out, text);
+      writeOutput(flags.out, text);
       return undefined;
     }
     return text.slice(0, -1);
@@ -341,7 +344,8 @@ function summary(net: MLP, what: string, h: History, backend: string, outPath: s
   if (h.epochs > 0 && h.valLoss.length) parts.push(`val loss ${h.valLoss[e]}`);
   if (h.epochs > 0 && h.valAccuracy.length) parts.push(`val accuracy ${h.valAccuracy[e]}`);
   const stopped = h.stopReason === 'completed' ? '' : ` (stopped: ${h.stopReason})`;
-  return `trained ${net.layers.join('-')} on ${what} for ${h.epochs} epoch${h.epochs === 1 ? '' : 's'}${stopped} (${backend}, seed ${net.seed}): ${parts.join(', ')}; wrote ${outPath}`;
+  const wrote = outPath === STDOUT ? 'wrote the model to standard output' : `wrote ${outPath}`;
+  return `trained ${net.layers.join('-')} on ${what} for ${h.epochs} epoch${h.epochs === 1 ? '' : 's'}${stopped} (${backend}, seed ${net.seed}): ${parts.join(', ')}; ${wrote}`;
 }
 
 function checkWidths(layers: number[], data: CSVDataset, path: string): void {
@@ -422,7 +426,13 @@ function readJson(path: string): unknown {
 }
 
 function writeModel(path: string, net: MLP, includeOptimizer: boolean): void {
-  writeFileAtomic(path, modelText(net.toJSON({ includeOptimizer })));
+  writeOutput(path, modelText(net.toJSON({ includeOptimizer })));
+}
+
+/** `--out -` is standard output; any other path is written atomically. */
+export function writeOutput(path: string, text: string): void {
+  if (path === STDOUT) process.stdout.write(text);
+  else writeFileAtomic(path, text);
 }
 
 

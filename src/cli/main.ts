@@ -2,7 +2,7 @@
 // are reported. src/cli/args.ts reads each command's arguments (unknown flags are errors,
 // with the nearest flags). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
-import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common } from './commands.ts';
+import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, STDOUT, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common } from './commands.ts';
 import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
 import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
@@ -43,7 +43,8 @@ target's width (its number of classes; 1 for a number or for two classes).
 Options (CSV training; see docs/training.md for the exact definitions):
 ${csvTrainHelp()}
 Options (both):
-  --out MODEL.json            where to write the model (required)
+  --out MODEL.json            where to write the model (required; - for standard output,
+                              and the summary goes to standard error)
   --include-optimizer         save the optimizer state too, to resume exactly
   --log-every N               a progress line every N epochs
   --backend wasm|js           (default wasm; both give the same model)
@@ -153,6 +154,13 @@ export async function main(argv: readonly string[], out: (text: string) => void)
   return 0;
 }
 
+/** With `--out -` the model is standard output, so the summary goes to standard error. */
+function toStderrIfModelOnStdout(out: string, summary: string): string | undefined {
+  if (out !== STDOUT) return summary;
+  process.stderr.write(`${summary}\n`);
+  return undefined;
+}
+
 async function run(command: string, positionals: string[], flags: Flags, common: Common, seeHelp: string): Promise<string | undefined> {
   if (command === 'notebook') return (await notebook(common)).slice(0, -1);
   if (command === 'train') {
@@ -164,10 +172,10 @@ async function run(command: string, positionals: string[], flags: Flags, common:
         const key = SPEC_KEY_OF_FLAG[csvFlag];
         throw new UsageError(`train: --${csvFlag} ${key ? `goes in SPEC.json as "${key}"` : 'works with --data FILE.csv only'} ${seeHelp}`);
       }
-      return trainSpec(positionals[0], flags.out, common);
+      return toStderrIfModelOnStdout(flags.out, await trainSpec(positionals[0], flags.out, common));
     }
     if (typeof flags.data !== 'string') throw new UsageError(`train: expected ${COMMANDS.train.expects}; got none ${seeHelp}`);
-    return trainCsv(flags, flags.out, common);
+    return toStderrIfModelOnStdout(flags.out, await trainCsv(flags, flags.out, common));
   }
   if (command === 'evaluate') {
     if (typeof flags.data !== 'string') throw new UsageError(`evaluate: --data FILE.csv is required ${seeHelp}`);

@@ -19,7 +19,7 @@ export interface CSVOptions {
   classes?: readonly string[];
   /** Encode two classes as one 0/1 column (for a single sigmoid output) instead of one-hot. */
   binary?: boolean;
-  /** Normalisation for fit to apply: fitted there on the training rows only. */
+  /** Normalisation for fit to apply: fitted there on the training rows only (left out: fit keeps the model's). */
   normalize?: Normalize;
   /** Names the source in error messages (loadCSV sets it to the path). */
   source?: string;
@@ -32,7 +32,8 @@ export interface CSVDataset {
   target: string;
   /** The classes of a categorical target, in one-hot column order; null for a numeric one. */
   classes: string[] | null;
-  normalize: Normalize;
+  /** Present when asked for: a dataset without it leaves a model's normalisation as it is. */
+  normalize?: Normalize;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -97,8 +98,8 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVDataset {
       return value;
     }),
   );
-  const normalize = oneOf(o.normalize ?? 'none', 'normalize', NORMALIZATIONS);
-  if (target === null) return { inputs, targets: [], features, target: '', classes: null, normalize };
+  const asked = o.normalize === undefined ? {} : { normalize: oneOf(o.normalize, 'normalize', NORMALIZATIONS) };
+  if (target === null) return { inputs, targets: [], features, target: '', classes: null, ...asked };
   const cells = rows.map(({ record }, r) => {
     const cell = record[targetColumn];
     if (cell === '' || cell === undefined) throw new MLPError('INVALID_ARGUMENT', `${where(r, targetColumn)}: the target cell is empty`);
@@ -109,7 +110,7 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVDataset {
   if (type === 'numeric' || (type === 'auto' && numeric && o.classes === undefined)) {
     const bad = cells.findIndex((cell) => !NUMBER.test(cell) || !Number.isFinite(Number(cell)));
     if (bad >= 0) throw new MLPError('INVALID_ARGUMENT', `${where(bad, targetColumn)}: ${JSON.stringify(cells[bad])} is not a number (the target is numeric)`);
-    return { inputs, targets: cells.map((cell) => [Number(cell)]), features, target, classes: null, normalize };
+    return { inputs, targets: cells.map((cell) => [Number(cell)]), features, target, classes: null, ...asked };
   }
   const classes = o.classes ? [...o.classes] : [...new Set(cells)].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -124,5 +125,5 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVDataset {
     row[k] = 1;
     return row;
   });
-  return { inputs, targets, features, target, classes, normalize };
+  return { inputs, targets, features, target, classes, ...asked };
 }
