@@ -9,6 +9,7 @@ export { trainTestSplit, type SplitOptions } from './data/split.ts';
 export type { ModelJSON, TrainingState } from './io/model-json.ts';
 export type { Normalization } from './data/normalize.ts';
 export type { Activation, Loss, Optimizer } from './backends/layout.ts';
-export type { BackendName, Matrix } from './api/validate.ts';
+export type { BackendName } from './api/validate.ts';
+export type { Matrix } from './api/rows.ts';
 export { formatNumpyArray } from './format/format-numpy.ts';
 export { pythonFloatRepr } from './format/float-repr.ts';

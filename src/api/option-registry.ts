@@ -364,7 +364,8 @@ export const OPTION_INTERFACES: readonly { readonly call: OptionCall; readonly n
 export const OPTION_TYPE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   '../backends/layout.ts': ['Activation', 'Loss', 'Optimizer'],
   './option-registry.ts': ['EpochStats', 'Init', 'Normalize'],
-  './validate.ts': ['BackendName', 'Matrix'],
+  './validate.ts': ['BackendName'],
+  './rows.ts': ['Matrix'],
 };
 
 /** The checked, complete settings of one call: every option by its name, typed as its check returns it. */

@@ -2,7 +2,8 @@
 // The public option types of MLP.create, net.fit, MLP.fromJSON/load and net.toJSON/save.
 import type { Activation, Loss, Optimizer } from '../backends/layout.ts';
 import type { EpochStats, Init, Normalize } from './option-registry.ts';
-import type { BackendName, Matrix } from './validate.ts';
+import type { BackendName } from './validate.ts';
+import type { Matrix } from './rows.ts';
 
 /** The options of MLP.create. */
 export interface CreateOptions {

@@ -108,7 +108,9 @@ function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: No
   if (normalize !== undefined) {
     copyRows(data.inputs, 0, allRows, m, x, null, 'input');
     normalization = normalize === 'none' ? null : fitNormalization(normalize, m.subarray(x, x + rows * n0), rows, n0);
-    largest = normalizeInPlace(m, x, allRows, n0, normalization, data.inputs.argument);
+    // The raw rows, normalised where they lie (copyRows reads each cell before it writes it).
+    const raw = { argument: data.inputs.argument, rows: allRows, width: n0, nested: undefined, cells: m.subarray(x, x + allRows * n0) };
+    largest = copyRows(raw, 0, allRows, m, x, normalization, 'input');
   } else {
     largest = copyRows(data.inputs, 0, allRows, m, x, normalization, 'input');
   }
@@ -120,22 +122,6 @@ function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: No
     copyRows(data.validation.targets, 0, valRows, m, vy, null, 'output');
   }
   return { region, normalization, largest };
-}
-
-/** (x - offset) / scale in place, as copyRows maps each cell; returns the largest |value|. */
-function normalizeInPlace(m: Float64Array, at: number, rows: number, width: number, n: Normalization | null, argument: string): number {
-  let largest = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < width; c++) {
-      const i = at + r * width + c;
-      const x = n === null ? m[i] : (m[i] - n.offset[c]) / n.scale[c];
-      if (!(x - x === 0)) throw new MLPError('INVALID_ARGUMENT', `${argument}[${r}][${c}] normalises to ${x}; the column's values are too far apart for float64`);
-      m[i] = x;
-      const magnitude = x < 0 ? -x : x;
-      if (magnitude > largest) largest = magnitude;
-    }
-  }
-  return largest;
 }
 
 function planChunk(o: FitSettings, rows: number, valRows: number, paramCount: number, sliced: boolean): number {

@@ -1,5 +1,6 @@
 // Input normalisation as docs/training.md defines it: fitted per column on the training
-// rows, kept in the model, and applied on the host before data reaches either backend.
+// rows, kept in the model, and applied on the host as rows are written for either backend
+// (src/api/rows.ts, copyRows).
 
 export interface Normalization {
   kind: 'zscore' | 'minmax';
@@ -37,15 +38,4 @@ export function fitNormalization(kind: 'zscore' | 'minmax', data: Float64Array, 
     }
   }
   return { kind, offset, scale };
-}
-
-/** (x - offset) / scale per column, into a new array. */
-export function applyNormalization(n: Normalization | null, data: Float64Array, width: number): Float64Array {
-  if (n === null) return data;
-  const out = new Float64Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const c = i % width;
-    out[i] = (data[i] - n.offset[c]) / n.scale[c];
-  }
-  return out;
 }
