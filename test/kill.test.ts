@@ -66,6 +66,21 @@ async function prepare(path: string, withOld: boolean, old: MLP): Promise<void> 
   if (!withOld) rmSync(path);
 }
 
+/** After a kill: the old model, the new one, or nothing where there was none — never a torn file. */
+function inspect(path: string, name: string, run: number, withOld: boolean, [oldText, newText]: [string, string], seen: { old: number; new: number; none: number; temps: number }): void {
+  seen.temps += temps(name).length;
+  if (!existsSync(path)) {
+    expect(withOld, `run ${run}: the old model is gone`).toBe(false);
+    seen.none++;
+    return;
+  }
+  const text = readFileSync(path, 'utf8');
+  expect(() => JSON.parse(text), `run ${run}: torn file`).not.toThrow();
+  expect([withOld ? oldText : newText, newText], `run ${run}`).toContain(text);
+  if (text === newText) seen.new++;
+  else seen.old++;
+}
+
 describe('SIGKILL during a save', () => {
   it('net.save in a loop, killed 35 times: the old model, the new one or nothing, never torn; the next save removes the temp file', async () => {
     const path = join(dir, 'model.json');
@@ -90,17 +105,7 @@ for (;;) await net.save(process.argv[2]);
       await prepare(path, withOld, old);
       expect(temps('model.json')).toEqual([]);
       expect(await killAfter([script, path], Math.floor(next() * 60), 'ready')).toBe(true);
-      seen.temps += temps('model.json').length;
-      if (!existsSync(path)) {
-        expect(withOld, `run ${run}: the old model is gone`).toBe(false);
-        seen.none++;
-        continue;
-      }
-      const text = readFileSync(path, 'utf8');
-      expect(() => JSON.parse(text), `run ${run}: torn file`).not.toThrow();
-      expect([withOld ? oldText : newText, newText], `run ${run}`).toContain(text);
-      if (text === newText) seen.new++;
-      else seen.old++;
+      inspect(path, 'model.json', run, withOld, [oldText, newText], seen);
     }
     await prepare(path, true, old);
     expect(temps('model.json')).toEqual([]);
@@ -131,17 +136,7 @@ for (;;) await net.save(process.argv[2]);
       // Most of a run is start-up and training: the moments cluster near its end, where the file is written.
       const delay = runTime * (0.5 + next() * 0.7);
       await killAfter([CLI, 'train', 'spec.json', '--out', 'cli-model.json'], delay);
-      seen.temps += temps('cli-model.json').length;
-      if (!existsSync(path)) {
-        expect(withOld, `run ${run}: the old model is gone`).toBe(false);
-        seen.none++;
-        continue;
-      }
-      const text = readFileSync(path, 'utf8');
-      expect(() => JSON.parse(text), `run ${run}: torn file`).not.toThrow();
-      expect([withOld ? oldText : newText, newText], `run ${run}`).toContain(text);
-      if (text === newText) seen.new++;
-      else seen.old++;
+      inspect(path, 'cli-model.json', run, withOld, [oldText, newText], seen);
     }
     await prepare(path, true, old);
     expect(temps('cli-model.json')).toEqual([]);
