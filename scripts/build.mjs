@@ -30,7 +30,7 @@ const common = { bundle: true, format: 'esm', loader: { '.wasm': 'binary' }, log
 // for stack traces), so that the package stays small.
 const node = await esbuild.build({
   ...common,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
   outdir: 'build/node',
   splitting: true,
   chunkNames: 'library',

@@ -16,6 +16,7 @@ import { CREATE_OPTION_SPECS, FIT_OPTION_SPECS, type OptionCall, type OptionSpec
 import { NUMBER_TEXT, type Flags } from './args.ts';
 import { pythonFloatRepr } from '../format/float-repr.ts';
 import { checkOptions, type BackendName } from '../api/validate.ts';
+import type { CliIO } from './cli-io.ts';
 
 /** The --out path that means standard output. */
 export const STDOUT = '-';
@@ -24,7 +25,7 @@ export interface Common {
   backend: BackendName;
   logEvery: number | undefined;
   includeOptimizer: boolean;
-  tty: boolean;
+  io: CliIO;
 }
 
 export const notebook = (common: Common) => notebookOutput(common.backend);
@@ -114,7 +115,7 @@ export async function trainSpec(specPath: string, outPath: string, common: Commo
   try {
     const options = pick(specKeysOf('fit')) as FitOptions;
     const history = await inFile(specPath, () => fit(net, spec.inputs as number[][], spec.targets as number[][], options, common));
-    writeModel(outPath, net, common.includeOptimizer);
+    writeModel(outPath, net, common);
     const rows = (spec.inputs as unknown[]).length;
     const trained = options.validationSplit ? Math.floor(rows * (1 - options.validationSplit)) : rows;
     const what = trained === rows ? `${rows} samples` : `${trained} of ${rows} samples (${rows - trained} held out for validation)`;
@@ -184,7 +185,7 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
     const net = await MLP.create({ ...createOptions, backend: common.backend, classes: data.classes ?? undefined } as never);
     try {
       const history = fit(net, train, undefined, fitOptions, common);
-      writeModel(outPath, net, common.includeOptimizer);
+      writeModel(outPath, net, common);
       const rows = train.inputs.length;
       const split = fitOptions.validationSplit;
       const trained = split ? Math.floor(rows * (1 - split)) : rows;
@@ -316,7 +317,7 @@ export async function predictCsv(modelPath: string, flags: Flags, common: Common
     const lines = outputs.map((row, r) => [...(classes ? [csvCell(String(predicted[r]))] : []), ...row.map(String)].join(','));
     const text = `${[header.map(csvCell).join(','), ...lines].join('\n')}\n`;
     if (typeof flags.out === 'string') {
-      writeOutput(flags.out, text);
+      writeOutput(flags.out, text, common.io);
       return undefined;
     }
     return text.slice(0, -1);
@@ -328,7 +329,7 @@ export async function predictCsv(modelPath: string, flags: Flags, common: Common
 /** fit with the CLI's progress reporting. */
 function fit(net: MLP, data: CSVDataset | number[][], targets: number[][] | undefined, options: FitOptions, common: Common): History {
   const epochs = options.epochs ?? 1;
-  const report = progress(epochs, common.logEvery, common.tty);
+  const report = progress(epochs, common.logEvery, common.io);
   try {
     const withProgress = report ? { ...options, onEpochEnd: report.onEpochEnd, callbackEvery: report.every } : options;
     return Array.isArray(data) ? net.fit(data, targets!, withProgress) : net.fit(data, withProgress);
@@ -425,13 +426,13 @@ function readJson(path: string): unknown {
   return parseJsonText(readTextFile(path), path, 'INVALID_ARGUMENT');
 }
 
-function writeModel(path: string, net: MLP, includeOptimizer: boolean): void {
-  writeOutput(path, modelText(net.toJSON({ includeOptimizer })));
+function writeModel(path: string, net: MLP, common: Common): void {
+  writeOutput(path, modelText(net.toJSON({ includeOptimizer: common.includeOptimizer })), common.io);
 }
 
 /** `--out -` is standard output; any other path is written atomically. */
-export function writeOutput(path: string, text: string): void {
-  if (path === STDOUT) process.stdout.write(text);
+export function writeOutput(path: string, text: string, io: CliIO): void {
+  if (path === STDOUT) io.stdout(text);
   else writeFileAtomic(path, text);
 }
 

@@ -1,11 +1,13 @@
 // The wasm-mlp command line: which commands and flags exist, their help, and how failures
-// are reported. src/cli/args.ts reads each command's arguments (unknown flags are errors,
+// are reported; runCli runs one command line against a CliIO (src/cli/bin.ts gives it the
+// process's streams). src/cli/args.ts reads each command's arguments (unknown flags are errors,
 // with the nearest flags). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
 import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, STDOUT, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common } from './commands.ts';
 import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
 import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
+import type { CliIO } from './cli-io.ts';
 
 const VERSION = '0.1.0';
 
@@ -50,7 +52,8 @@ Options (both):
   --backend wasm|js           (default wasm; both give the same model)
   -h, --help                  show this help`;
 
-const COMMANDS: Record<string, CommandFlags & { positionals: string[][]; expects: string; help: string }> = {
+/** Every command's file arguments, flags and help: the argument reader's and the tests' one list. */
+export const COMMANDS: Record<string, CommandFlags & { positionals: string[][]; expects: string; help: string }> = {
   notebook: {
     positionals: [[]],
     expects: 'no file arguments',
@@ -118,7 +121,20 @@ Options:
   },
 };
 
-export async function main(argv: readonly string[], out: (text: string) => void): Promise<number> {
+/**
+ * Runs one command line (the arguments after `wasm-mlp`) and returns its exit code: 0, 2 for
+ * anything the user can fix, 1 for our own failures, each failure one line on `io.stderr`.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const out = (text: string) => io.stdout(text);
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     out(`${USAGE}\n`);
@@ -147,7 +163,7 @@ export async function main(argv: readonly string[], out: (text: string) => void)
     backend: flags.backend === undefined ? 'wasm' : checkBackend(flags.backend, '--backend'),
     logEvery: logEvery === undefined ? undefined : Number(logEvery),
     includeOptimizer: flags['include-optimizer'] === true,
-    tty: process.stderr.isTTY === true,
+    io,
   };
   const result = await run(command, positionals, flags, common, seeHelp);
   if (result !== undefined) out(`${result}\n`);
@@ -155,9 +171,9 @@ export async function main(argv: readonly string[], out: (text: string) => void)
 }
 
 /** With `--out -` the model is standard output, so the summary goes to standard error. */
-function toStderrIfModelOnStdout(out: string, summary: string): string | undefined {
+function toStderrIfModelOnStdout(out: string, summary: string, io: CliIO): string | undefined {
   if (out !== STDOUT) return summary;
-  process.stderr.write(`${summary}\n`);
+  io.stderr(`${summary}\n`);
   return undefined;
 }
 
@@ -172,10 +188,10 @@ async function run(command: string, positionals: string[], flags: Flags, common:
         const key = SPEC_KEY_OF_FLAG[csvFlag];
         throw new UsageError(`train: --${csvFlag} ${key ? `goes in SPEC.json as "${key}"` : 'works with --data FILE.csv only'} ${seeHelp}`);
       }
-      return toStderrIfModelOnStdout(flags.out, await trainSpec(positionals[0], flags.out, common));
+      return toStderrIfModelOnStdout(flags.out, await trainSpec(positionals[0], flags.out, common), common.io);
     }
     if (typeof flags.data !== 'string') throw new UsageError(`train: expected ${COMMANDS.train.expects}; got none ${seeHelp}`);
-    return toStderrIfModelOnStdout(flags.out, await trainCsv(flags, flags.out, common));
+    return toStderrIfModelOnStdout(flags.out, await trainCsv(flags, flags.out, common), common.io);
   }
   if (command === 'evaluate') {
     if (typeof flags.data !== 'string') throw new UsageError(`evaluate: --data FILE.csv is required ${seeHelp}`);
@@ -193,32 +209,13 @@ async function run(command: string, positionals: string[], flags: Flags, common:
 const MAX_ERROR_LINE = 500;
 
 /** One line on stderr, its control characters escaped; 2 for anything the user can fix, 1 for our own failures. */
-function report(error: unknown): number {
+function report(error: unknown, io: CliIO): number {
   let line = printable(oneLine(error instanceof Error ? error.message : String(error)));
   if (line.length > MAX_ERROR_LINE) line = `${line.slice(0, MAX_ERROR_LINE - 1)}…`;
   if (error instanceof UsageError || (error instanceof MLPError && error.code !== 'INTERNAL')) {
-    process.stderr.write(`wasm-mlp: ${line}\n`);
+    io.stderr(`wasm-mlp: ${line}\n`);
     return 2;
   }
-  process.stderr.write(`wasm-mlp: internal error: ${line}\n`);
+  io.stderr(`wasm-mlp: internal error: ${line}\n`);
   return 1;
 }
-
-// A reader that closed the pipe (`| head -1`) has all it wants: stop quietly, as cat does.
-// Progress on a closed stderr is dropped; training and --out go on.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
-process.stderr.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
-
-main(process.argv.slice(2), (text) => process.stdout.write(text)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.exitCode = report(error);
-  },
-);

@@ -3,6 +3,7 @@
 // an epoch's figures through epochFigures, in the words of the training summary.
 import cliProgress from 'cli-progress';
 import type { EpochStats } from '../api/options.ts';
+import type { CliIO } from './cli-io.ts';
 
 export interface Progress {
   /** How often fit should call back. */
@@ -23,12 +24,14 @@ export function epochFigures(s: EpochStats): string {
   return parts.join('  ');
 }
 
-/** Plain lines every `logEvery` epochs (none when undefined), or a bar when `tty`. */
-export function progress(epochs: number, logEvery: number | undefined, tty: boolean): Progress | undefined {
-  if (tty) {
+/** Plain lines every `logEvery` epochs (none when undefined), or a bar when stderr is a terminal. */
+export function progress(epochs: number, logEvery: number | undefined, io: CliIO): Progress | undefined {
+  if (io.isTTY) {
+    // cli-progress draws through a stream's write (readline's cursor moves included) and asks it isTTY and columns.
+    const stream = { isTTY: true, columns: io.columns, write: (text: string) => (io.stderr(text), true) } as unknown as NodeJS.WritableStream;
     const bar = new cliProgress.SingleBar(
       {
-        stream: process.stderr,
+        stream,
         format: 'epoch {value}/{total} [{bar}] {figures}  ETA {eta_formatted}',
         barsize: 20,
         hideCursor: true,
@@ -49,7 +52,7 @@ export function progress(epochs: number, logEvery: number | undefined, tty: bool
   return {
     every: logEvery,
     onEpochEnd(s) {
-      process.stderr.write(`epoch ${String(s.epoch).padStart(width)}/${epochs}  ${epochFigures(s)}\n`);
+      io.stderr(`epoch ${String(s.epoch).padStart(width)}/${epochs}  ${epochFigures(s)}\n`);
     },
     stop() {},
   };
