@@ -511,7 +511,8 @@ function backward(net: usize, rows: i32): void {
  * One row j of the fused pass: out[i] = W[j][i] - lr * (d * x[i]) (`out` is the row itself or
  * its place in the other copy) and, when `below` is set, below[i] (+)= W[j][i] * d from the
  * weight before its update (`first`: j == 0 sets). Returns the sum of |out[i]| when `sum`
- * (in any order: a check, see writeChecks), else 0.
+ * (in any order: a check, see writeChecks), else 0; four chains of lanes keep the sum from
+ * slowing the pass.
  */
 // @ts-ignore: decorator
 @inline function fusedRow(row: usize, out: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool, sum: bool): f64 {
@@ -520,19 +521,25 @@ function backward(net: usize, rows: i32): void {
   if (ASC_FEATURE_SIMD) {
     const vd = f64x2.splat(d);
     const vLr = f64x2.splat(lr);
-    let lanes = f64x2.splat(0);
-    for (; i + 1 < nIn; i += 2) {
-      const at2 = (<usize>i) << 3;
-      const w = v128.load(row + at2);
-      if (below != 0) {
-        const product = f64x2.mul(w, vd);
-        v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
+    let s0 = f64x2.splat(0);
+    if (sum) {
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      for (; i + 7 < nIn; i += 8) {
+        const at2 = (<usize>i) << 3;
+        s0 = f64x2.add(s0, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2)));
+        s1 = f64x2.add(s1, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2 + 16)));
+        s2 = f64x2.add(s2, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2 + 32)));
+        s3 = f64x2.add(s3, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2 + 48)));
       }
-      const updated = f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2))));
-      v128.store(out + at2, updated);
-      if (sum) lanes = f64x2.add(lanes, f64x2.abs(updated));
+      s0 = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
     }
-    total = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+    for (; i + 1 < nIn; i += 2) {
+      const updated = fusedPair(row, out, below, x, vd, vLr, first, (<usize>i) << 3);
+      if (sum) s0 = f64x2.add(s0, f64x2.abs(updated));
+    }
+    total = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   }
   for (; i < nIn; i++) {
     const w = get(row, i);
@@ -542,6 +549,19 @@ function backward(net: usize, rows: i32): void {
     total += abs<f64>(updated);
   }
   return sum ? total : 0;
+}
+
+/** fusedRow's elements i, i+1 (at byte offset `at2`), in lanes; returns the two new weights. */
+// @ts-ignore: decorator
+@inline function fusedPair(row: usize, out: usize, below: usize, x: usize, vd: v128, vLr: v128, first: bool, at2: usize): v128 {
+  const w = v128.load(row + at2);
+  if (below != 0) {
+    const product = f64x2.mul(w, vd);
+    v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
+  }
+  const updated = f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2))));
+  v128.store(out + at2, updated);
+  return updated;
 }
 
 /**
