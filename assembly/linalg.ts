@@ -65,30 +65,76 @@ function forwardScalar(w: usize, b: usize, a: usize, z: usize, r0: i32, r1: i32,
   }
 }
 
-/** One row: two rows of W at a time; the lanes are outputs j and j+1. */
+/**
+ * One row: lanes are outputs j and j+1 of a pair of W's rows. Each output's sum is a chain
+ * of dependent adds, so four pairs (eight outputs) run side by side to keep the adder busy.
+ */
 function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): void {
   const inBytes = (<usize>nIn) << 3;
+  const x0 = splat(x);
   let j = 0;
-  for (; j + 1 < nOut; j += 2) {
+  for (; j + 7 < nOut; j += 8) {
     const w0 = w + <usize>j * inBytes;
-    const w1 = w0 + inBytes;
-    let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(ld(w0)), 1, ld(w1)), splat(x));
+    const w2 = w0 + 2 * inBytes;
+    const w4 = w2 + 2 * inBytes;
+    const w6 = w4 + 2 * inBytes;
+    let acc0 = f64x2.mul(firstTerms(w0, inBytes), x0);
+    let acc1 = f64x2.mul(firstTerms(w2, inBytes), x0);
+    let acc2 = f64x2.mul(firstTerms(w4, inBytes), x0);
+    let acc3 = f64x2.mul(firstTerms(w6, inBytes), x0);
     let i = 1;
     for (; i + 1 < nIn; i += 2) {
       const at = (<usize>i) << 3;
       const xv = v128.load(x + at);
-      const p0 = f64x2.mul(v128.load(w0 + at), xv); // W[j][i]x[i], W[j][i+1]x[i+1]
-      const p1 = f64x2.mul(v128.load(w1 + at), xv);
-      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2)); // term i of both rows
-      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 1, 3)); // then term i+1
+      acc0 = addPairTerms(acc0, w0 + at, inBytes, xv);
+      acc1 = addPairTerms(acc1, w2 + at, inBytes, xv);
+      acc2 = addPairTerms(acc2, w4 + at, inBytes, xv);
+      acc3 = addPairTerms(acc3, w6 + at, inBytes, xv);
     }
     if (i < nIn) {
       const at = (<usize>i) << 3;
-      acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(ld(w0 + at)), 1, ld(w1 + at)), splat(x + at)));
+      const xi = splat(x + at);
+      acc0 = f64x2.add(acc0, f64x2.mul(firstTerms(w0 + at, inBytes), xi));
+      acc1 = f64x2.add(acc1, f64x2.mul(firstTerms(w2 + at, inBytes), xi));
+      acc2 = f64x2.add(acc2, f64x2.mul(firstTerms(w4 + at, inBytes), xi));
+      acc3 = f64x2.add(acc3, f64x2.mul(firstTerms(w6 + at, inBytes), xi));
+    }
+    const zj = z + ((<usize>j) << 3);
+    const bj = b + ((<usize>j) << 3);
+    v128.store(zj, f64x2.add(acc0, v128.load(bj)));
+    v128.store(zj, f64x2.add(acc1, v128.load(bj, 16)), 16);
+    v128.store(zj, f64x2.add(acc2, v128.load(bj, 32)), 32);
+    v128.store(zj, f64x2.add(acc3, v128.load(bj, 48)), 48);
+  }
+  for (; j + 1 < nOut; j += 2) {
+    const w0 = w + <usize>j * inBytes;
+    let acc = f64x2.mul(firstTerms(w0, inBytes), x0);
+    let i = 1;
+    for (; i + 1 < nIn; i += 2) {
+      const at = (<usize>i) << 3;
+      acc = addPairTerms(acc, w0 + at, inBytes, v128.load(x + at));
+    }
+    if (i < nIn) {
+      const at = (<usize>i) << 3;
+      acc = f64x2.add(acc, f64x2.mul(firstTerms(w0 + at, inBytes), splat(x + at)));
     }
     v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(b + ((<usize>j) << 3))));
   }
   if (j < nOut) forwardScalar(w, b, x, z, 0, 1, j, nOut, nIn, nOut);
+}
+
+/** The doubles at p and p + rowBytes (one input index of two rows of W) as one vector. */
+// @ts-ignore: decorator
+@inline function firstTerms(p: usize, rowBytes: usize): v128 {
+  return f64x2.replace_lane(f64x2.splat(ld(p)), 1, ld(p + rowBytes));
+}
+
+/** acc + the two rows' terms i, then + their terms i+1 (p is row j at i; xv is x[i], x[i+1]). */
+// @ts-ignore: decorator
+@inline function addPairTerms(acc: v128, p: usize, rowBytes: usize, xv: v128): v128 {
+  const p0 = f64x2.mul(v128.load(p), xv); // W[j][i]x[i], W[j][i+1]x[i+1]
+  const p1 = f64x2.mul(v128.load(p + rowBytes), xv);
+  return f64x2.add(f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2)), v128.shuffle<f64>(p0, p1, 1, 3));
 }
 
 /** Several rows: this part's panels of W^T packed, then 4 rows x 4 outputs per micro-kernel call. */

@@ -510,29 +510,58 @@ function backward(net: usize, rows: i32): void {
 /**
  * One row j of the fused pass: out[i] = W[j][i] - lr * (d * x[i]) (`out` is the row itself or
  * its place in the other copy) and, when `below` is set, below[i] (+)= W[j][i] * d from the
- * weight before its update (`first`: j == 0 sets).
+ * weight before its update (`first`: j == 0 sets). Returns the sum of |out[i]| when `sum`
+ * (in any order: a check, see writeChecks), else 0; four chains of lanes keep the sum from
+ * slowing the pass.
  */
 // @ts-ignore: decorator
-@inline function fusedRow(row: usize, out: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool): void {
+@inline function fusedRow(row: usize, out: usize, below: usize, x: usize, d: f64, nIn: i32, lr: f64, first: bool, sum: bool): f64 {
   let i = 0;
+  let total: f64 = 0;
   if (ASC_FEATURE_SIMD) {
     const vd = f64x2.splat(d);
     const vLr = f64x2.splat(lr);
-    for (; i + 1 < nIn; i += 2) {
-      const at2 = (<usize>i) << 3;
-      const w = v128.load(row + at2);
-      if (below != 0) {
-        const product = f64x2.mul(w, vd);
-        v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
+    let s0 = f64x2.splat(0);
+    if (sum) {
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      for (; i + 7 < nIn; i += 8) {
+        const at2 = (<usize>i) << 3;
+        s0 = f64x2.add(s0, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2)));
+        s1 = f64x2.add(s1, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2 + 16)));
+        s2 = f64x2.add(s2, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2 + 32)));
+        s3 = f64x2.add(s3, f64x2.abs(fusedPair(row, out, below, x, vd, vLr, first, at2 + 48)));
       }
-      v128.store(out + at2, f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2)))));
+      s0 = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
     }
+    for (; i + 1 < nIn; i += 2) {
+      const updated = fusedPair(row, out, below, x, vd, vLr, first, (<usize>i) << 3);
+      if (sum) s0 = f64x2.add(s0, f64x2.abs(updated));
+    }
+    total = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   }
   for (; i < nIn; i++) {
     const w = get(row, i);
     if (below != 0) set(below, i, first ? w * d : get(below, i) + w * d);
-    set(out, i, w - lr * (d * get(x, i)));
+    const updated = w - lr * (d * get(x, i));
+    set(out, i, updated);
+    total += abs<f64>(updated);
   }
+  return sum ? total : 0;
+}
+
+/** fusedRow's elements i, i+1 (at byte offset `at2`), in lanes; returns the two new weights. */
+// @ts-ignore: decorator
+@inline function fusedPair(row: usize, out: usize, below: usize, x: usize, vd: v128, vLr: v128, first: bool, at2: usize): v128 {
+  const w = v128.load(row + at2);
+  if (below != 0) {
+    const product = f64x2.mul(w, vd);
+    v128.store(below + at2, first ? product : f64x2.add(v128.load(below + at2), product));
+  }
+  const updated = f64x2.sub(w, f64x2.mul(vLr, f64x2.mul(vd, v128.load(x + at2))));
+  v128.store(out + at2, updated);
+  return updated;
 }
 
 /**
@@ -540,9 +569,10 @@ function backward(net: usize, rows: i32): void {
  * delta_{l-1} from the pre-update weights and applies W -= lr * (delta * a). Gives the same
  * bits as backward() with one row (g / 1 == g), with half the memory traffic. When `next`
  * (the address of the next sample's input row) is set, W_1's pass also computes that
- * sample's z_1 (SIMD builds).
+ * sample's z_1 (SIMD builds); else, when `checks`, the pass also writes the checks of the
+ * parameters it writes (writeChecks' sums, the last update of a call needing no scan after it).
  */
-function backwardSample(net: usize, next: usize): void {
+function backwardSample(net: usize, next: usize, checks: bool): void {
   const last = header(net, H_LAYERS) - 1;
   const lr = learningRate;
   const shift = (<usize>header(net, H_SHIFT)) << 3; // bytes to the copy written (wraps when < 0)
@@ -562,14 +592,19 @@ function backwardSample(net: usize, next: usize): void {
       sgdStepThenForward(w, b, shift, d, x, next, at(field(net, 0, L_Z)), nIn, nOut, lr);
       continue;
     }
+    let total: f64 = 0;
     for (let j = 0; j < nOut; j++) {
       const dj = get(d, j);
-      fusedRow(w, w + shift, below, x, dj, nIn, lr, j == 0);
-      set(b + shift, j, get(b, j) - lr * dj);
+      total += fusedRow(w, w + shift, below, x, dj, nIn, lr, j == 0, checks);
+      const bias = get(b, j) - lr * dj;
+      set(b + shift, j, bias);
+      total += abs<f64>(bias);
       w += inBytes;
     }
+    if (checks) set(at(header(net, H_CHECKS)), l, total);
     if (l > 0) derivativeColumns(field(net, l - 1, L_ACTIVATION), below, x, at(field(net, l - 1, L_Z)), 1, nIn, 0, nIn);
   }
+  if (checks) set(at(header(net, H_CHECKS)), last + 1, 0); // sgd keeps no state
 }
 
 /** Copies n doubles; memory.copy costs more than a loop for the short rows of small nets. */
@@ -690,10 +725,13 @@ function writeChecks(net: usize): void {
   set(checks, layers, state);
 }
 
-/** The end of a train() call that ran `epochs` epochs: settings back to memory, the checks. */
-function finishTraining(net: usize, epochs: i32): i32 {
+/**
+ * The end of a train() call that ran `epochs` epochs: settings back to memory, the checks
+ * (unless `checked`: the last update wrote them).
+ */
+function finishTraining(net: usize, epochs: i32, checked: bool): i32 {
   storeSettings(net);
-  writeChecks(net);
+  if (!checked) writeChecks(net);
   return epochs;
 }
 
@@ -705,7 +743,7 @@ function finishTraining(net: usize, epochs: i32): i32 {
  * loss is below the error threshold or whose loss or validation loss is not finite; returns
  * the epochs run. When H_SHIFT != 0 the first update writes into the other copy and the
  * descriptor moves there (adoptShift), leaving the copy the call started from untouched.
- * Ends by writing the checks (writeChecks). Called by the host once per fit, or once per
+ * Ends with the checks written (writeChecks, or the epoch's last fused update). Called by the host once per fit, or once per
  * chunk of epochs between callbacks.
  */
 export function train(
@@ -718,6 +756,7 @@ export function train(
   const threshold = get(at(header(net, H_SETTINGS)), S_ERROR_THRESHOLD);
   const out = at(stats);
   let shifted = header(net, H_SHIFT) != 0;
+  let checked = false; // the last update wrote the checks
   for (let e = 0; e < epochs; e++) {
     clearTotals();
     let ahead = false; // z_1 of this sample was computed by the previous sample's update
@@ -727,16 +766,21 @@ export function train(
       forward(net, rows, ahead);
       score(net, rows, true);
       if (fused) {
-        // Look ahead within the epoch only: the epoch's end evaluates and may stop.
+        // Look ahead within the epoch only: the epoch's end evaluates and may stop, so its
+        // last update, which may be the call's last, writes the checks instead (SIMD builds:
+        // the scalar build's checks are the in-order sums that writeChecks makes).
+        const closing = first + 1 >= count;
         let next: usize = 0;
-        if (ASC_FEATURE_SIMD && first + 1 < count) {
+        if (ASC_FEATURE_SIMD && !closing) {
           const row = order < 0 ? first + 1 : load<i32>(at(order) + ((<usize>(e * count + first + 1)) << 2));
           next = at(inputs + row * field(net, 0, L_IN));
         }
-        backwardSample(net, next);
+        checked = ASC_FEATURE_SIMD && closing;
+        backwardSample(net, next, checked);
         ahead = next != 0;
       } else {
         backward(net, rows);
+        checked = false;
       }
       if (shifted) {
         adoptShift(net);
@@ -755,9 +799,9 @@ export function train(
       set(out, e * 4 + 3, <f64>correct);
       finite = finite && isFinite<f64>(valLoss);
     }
-    if (loss < threshold || !finite) return finishTraining(net, e + 1);
+    if (loss < threshold || !finite) return finishTraining(net, e + 1, checked);
   }
-  return finishTraining(net, epochs);
+  return finishTraining(net, epochs, checked);
 }
 
 /**

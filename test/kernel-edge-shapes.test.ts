@@ -60,3 +60,26 @@ describe('widths 1..9 x batch sizes 1..9: SIMD, scalar and js bitwise', () => {
     }
   }
 });
+
+describe('one-row products over widths 10..19 (blocks of 8 outputs, their pair and odd tails): SIMD, scalar and js bitwise', () => {
+  for (const optimizer of ['sgd', 'momentum'] as Optimizer[]) {
+    it(`${optimizer}, batch 1`, async () => {
+      for (let width = 10; width <= 19; width++) {
+        const setup: Setup = { ...setupFor(width, 1, optimizer), layers: [width + 3, width, 29 - width, width] };
+        const results = [];
+        for (const variant of KERNELS) {
+          const net = await KernelNet.create(variant, setup);
+          opened.push(net);
+          results.push({ variant, trained: net.train(0) });
+        }
+        const [first, ...rest] = results;
+        expect(first.trained.params.every(Number.isFinite)).toBe(true);
+        for (const r of rest) {
+          const what = `${optimizer} layers ${setup.layers.join('-')}: ${r.variant} vs ${first.variant}`;
+          expect(bits(r.trained.stats), `${what} stats`).toEqual(bits(first.trained.stats));
+          expect(bits(r.trained.params), `${what} params`).toEqual(bits(first.trained.params));
+        }
+      }
+    });
+  }
+});
