@@ -278,46 +278,40 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
   const inBytes = (<usize>nIn) << 3;
   const vLr = f64x2.splat(lr);
   let j = 0;
-  for (; j + 1 < nOut; j += 2) {
+  // Two pairs of rows at once: each output's sum is a chain of dependent adds, two chains overlap.
+  for (; j + 3 < nOut; j += 4) {
     const w0 = w + <usize>j * inBytes;
-    const w1 = w0 + inBytes;
-    const d0 = ld(d + ((<usize>j) << 3));
-    const d1 = ld(d + ((<usize>(j + 1)) << 3));
-    const vd0 = f64x2.splat(d0);
-    const vd1 = f64x2.splat(d1);
-    const x0 = ld(x);
-    const a0 = ld(w0) - lr * (d0 * x0);
-    const a1 = ld(w1) - lr * (d1 * x0);
-    st(w0 + shift, a0);
-    st(w1 + shift, a1);
-    let acc = f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
+    const w2 = w0 + 2 * inBytes;
+    const dj = d + ((<usize>j) << 3);
+    const vd0 = splat(dj);
+    const vd1 = splat(dj + 8);
+    const vd2 = splat(dj + 16);
+    const vd3 = splat(dj + 24);
+    let acc0 = stepFirst(w0, inBytes, shift, dj, x, xNext, lr);
+    let acc1 = stepFirst(w2, inBytes, shift, dj + 16, x, xNext, lr);
     let i = 1;
     for (; i + 1 < nIn; i += 2) {
       const at = (<usize>i) << 3;
       const xv = v128.load(x + at);
-      const p = f64x2.sub(v128.load(w0 + at), f64x2.mul(vLr, f64x2.mul(vd0, xv)));
-      const q = f64x2.sub(v128.load(w1 + at), f64x2.mul(vLr, f64x2.mul(vd1, xv)));
-      v128.store(w0 + shift + at, p);
-      v128.store(w1 + shift + at, q);
       const xn = v128.load(xNext + at);
-      const p0 = f64x2.mul(p, xn);
-      const p1 = f64x2.mul(q, xn);
-      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2));
-      acc = f64x2.add(acc, v128.shuffle<f64>(p0, p1, 1, 3));
+      acc0 = stepPair(acc0, w0 + at, inBytes, shift, xv, xn, vLr, vd0, vd1);
+      acc1 = stepPair(acc1, w2 + at, inBytes, shift, xv, xn, vLr, vd2, vd3);
     }
-    if (i < nIn) {
+    stepLast(acc0, i, w0, b, shift, dj, x, xNext, z, j, nIn, inBytes, lr);
+    stepLast(acc1, i, w2, b, shift, dj + 16, x, xNext, z, j + 2, nIn, inBytes, lr);
+  }
+  for (; j + 1 < nOut; j += 2) {
+    const w0 = w + <usize>j * inBytes;
+    const dj = d + ((<usize>j) << 3);
+    const vd0 = splat(dj);
+    const vd1 = splat(dj + 8);
+    let acc = stepFirst(w0, inBytes, shift, dj, x, xNext, lr);
+    let i = 1;
+    for (; i + 1 < nIn; i += 2) {
       const at = (<usize>i) << 3;
-      const xi = ld(x + at);
-      const p = ld(w0 + at) - lr * (d0 * xi);
-      const q = ld(w1 + at) - lr * (d1 * xi);
-      st(w0 + shift + at, p);
-      st(w1 + shift + at, q);
-      acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
+      acc = stepPair(acc, w0 + at, inBytes, shift, v128.load(x + at), v128.load(xNext + at), vLr, vd0, vd1);
     }
-    const bj = b + ((<usize>j) << 3);
-    st(bj + shift, ld(bj) - lr * d0);
-    st(bj + shift + 8, ld(bj + 8) - lr * d1);
-    v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj + shift)));
+    stepLast(acc, i, w0, b, shift, dj, x, xNext, z, j, nIn, inBytes, lr);
   }
   if (j < nOut) {
     const row = w + <usize>j * inBytes;
@@ -333,6 +327,49 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
     st(bj + shift, ld(bj) - lr * dj);
     st(z + ((<usize>j) << 3), s + ld(bj + shift));
   }
+}
+
+/** Rows j, j+1 (from w0) at input 0: the new weights stored, their first terms returned (lanes j, j+1). */
+// @ts-ignore: decorator
+@inline function stepFirst(w0: usize, inBytes: usize, shift: usize, dj: usize, x: usize, xNext: usize, lr: f64): v128 {
+  const x0 = ld(x);
+  const a0 = ld(w0) - lr * (ld(dj) * x0);
+  const a1 = ld(w0 + inBytes) - lr * (ld(dj + 8) * x0);
+  st(w0 + shift, a0);
+  st(w0 + inBytes + shift, a1);
+  return f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
+}
+
+/** Rows j, j+1 at inputs i, i+1 (p is row j at i): the new weights stored, acc + term i, then + term i+1. */
+// @ts-ignore: decorator
+@inline function stepPair(acc: v128, p: usize, inBytes: usize, shift: usize, xv: v128, xn: v128, vLr: v128, vd0: v128, vd1: v128): v128 {
+  const u = f64x2.sub(v128.load(p), f64x2.mul(vLr, f64x2.mul(vd0, xv)));
+  const v = f64x2.sub(v128.load(p + inBytes), f64x2.mul(vLr, f64x2.mul(vd1, xv)));
+  v128.store(p + shift, u);
+  v128.store(p + inBytes + shift, v);
+  const p0 = f64x2.mul(u, xn);
+  const p1 = f64x2.mul(v, xn);
+  return f64x2.add(f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2)), v128.shuffle<f64>(p0, p1, 1, 3));
+}
+
+/** Rows j, j+1: the odd last input when i < nIn, then the new biases and z[j], z[j+1] = sums + new b. */
+// @ts-ignore: decorator
+@inline function stepLast(acc: v128, i: i32, w0: usize, b: usize, shift: usize, dj: usize, x: usize, xNext: usize, z: usize, j: i32, nIn: i32, inBytes: usize, lr: f64): void {
+  const d0 = ld(dj);
+  const d1 = ld(dj + 8);
+  if (i < nIn) {
+    const at = (<usize>i) << 3;
+    const xi = ld(x + at);
+    const p = ld(w0 + at) - lr * (d0 * xi);
+    const q = ld(w0 + inBytes + at) - lr * (d1 * xi);
+    st(w0 + shift + at, p);
+    st(w0 + inBytes + shift + at, q);
+    acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
+  }
+  const bj = b + ((<usize>j) << 3);
+  st(bj + shift, ld(bj) - lr * d0);
+  st(bj + shift + 8, ld(bj + 8) - lr * d1);
+  v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj + shift)));
 }
 
 /**
