@@ -13,7 +13,7 @@ const CHUNK_ELEMENTS = 1 << 20;
 /** Called once per chunk with the memory, where the chunk's outputs start, its first row and its row count. */
 export type ChunkVisitor = (memory: Float64Array, outputs: number, first: number, count: number) => void;
 
-function chunkRows(memory: NetMemory, rows: number, widths: number): number {
+function chunkRows(rows: number, widths: number): number {
   return Math.max(1, Math.min(rows, Math.floor(CHUNK_ELEMENTS / widths)));
 }
 
@@ -22,7 +22,7 @@ export function forwardRows(memory: NetMemory, shape: RowShape, normalization: N
   const { layout, backend } = memory;
   const nIn = layout.inputSize;
   const nOut = layout.outputSize;
-  const chunk = chunkRows(memory, shape.rows, nIn + nOut);
+  const chunk = chunkRows(shape.rows, nIn + nOut);
   const start = memory.take(chunk * (nIn + nOut));
   try {
     const out = start + chunk * nIn;
@@ -59,7 +59,7 @@ export function scoreRows(
   const { layout, backend } = memory;
   const nIn = layout.inputSize;
   const nOut = layout.outputSize;
-  const chunk = chunkRows(memory, inputs.rows, nIn + 2 * nOut);
+  const chunk = chunkRows(inputs.rows, nIn + 2 * nOut);
   const start = memory.take(chunk * (nIn + 2 * nOut) + 2);
   try {
     const y = start + chunk * nIn;
@@ -87,7 +87,7 @@ export function firstNonFiniteRow(memory: NetMemory, x: number, rows: number): n
   const { layout, backend } = memory;
   const nIn = layout.inputSize;
   const nOut = layout.outputSize;
-  const chunk = chunkRows(memory, rows, nOut);
+  const chunk = chunkRows(rows, nOut);
   const out = memory.take(chunk * nOut);
   try {
     for (let first = 0; first < rows; first += chunk) {
