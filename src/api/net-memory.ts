@@ -103,11 +103,11 @@ export class NetMemory {
     ints[h + H_PARAMS] = layout.params + shift;
     ints[h + H_STATE1] = layout.state1 + shift;
     ints[h + H_STATE2] = layout.state2 + shift;
-    layout.slots.forEach((slot, l) => {
+    for (let l = 0; l < layout.slots.length; l++) {
       const f = h + NET_HEADER + l * LAYER_FIELDS;
-      ints[f + L_WEIGHTS] = slot.weights + shift;
-      ints[f + L_BIASES] = slot.biases + shift;
-    });
+      ints[f + L_WEIGHTS] = layout.slots[l].weights + shift;
+      ints[f + L_BIASES] = layout.slots[l].biases + shift;
+    }
     ints[h + H_SHIFT] = writeOther ? (copy === 0 ? layout.stride : -layout.stride) : 0;
   }
 

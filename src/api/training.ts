@@ -187,8 +187,8 @@ function recordEpochs(history: History, stats: Float64Array, region: Region, ran
     const at = region.stats + e * STATS;
     const loss = stats[at];
     const valLoss = stats[at + 2];
-    if (!isFinite(loss) || (valRows > 0 && !isFinite(valLoss))) {
-      const which = isFinite(loss) ? `validation loss of epoch ${history.epochs + e + 1} is ${valLoss}` : `loss of epoch ${history.epochs + e + 1} is ${loss}`;
+    if (!finite(loss) || (valRows > 0 && !finite(valLoss))) {
+      const which = finite(loss) ? `validation loss of epoch ${history.epochs + e + 1} is ${valLoss}` : `loss of epoch ${history.epochs + e + 1} is ${loss}`;
       throw diverged(`the ${which}`, learningRate);
     }
     history.loss.push(loss);
@@ -308,14 +308,14 @@ function checkFinalState(memory: NetMemory, a: Architecture, region: Region, lar
   // A sum that is not finite holds a value that is not, or finite values whose sum is not:
   // only a look at the values tells, and the outcome must not depend on summation order.
   const paramsAt = memory.at('params');
-  if (!isFinite(sums[layers])) {
+  if (!finite(sums[layers])) {
     const n = layout.paramCount;
     const moments = [memory.at('state1'), ...(o.optimizer === 'adam' ? [memory.at('state2')] : [])];
     if (moments.some((at) => !allFinite(m, at, at + n))) throw diverged(`an optimizer moment (momentum or adam state) overflowed by epoch ${epochs}`, o.learningRate);
   }
   let provable = true;
   for (let l = 0; l < layers; l++) {
-    if (isFinite(sums[l])) continue;
+    if (finite(sums[l])) continue;
     const slot = layout.slots[l];
     const shift = paramsAt - layout.params;
     if (!allFinite(m, slot.weights + shift, slot.biases + shift + slot.outSize)) throw diverged(`a parameter of layer ${l + 1} overflowed by epoch ${epochs}`, o.learningRate);
@@ -326,7 +326,8 @@ function checkFinalState(memory: NetMemory, a: Architecture, region: Region, lar
   if (row >= 0) throw diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, o.learningRate);
 }
 
-function isFinite(x: number): boolean {
+/** Not NaN, not ±Infinity (the global isFinite coerces; this never does). */
+function finite(x: number): boolean {
   return x - x === 0;
 }
 
