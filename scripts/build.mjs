@@ -5,8 +5,8 @@
 // (bench and bench:peers) and the .d.ts types of the two entries. The package ships the
 // entries and their types (package.json "files"); the kernels are inlined in the bundles.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -25,12 +25,34 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
 }
 
+// ---- Worker nets (src/worker/) ----------------------------------------------------------
+// Node runs a worker net in a worker_thread started from build/node/worker.js, one more
+// entry beside index and cli (sharing their library chunk).
+const NODE_WORKER_ENTRY = { worker: 'src/worker/node-worker.ts' };
+
+/**
+ * A browser worker net runs the library's own source, from a blob URL, so nothing else need
+ * be hosted: the bundle's whole body is one self-contained function, wasmMlpLibrary, called
+ * with itself (it is named twice, so that a bundler's minifier cannot inline it away); the
+ * library makes its worker's source from that function's text (src/worker/worker-spawner.ts).
+ * The ES module exports exactly what src/browser.ts exports.
+ */
+async function buildBrowserLibrary(options, outfile) {
+  const probe = await esbuild.build({ ...options, entryPoints: ['src/browser.ts'], outdir: dirname(outfile), write: false, metafile: true });
+  const names = Object.values(probe.metafile.outputs).flatMap((output) => output.exports);
+  const body = await esbuild.build({ ...options, entryPoints: ['src/worker/browser-bundle.ts'], format: 'iife', globalName: 'wasmMlp', write: false });
+  const library = `function wasmMlpLibrary(wasmMlpLibrarySelf){${body.outputFiles[0].text}return wasmMlp}`;
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(outfile, `${library}\nexport const{${names.join(',')}}=wasmMlpLibrary(wasmMlpLibrary);\n`);
+}
+// ---- end of worker nets ----------------------------------------------------------------
+
 const common = { bundle: true, format: 'esm', loader: { '.wasm': 'binary' }, logLevel: 'warning', legalComments: 'none' };
 // The Node entry and the CLI share one chunk (build/node/library.js), minified (names kept,
 // for stack traces), so that the package stays small.
 const node = await esbuild.build({
   ...common,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts', ...NODE_WORKER_ENTRY },
   outdir: 'build/node',
   splitting: true,
   chunkNames: 'library',
@@ -44,14 +66,7 @@ const node = await esbuild.build({
 });
 chmodSync('build/node/cli.js', 0o755);
 pruneExcept('build/node', Object.keys(node.metafile.outputs));
-await esbuild.build({
-  ...common,
-  entryPoints: ['src/browser.ts'],
-  outfile: 'build/browser/wasm-mlp.js',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-});
+await buildBrowserLibrary({ ...common, platform: 'browser', target: 'es2022', minify: true }, 'build/browser/wasm-mlp.js');
 // The benchmark (`npm run bench`) is bundled whole, csv-parse included, so it runs the
 // very sources it was built from with nothing but node.
 await esbuild.build({

@@ -129,6 +129,13 @@ const THREADS = option({
   check: (value, s) => checkThreads(value, s.simd),
   doc: 'wasm: threads sharing each mini-batch\'s products (the same bits for any count); pays off for batches of wide layers.',
 });
+const WORKER = option({
+  // Typed false here: `worker: true` is its own overload (WorkerCreateOptions, WorkerLoadOptions), so
+  // options typed as these interfaces always make an MLP.
+  name: 'worker', call: 'create', type: 'false', default: false, spec: false,
+  check: (value) => checkBoolean(value, 'worker'),
+  doc: 'true makes a WorkerMLP: the net lives in a dedicated Worker (a worker_thread in Node) and its methods return promises.',
+});
 
 export const CREATE_OPTION_SPECS = [
   LAYERS,
@@ -168,6 +175,7 @@ export const CREATE_OPTION_SPECS = [
     check: (value, s) => (value === null ? null : checkClasses(value, (s.layers as number[]).at(-1)!, 'classes')),
     doc: 'Class labels, one per output (two for a single sigmoid output), for predictClass.',
   }),
+  WORKER,
 ] as const;
 
 /** What validationData holds once checked: its two matrices, read once, checked by fit. */
@@ -340,6 +348,7 @@ export const LOAD_OPTION_SPECS = [
     ...SEED, call: 'load', defaultText: 'random; a saved stream wins', doc: 'Seeds the shuffling stream of a model saved without its training state.',
     flag: undefined, spec: false,
   },
+  { ...WORKER, call: 'load' },
 ] as const satisfies readonly OptionSpec[];
 
 export const SAVE_OPTION_SPECS = [

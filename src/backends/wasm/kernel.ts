@@ -32,7 +32,11 @@ export type KernelExports = {
   work(net: number, session: number): void;
 };
 
-const compiled = new Map<Uint8Array, Promise<WebAssembly.Module>>();
+/** The kernel's builds: scalar, SIMD, and SIMD on a shared memory (threads). */
+export type KernelKind = 'scalar' | 'simd' | 'threads';
+
+/** Each build compiled once per thread (or adopted from the thread that started this one). */
+const compiled = new Map<KernelKind, Promise<WebAssembly.Module>>();
 
 /** Whether this engine runs the SIMD kernel. */
 export const simdSupported: boolean = WebAssembly.validate(simdWasm as Uint8Array<ArrayBuffer>);
@@ -59,18 +63,28 @@ export async function instantiateKernel(simd?: boolean, shared = false): Promise
   if (simd === true && !simdSupported) {
     throw new MLPError('INVALID_ARGUMENT', 'simd must be false or left out: this engine does not run WebAssembly SIMD');
   }
-  const bytes = (shared ? threadsWasm : (simd ?? simdSupported) ? simdWasm : scalarWasm) as Uint8Array<ArrayBuffer>;
-  let pending = compiled.get(bytes);
-  if (pending === undefined) {
-    pending = WebAssembly.compile(shared ? withPassiveData(bytes) : bytes);
-    compiled.set(bytes, pending);
-  }
-  const module = await pending;
+  const module = await kernelModule(shared ? 'threads' : (simd ?? simdSupported) ? 'simd' : 'scalar');
   const env: Record<string, unknown> = { abort };
   if (shared) env.memory = sharedMemory(1, FIRST_SHARED_MAXIMUM);
   const exports = rawExports(await instantiate<KernelExports>(module, { env } as never));
   fillTables(exports);
   return { exports, module, maximumBytes: (shared ? FIRST_SHARED_MAXIMUM : MAX_PAGES) * PAGE_BYTES };
+}
+
+/** The compiled build of `kind`: compiled on first use, once per thread. */
+export function kernelModule(kind: KernelKind): Promise<WebAssembly.Module> {
+  let pending = compiled.get(kind);
+  if (pending === undefined) {
+    const bytes = (kind === 'threads' ? threadsWasm : kind === 'simd' ? simdWasm : scalarWasm) as Uint8Array<ArrayBuffer>;
+    pending = WebAssembly.compile(kind === 'threads' ? withPassiveData(bytes) : bytes);
+    compiled.set(kind, pending);
+  }
+  return pending;
+}
+
+/** Builds another thread compiled (a worker net's parent posts them), so this one never compiles them again. */
+export function adoptKernelModules(modules: Partial<Record<KernelKind, WebAssembly.Module>>): void {
+  for (const [kind, module] of Object.entries(modules) as [KernelKind, WebAssembly.Module][]) compiled.set(kind, Promise.resolve(module));
 }
 
 function abort(): never {
