@@ -23,7 +23,7 @@ export const WORKER_CASES = [
   'error: a row of the wrong width', 'error: a cell that is not a number', 'error: a negative learningRate', 'error: a function for learningRate',
   'error: onEpochEnd that is not a function', 'error: an unknown fit option', 'error: evaluate without targets',
   'error: predictInto with an out of the wrong length', 'error: predictInto with an array for out', 'error: toJSON with a bad option',
-  'error: a fit that diverges', 'errors leave the net as it was', 'error: MLP.create with bad layers', 'error: MLP.fromJSON with broken JSON',
+  'error: fit with an async onEpochEnd', 'error: a fit that diverges', 'errors leave the net as it was', 'error: MLP.create with bad layers', 'error: MLP.fromJSON with broken JSON',
   'error: predict while fitAsync runs',
   'a throwing onEpochEnd rolls back', 'rolled back as in-thread', 'a rejecting onEpochEnd rolls back',
   'abort from onEpochEnd', 'abort from onEpochEnd: parameters', 'a signal aborted before the fit', 'abort from outside: the epochs it ran',

@@ -19,7 +19,7 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
+import { fitCannotAwait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
 import { kernelKinds, openWorkerNet, workerCreateOptions, workerLoadOptions, type WorkerMLP } from '../worker/worker-mlp.ts';
@@ -507,7 +507,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** fit met a promise from onEpochEnd: it cannot wait, so the fit fails (the promise's outcome is ignored). */
 function cannotAwait(answer: Promise<unknown>): MLPError {
   answer.catch(() => undefined);
-  return new MLPError('INVALID_ARGUMENT', 'onEpochEnd returned a promise, which net.fit cannot wait for; expected true, false or nothing (use await net.fitAsync(...) to await an async onEpochEnd)');
+  return fitCannotAwait();
 }
 
 function isBinary(data: Float64Array): boolean {

@@ -45,7 +45,9 @@ useSpawner((onFailure) => {
  * A worker net's thread runs build/node/worker.js, which sits beside the library chunk this
  * code is bundled into. Run from the sources (the tests), that is the built one.
  */
-const NET_WORKER = import.meta.url.endsWith('.ts') ? new URL('../../build/node/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+const NET_WORKER_FILE = import.meta.url.endsWith('.ts') ? new URL('../../build/node/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+/** Started from a data: URL that imports it, as the pool's workers are, so no flag of the parent's (--input-type) stops it. */
+const NET_WORKER = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(NET_WORKER_FILE.href)};`)}`);
 
 useNetWorkerSpawner((events) => {
   let worker: Worker;

@@ -3,7 +3,6 @@
 // while it trains; with the caller's onEpochEnd it posts each report and waits for the
 // caller's answer before the next epoch, answering the calls that arrive meanwhile (the
 // callback's own predict, toJSON...) with that epoch's parameters.
-import { MLPError } from '../api/errors.ts';
 import { MLP } from '../api/mlp.ts';
 import type { LoadOptions } from '../api/options.generated.ts';
 import { adoptKernelModules } from '../backends/wasm/kernel.ts';
@@ -17,11 +16,6 @@ export interface HostPort {
 
 /** Rejects a fit's wait for the caller's answer when the caller's onEpochEnd threw. */
 const CALLER_THREW = new Error('onEpochEnd threw in the calling thread');
-
-/** What `fit` (which cannot wait for a promise) does when onEpochEnd returns one. */
-export function thenableFromFit(): MLPError {
-  return new MLPError('INVALID_ARGUMENT', 'onEpochEnd returned a promise, which net.fit cannot wait for; return true/false/undefined, or use net.fitAsync');
-}
 
 interface RunningFit {
   controller: AbortController | undefined;
@@ -58,11 +52,11 @@ export function serveWorkerNet(port: HostPort): void {
     }
   }
 
-  async function fit(id: number, method: 'fit' | 'fitAsync', args: unknown[], hooks: FitHooks | undefined): Promise<void> {
+  async function fit(id: number, args: unknown[], hooks: FitHooks | undefined): Promise<void> {
     const run: RunningFit = { controller: undefined, answer: undefined };
     if (hooks) {
       const options = args[hooks.at] as Record<string, unknown>;
-      if (hooks.onEpochEnd) options.onEpochEnd = (stats: unknown) => askCaller(id, run, method, stats);
+      if (hooks.onEpochEnd) options.onEpochEnd = (stats: unknown) => askCaller(id, run, stats);
       if (hooks.signal !== undefined) {
         run.controller = new AbortController();
         if (hooks.signal) run.controller.abort();
@@ -81,14 +75,13 @@ export function serveWorkerNet(port: HostPort): void {
   }
 
   /** onEpochEnd in the worker: the caller runs the user's, and its answer settles the promise. */
-  function askCaller(id: number, run: RunningFit, method: 'fit' | 'fitAsync', stats: unknown): Promise<boolean | void> {
+  function askCaller(id: number, run: RunningFit, stats: unknown): Promise<boolean | void> {
     return new Promise((resolve, reject) => {
       run.answer = (answer) => {
         run.answer = undefined;
         if (answer === 'continue') resolve();
         else if (answer === 'stop') resolve(false);
-        else if (answer === 'threw') reject(CALLER_THREW);
-        else reject(method === 'fit' ? thenableFromFit() : CALLER_THREW);
+        else reject(CALLER_THREW);
       };
       port.post({ type: 'epoch', id, stats: stats as never, classes: classes() });
     });
@@ -97,7 +90,7 @@ export function serveWorkerNet(port: HostPort): void {
   function call(message: Extract<ToWorker, { type: 'call' }>): void {
     const { id, method, args } = message;
     if (method === 'fit' || method === 'fitAsync') {
-      void fit(id, method, args, message.hooks);
+      void fit(id, args, message.hooks);
       return;
     }
     if (method === 'save') {

@@ -10,7 +10,7 @@ import type { Dataset, Evaluation } from '../api/net-types.ts';
 import { checkDataset, checkFitOptions, type CreateSettings, type LoadSettings } from '../api/options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from '../api/options.generated.ts';
 import type { Matrix } from '../api/rows.ts';
-import type { History } from '../api/training.ts';
+import { fitCannotAwait, type History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import { kernelModule, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
@@ -190,7 +190,11 @@ export class WorkerMLP {
           return settle('threw', error);
         }
         if (!isThenable(result)) return settle(result === false ? 'stop' : 'continue');
-        if (method === 'fit') return settle('thenable');
+        if (method === 'fit') {
+          // As MLP.fit: the promise's outcome is ignored, and the fit fails (rolled back).
+          Promise.resolve(result).catch(() => undefined);
+          return settle('threw', fitCannotAwait());
+        }
         result.then((value) => settle(value === false ? 'stop' : 'continue'), (error) => settle('threw', error));
       });
     } catch (error) {

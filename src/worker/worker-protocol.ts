@@ -29,8 +29,11 @@ export interface FitHooks {
 /** What predictInto's `out` was, so that the worker checks a stand-in of the same kind. */
 export type OutStandIn = { kind: 'none' } | { kind: 'float64'; length: number } | { kind: 'shared'; out: Float64Array } | { kind: 'other'; type: string };
 
-/** The caller's answer to an epoch report: go on, stop (onEpochEnd returned false), or fail the fit. */
-export type EpochAnswer = 'continue' | 'stop' | 'threw' | 'thenable';
+/**
+ * The caller's answer to an epoch report: go on, stop (onEpochEnd returned false), or fail
+ * the fit with the caller's error (onEpochEnd threw, or returned a promise to fit).
+ */
+export type EpochAnswer = 'continue' | 'stop' | 'threw';
 
 export type ToWorker =
   | { type: 'open'; id: number; how: OpenMethod; args: unknown[]; modules: Partial<Record<KernelKind, WebAssembly.Module>> }

@@ -132,7 +132,8 @@ export async function workerScenario(lib: typeof Library): Promise<WorkerOutcome
   await both('predictInto with an out of the wrong length', (net) => net.predictInto(inputs, new Float64Array(3)));
   await both('predictInto with an array for out', (net) => net.predictInto(inputs, [1, 2] as never));
   await both('toJSON with a bad option', (net) => net.toJSON({ includeOptimizer: 'yes' as never }));
-  await both('a fit that diverges', (net) => net.fit(inputs.map((r) => r.map((x) => x * 1e150)), targets, { learningRate: 1e300, epochs: 3 }));
+  await both('fit with an async onEpochEnd', (net) => net.fit(inputs, targets, { epochs: 3, onEpochEnd: async () => {} }));
+  await both('a fit that diverges', (net) => net.fit(inputs, targets.map((r) => r.map((y) => y * 1e300)), { learningRate: 1e300, epochs: 3 }));
   same('errors leave the net as it was', before[0], before[1]);
   same('error: MLP.create with bad layers', await caught(() => MLP.create({ layers: [5] })), await caught(() => MLP.create({ layers: [5], worker: true })));
   same('error: MLP.fromJSON with broken JSON', await caught(() => MLP.fromJSON('{"format"')), await caught(() => MLP.fromJSON('{"format"', { worker: true })));
