@@ -98,7 +98,7 @@ export class WorkerMLP {
 
   async predict(inputs: Matrix): Promise<number[][]> {
     this.#use('predict');
-    const { value } = await this.#call('predict', [compact(inputs)]);
+    const { value } = await this.#call('predict', (transfer) => [this.#rows(inputs, 'input', transfer)]);
     const flat = value as Float64Array;
     const width = this.#snapshot.layers[this.#snapshot.layers.length - 1];
     const rows: number[][] = new Array(flat.length / width);
@@ -113,7 +113,7 @@ export class WorkerMLP {
   async predictInto(inputs: Matrix, out?: Float64Array): Promise<Float64Array> {
     this.#use('predictInto');
     const standIn = outStandIn(out);
-    const { value } = await this.#call('predictInto', [compact(inputs)], standIn);
+    const { value } = await this.#call('predictInto', (transfer) => [this.#rows(inputs, 'input', transfer)], standIn);
     if (standIn.kind === 'shared') return out!;
     if (standIn.kind === 'float64') return out!.set(value as Float64Array), out!;
     return value as Float64Array;
@@ -121,23 +121,23 @@ export class WorkerMLP {
 
   async predictClass(inputs: Matrix): Promise<number[] | string[]> {
     this.#use('predictClass');
-    return (await this.#call('predictClass', [compact(inputs)])).value as number[] | string[];
+    return (await this.#call('predictClass', (transfer) => [this.#rows(inputs, 'input', transfer)])).value as number[] | string[];
   }
 
   async evaluate(inputs: Matrix | Dataset, targets?: Matrix): Promise<Evaluation> {
     this.#use('evaluate');
-    return (await this.#call('evaluate', [compact(inputs), compact(targets)])).value as Evaluation;
+    return (await this.#call('evaluate', (transfer) => this.#labelled(inputs, targets, transfer))).value as Evaluation;
   }
 
   async toJSON(options?: SaveOptions | string): Promise<ModelJSON> {
     this.#use('toJSON');
-    return (await this.#call('toJSON', [options])).value as ModelJSON;
+    return (await this.#call('toJSON', () => [options])).value as ModelJSON;
   }
 
   /** Writes the model file from the worker (Node). */
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('toJSON');
-    await this.#call('save', [path, options]);
+    await this.#call('save', () => [path, options]);
   }
 
   /** Frees the net and ends its worker; any later use throws. A fit under way fails with DISPOSED. */
@@ -146,7 +146,7 @@ export class WorkerMLP {
     this.#disposed = true;
     reclaim.unregister(this.#channel);
     try {
-      await this.#call('dispose', []);
+      await this.#call('dispose', () => []);
     } catch {
       // A worker that is gone has nothing left to free.
     } finally {
@@ -161,9 +161,10 @@ export class WorkerMLP {
     let signal: AbortSignal | undefined;
     let userError: unknown;
     let hooks: FitHooks | undefined;
-    const args = [compact(data), compact(second), compact(third)];
     let sent: { id: number; answer: Promise<Answer> };
     try {
+      const transfer: Transferable[] = [];
+      const args = [...this.#labelled(data, second, transfer), third];
       for (const at of [2, 1]) {
         const options = args[at];
         if (!isOptionsObject(options)) continue;
@@ -173,7 +174,7 @@ export class WorkerMLP {
         ({ onEpochEnd, signal, hooks } = found);
         break;
       }
-      sent = this.#channel.request({ type: 'call', method, args, hooks }, undefined, (stats, classes, answer) => {
+      sent = this.#channel.request({ type: 'call', method, args, hooks }, transfer, (stats, classes, answer) => {
         this.#snapshot.classes = classes;
         // A net disposed meanwhile calls no more callbacks (its fit fails with DISPOSED).
         if (this.#disposed || onEpochEnd === undefined) return answer('continue');
@@ -223,12 +224,33 @@ export class WorkerMLP {
     }
   }
 
-  async #call(method: NetMethod, args: unknown[], out?: OutStandIn): Promise<Answer> {
+  /** Posts a call; `args` makes its arguments, listing what it moves in `transfer`. */
+  async #call(method: NetMethod, args: (transfer: Transferable[]) => unknown[], out?: OutStandIn): Promise<Answer> {
     try {
-      return await post(this.#channel, `net.${method}`, { type: 'call', method, args, out }).answer;
+      const transfer: Transferable[] = [];
+      return await post(this.#channel, `net.${method}`, { type: 'call', method, args: args(transfer), out }, transfer).answer;
     } catch (error) {
       throw error instanceof CallFailure ? failure(error) : error;
     }
+  }
+
+  /** Rows of inputs or outputs as they are posted (see packRows). */
+  #rows(value: unknown, side: 'input' | 'output', transfer: Transferable[]): unknown {
+    const layers = this.#snapshot.layers;
+    return packRows(value, side === 'input' ? layers[0] : layers[layers.length - 1], transfer);
+  }
+
+  /** A Dataset's rows, or inputs and targets, as they are posted. */
+  #labelled(data: unknown, targets: unknown, transfer: Transferable[]): [unknown, unknown] {
+    try {
+      if (isOptionsObject(data) && 'inputs' in data && 'targets' in data) {
+        return [{ ...data, inputs: this.#rows(data.inputs, 'input', transfer), targets: this.#rows(data.targets, 'output', transfer) }, targets];
+      }
+    } catch {
+      // An unreadable dataset travels as it is: posting it fails, and MLP's checks say why.
+      return [data, targets];
+    }
+    return [this.#rows(data, 'input', transfer), this.#rows(targets, 'output', transfer)];
   }
 
   #alive(what: string): NetSnapshot {
@@ -245,9 +267,9 @@ export class WorkerMLP {
 }
 
 /** Posts a call whose arguments need no checks of MLP's to explain why they cannot be posted. */
-function post(channel: WorkerChannel, call: string, message: Parameters<WorkerChannel['request']>[0]) {
+function post(channel: WorkerChannel, call: string, message: Parameters<WorkerChannel['request']>[0], transfer?: Transferable[]) {
   try {
-    return channel.request(message);
+    return channel.request(message, transfer);
   } catch (error) {
     throw unpostable(call, error, () => {});
   }
@@ -297,12 +319,41 @@ function isShared(array: Float64Array): boolean {
 }
 
 /**
- * Rows as they are posted: a Float64Array that views part of a larger buffer is sliced, since
- * posting a view copies its whole buffer; rows on a SharedArrayBuffer are shared, not copied.
+ * Rows as they are posted. Rows on a SharedArrayBuffer are shared. Other rows reach the worker
+ * as a copy of their own that is moved, not cloned: one memcpy on this thread, where cloning a
+ * large array costs several times that, and the caller's arrays stay as they are. So a
+ * Float64Array is sliced, and number[][] whose rows all hold `width` numbers is packed into
+ * one. Anything else travels as it is, for the worker to name what is wrong with it as MLP does.
  */
-function compact<T>(value: T): T {
-  if (value instanceof Float64Array && !isShared(value) && value.byteLength !== value.buffer.byteLength) return value.slice() as T;
+function packRows(value: unknown, width: number, transfer: Transferable[]): unknown {
+  try {
+    if (value instanceof Float64Array) return isShared(value) ? value : moved(value.slice(), transfer);
+    if (Array.isArray(value)) return packNested(value, width, transfer) ?? value;
+    if (isOptionsObject(value) && value.data instanceof Float64Array && !isShared(value.data)) return { ...value, data: moved(value.data.slice(), transfer) };
+  } catch {
+    // A proxy or a getter that throws: posting it fails, and MLP's checks say why.
+  }
   return value;
+}
+
+function packNested(rows: unknown[], width: number, transfer: Transferable[]): { data: Float64Array; rows: number } | undefined {
+  if (rows.length === 0) return undefined;
+  const data = new Float64Array(rows.length * width);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (!Array.isArray(row) || row.length !== width) return undefined;
+    for (let c = 0; c < width; c++) {
+      const cell = row[c];
+      if (typeof cell !== 'number') return undefined;
+      data[r * width + c] = cell;
+    }
+  }
+  return { data: moved(data, transfer), rows: rows.length };
+}
+
+function moved(array: Float64Array, transfer: Transferable[]): Float64Array {
+  transfer.push(array.buffer);
+  return array;
 }
 
 function outStandIn(out: unknown): OutStandIn {

@@ -9,7 +9,7 @@ export const WORKER_CASES = [
   'fit stopped by onEpochEnd: history', 'fit: epoch reports', 'fit: predict and toJSON inside onEpochEnd', 'fit: parameters',
   'predict', 'predict from a Float64Array', 'predictInto', 'predictInto without out', 'predictInto on shared memory', 'predictClass', 'evaluate',
   'fromJSON', 'fitAsync with an async onEpochEnd', 'fitAsync: what onEpochEnd read', 'fitAsync: parameters',
-  'error: a row of the wrong width', 'error: a cell that is not a number', 'error: a negative learningRate', 'error: a function for learningRate',
+  'error: a row of the wrong width', 'error: a cell that is NaN', 'error: a cell that is not a number', 'error: a negative learningRate', 'error: a function for learningRate',
   'error: onEpochEnd that is not a function', 'error: an unknown fit option', 'error: evaluate without targets',
   'error: predictInto with an out of the wrong length', 'error: predictInto with an array for out', 'error: toJSON with a bad option',
   'error: fit with an async onEpochEnd', 'error: a fit that diverges', 'errors leave the net as it was', 'error: MLP.create with bad layers', 'error: MLP.fromJSON with broken JSON',

@@ -123,6 +123,7 @@ export async function workerScenario(lib: typeof Library): Promise<WorkerOutcome
   const before = [t.toJSON({ includeOptimizer: true }), await w.toJSON({ includeOptimizer: true })];
   const both = async (name: string, call: (net: typeof t | typeof w) => unknown) => same(`error: ${name}`, await caught(() => call(t)), await caught(() => call(w)));
   await both('a row of the wrong width', (net) => net.predict([[1, 2]]));
+  await both('a cell that is NaN', (net) => net.predict([[1, 2, 3, 4, 5], [1, 2, Number.NaN, 4, 5]]));
   await both('a cell that is not a number', (net) => net.predictClass([[1, 2, 3, 4, 'x' as never]]));
   await both('a negative learningRate', (net) => net.fit(inputs, targets, { learningRate: -1 }));
   await both('a function for learningRate', (net) => net.fit(inputs, targets, { learningRate: (() => 1) as never }));
