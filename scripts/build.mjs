@@ -32,18 +32,24 @@ const NODE_WORKER_ENTRY = { worker: 'src/worker/node-worker.ts' };
 
 /**
  * A browser worker net runs the library's own source, from a blob URL, so nothing else need
- * be hosted: the bundle's whole body is one self-contained function, wasmMlpLibrary, called
- * with itself (it is named twice, so that a bundler's minifier cannot inline it away); the
- * library makes its worker's source from that function's text (src/worker/worker-spawner.ts).
- * The ES module exports exactly what src/browser.ts exports.
+ * be hosted: the library's whole body is one self-contained function, wasmMlpLibrary, which
+ * returns its exports and is called with itself (named twice, so that a bundler's minifier
+ * cannot inline it away); the library makes its worker's source from that function's text
+ * (src/worker/worker-spawner.ts). The body is esbuild's ES module of src/worker/browser-bundle.ts
+ * with its closing export clause turned into a return, so import.meta keeps working. The file
+ * exports what src/browser.ts exports. Returns the build's metafile.
  */
 async function buildBrowserLibrary(options, outfile) {
-  const probe = await esbuild.build({ ...options, entryPoints: ['src/browser.ts'], outdir: dirname(outfile), write: false, metafile: true });
-  const names = Object.values(probe.metafile.outputs).flatMap((output) => output.exports);
-  const body = await esbuild.build({ ...options, entryPoints: ['src/worker/browser-bundle.ts'], format: 'iife', globalName: 'wasmMlp', write: false });
-  const library = `function wasmMlpLibrary(wasmMlpLibrarySelf){${body.outputFiles[0].text}return wasmMlp}`;
+  const result = await esbuild.build({ ...options, entryPoints: ['src/worker/browser-bundle.ts'], format: 'esm', write: false, metafile: true, outfile });
+  const text = result.outputFiles[0].text;
+  const exportClause = /export\s*\{([^}]*)\};?\s*$/.exec(text);
+  if (!exportClause) throw new Error(`${outfile}: esbuild's output does not end with its export clause`);
+  const exported = exportClause[1].split(',').map((item) => item.trim().split(/\s+as\s+/)).map(([local, name = local]) => ({ local, name }));
+  const body = `${text.slice(0, exportClause.index)}return{${exported.map(({ local, name }) => `${name}:${local}`).join(',')}}`;
+  const names = exported.map(({ name }) => name).filter((name) => name !== 'serveWorker');
   mkdirSync(dirname(outfile), { recursive: true });
-  writeFileSync(outfile, `${library}\nexport const{${names.join(',')}}=wasmMlpLibrary(wasmMlpLibrary);\n`);
+  writeFileSync(outfile, `function wasmMlpLibrary(wasmMlpLibrarySelf){${body}}\nexport const{${names.join(',')}}=wasmMlpLibrary(wasmMlpLibrary);\n`);
+  return result.metafile;
 }
 // ---- end of worker nets ----------------------------------------------------------------
 

@@ -63,6 +63,7 @@ describe('the package', () => {
       'build/node/cli.js',
       'build/node/index.js',
       'build/node/library.js',
+      'build/node/worker.js',
       ...program,
       'docs/training.md',
       'package.json',
@@ -110,7 +111,7 @@ console.log(JSON.stringify({ exports: Object.keys(api).sort(), loss: history.los
     return result;
   }
 
-  const BROWSER_EXPORTS = ['MLP', 'MLPError', 'formatNumpyArray', 'pythonFloatRepr', 'trainTestSplit'];
+  const BROWSER_EXPORTS = ['MLP', 'MLPError', 'WorkerMLP', 'formatNumpyArray', 'pythonFloatRepr', 'trainTestSplit'];
 
   it.each([
     ['wasm-mlp', 'wasm', [...BROWSER_EXPORTS, 'loadCSV', 'parseCSV'].sort()],

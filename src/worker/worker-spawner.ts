@@ -46,7 +46,8 @@ const browserSpawner: NetWorkerSpawner = (events) => {
     if (!revoked) URL.revokeObjectURL(url);
     revoked = true;
   };
-  const worker = new Worker(url);
+  // A module worker: the library's text may use import.meta (it does nothing with it there).
+  const worker = new Worker(url, { type: 'module' });
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     revoke();
     events.message(event.data);
