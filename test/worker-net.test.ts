@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import * as lib from '../src/index.ts';
 import { MLP } from '../src/index.ts';
 import { expectWorkerOutcome } from './helpers/worker-outcome.ts';
@@ -55,9 +55,38 @@ describe('worker nets in Node', () => {
     const missing = join(dir, 'missing.json');
     await expect(MLP.load(missing, { worker: true })).rejects.toMatchObject({ code: 'IO', message: `cannot read ${missing}: no such file or directory` });
     await expect(MLP.load(missing)).rejects.toMatchObject({ code: 'IO', message: `cannot read ${missing}: no such file or directory` });
+    // A path that cannot even be posted to the worker: MLP's own words.
+    const notAPath = (() => missing) as never;
+    const inThread = await MLP.load(notAPath).catch((error: unknown) => error);
+    expect(inThread).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'path must be a file path (a non-empty string without NUL characters); got a function' });
+    expect(await MLP.load(notAPath, { worker: true }).catch((error: unknown) => error)).toEqual(inThread);
+    const notAModel = await MLP.fromJSON({ format: Symbol('x') }).catch((error: unknown) => error);
+    expect(notAModel).toMatchObject({ code: 'INVALID_MODEL' });
+    expect(await MLP.fromJSON({ format: Symbol('x') }, { worker: true }).catch((error: unknown) => error)).toEqual(notAModel);
     t.dispose();
     await w.dispose();
     await loaded.dispose();
+  });
+
+  it('worker: true is typed as a WorkerMLP; without it, an MLP', async () => {
+    const net = await MLP.create({ layers: [2, 1], seed: 1, worker: true });
+    expectTypeOf(net).toEqualTypeOf<lib.WorkerMLP>();
+    expectTypeOf(net.fit).returns.toEqualTypeOf<Promise<lib.History>>();
+    expectTypeOf(net.predict).returns.toEqualTypeOf<Promise<number[][]>>();
+    expectTypeOf(net.layers).toEqualTypeOf<number[]>();
+    // Checked by tsc (npx tsc -p tsconfig.json); never called.
+    const typed = () => {
+      expectTypeOf(MLP.create({ layers: [2, 1] })).toEqualTypeOf<Promise<MLP>>();
+      expectTypeOf(MLP.fromJSON({}, { worker: true })).toEqualTypeOf<Promise<lib.WorkerMLP>>();
+      expectTypeOf(MLP.fromJSON({})).toEqualTypeOf<Promise<MLP>>();
+      expectTypeOf(MLP.load('model.json', { worker: true })).toEqualTypeOf<Promise<lib.WorkerMLP>>();
+    };
+    void typed;
+    const either = (worker: boolean) => MLP.create({ layers: [2, 1], worker });
+    expectTypeOf(either).returns.toEqualTypeOf<Promise<MLP | lib.WorkerMLP>>();
+    expect(net).toBeInstanceOf(lib.WorkerMLP);
+    expect(await either(false)).toBeInstanceOf(MLP);
+    await net.dispose();
   });
 
   it('a worker net left undisposed does not hold the process open', () => {

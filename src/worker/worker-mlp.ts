@@ -14,7 +14,8 @@ import { fitCannotAwait, type History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import { kernelModule, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
-import type { ModelJSON } from '../io/model-json.ts';
+import { parseModel, type ModelJSON } from '../io/model-json.ts';
+import { checkPath, storage } from '../io/storage.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn } from './worker-protocol.ts';
 import { fromWire } from './worker-protocol.ts';
@@ -32,7 +33,9 @@ export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: rea
   for (const kind of kinds) modules[kind] = await kernelModule(kind);
   const channel = new WorkerChannel();
   try {
-    const { snapshot } = await post(channel, `MLP.${how}`, { type: 'open', how, args, modules }).answer;
+    // What MLP would say about arguments that cannot be posted: a path, or a model, it cannot read.
+    const check = how === 'load' ? () => (storage(), checkPath(args[0])) : how === 'fromJSON' ? () => parseModel(args[0]) : () => {};
+    const { snapshot } = await post(channel, `MLP.${how}`, { type: 'open', how, args, modules }, [], check).answer;
     return construct(channel, snapshot!);
   } catch (error) {
     channel.terminate();
@@ -266,12 +269,12 @@ export class WorkerMLP {
   }
 }
 
-/** Posts a call whose arguments need no checks of MLP's to explain why they cannot be posted. */
-function post(channel: WorkerChannel, call: string, message: Parameters<WorkerChannel['request']>[0], transfer?: Transferable[]) {
+/** Posts a call; if its arguments cannot be posted, `check` (MLP's own check of them) says why. */
+function post(channel: WorkerChannel, call: string, message: Parameters<WorkerChannel['request']>[0], transfer: Transferable[], check: () => void = () => {}) {
   try {
     return channel.request(message, transfer);
   } catch (error) {
-    throw unpostable(call, error, () => {});
+    throw unpostable(call, error, check);
   }
 }
 
