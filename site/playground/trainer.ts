@@ -42,8 +42,8 @@ export interface TrainerEvents {
   error(error: unknown): void;
 }
 
-/** Training time per slice: long enough to amortise a call, short enough for a fluid picture. */
-const SLICE_MS = 25;
+/** Training time per slice: long enough to amortise a call, short enough that the page never waits long. */
+const SLICE_MS = 15;
 const MAX_EPOCHS_PER_SLICE = 50;
 
 interface Rows {
@@ -200,6 +200,8 @@ export class Trainer {
     const perEpoch = (seconds * 1000) / history.epochs;
     this.#epochsPerSlice = Math.max(1, Math.min(MAX_EPOCHS_PER_SLICE, Math.round(SLICE_MS / perEpoch)));
     this.#report();
+    // Painting in a task of its own: a net on this thread has just trained for a whole slice.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await this.#paint();
   }
 
