@@ -107,9 +107,15 @@ export class Trainer {
     let loaded: NetworkSettings | undefined;
     return this.#enqueue(async () => {
       const s = this.#settings();
-      const model = JSON.parse(text) as ModelJSON;
-      const settings = settingsFromModel(model, s.network.init);
-      const net = await netFromJSON(model, { backend: s.training.backend, threads: s.training.threads });
+      // The library checks the file first; then whether the playground can show that net.
+      const net = await netFromJSON(parseModelFile(text), { backend: s.training.backend, threads: s.training.threads });
+      let settings: NetworkSettings;
+      try {
+        settings = settingsFromModel(await net.toJSON(), s.network.init);
+      } catch (error) {
+        await net.dispose();
+        throw error;
+      }
       await this.#replace(net, this.#data ?? generateData(s.data), settings.head);
       loaded = settings;
     }).then(() => loaded);
@@ -232,5 +238,14 @@ export class Trainer {
     });
     this.#queue = done;
     return done;
+  }
+}
+
+/** The JSON of a model file; the library checks the rest when it builds the net. */
+function parseModelFile(text: string): ModelJSON {
+  try {
+    return JSON.parse(text) as ModelJSON;
+  } catch (error) {
+    throw new Error(`this file is not a model file (not JSON: ${error instanceof Error ? error.message : String(error)})`);
   }
 }
