@@ -191,7 +191,8 @@ export interface EpochStats {
   elapsed: number;
 }
 
-export type EpochCallback = (stats: EpochStats) => boolean | void;
+/** Returning false stops; a promise (fitAsync only) is awaited before the next epoch. */
+export type EpochCallback = (stats: EpochStats) => boolean | void | PromiseLike<boolean | void>;
 
 function checkValidationData(value: unknown): ValidationPair {
   return guardedRead('validationData', () => {
@@ -307,12 +308,12 @@ export const FIT_OPTION_SPECS = [
     flag: { name: 'restore-best-weights', kind: 'switch' },
   }),
   option({
-    name: 'onEpochEnd', call: 'fit', type: '(stats: EpochStats) => boolean | void', default: undefined as EpochCallback | undefined, defaultText: 'none', spec: false,
+    name: 'onEpochEnd', call: 'fit', type: '(stats: EpochStats) => boolean | void | PromiseLike<boolean | void>', default: undefined as EpochCallback | undefined, defaultText: 'none', spec: false,
     check: (value: unknown): EpochCallback => {
       if (typeof value !== 'function') throw invalidArgument('onEpochEnd', value, 'a function (stats) => boolean | void');
       return value as EpochCallback;
     },
-    doc: 'Called every callbackEvery epochs and after the last; returning false stops training.',
+    doc: 'Called every callbackEvery epochs and after the last; returning false stops training (fitAsync awaits a returned promise).',
   }),
   option({
     name: 'callbackEvery', call: 'fit', type: 'number', default: 1, spec: false,
