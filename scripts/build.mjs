@@ -1,9 +1,10 @@
 // Builds everything under build/ (after regenerating src/api/options.generated.ts from the
 // option registry and assembly/layout-constants.ts from src/backends/layout.ts): the
-// WebAssembly kernels (release -O3 scalar and SIMD, and
-// debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
-// (bench and bench:peers) and the .d.ts types of the two entries. The package ships the
-// entries and their types (package.json "files"); the kernels are inlined in the bundles.
+// WebAssembly kernels (release -O3 scalar, SIMD and threads, and debug), the Node entry and
+// CLI, the dependency-free browser builds, the benchmarks (bench and bench:peers) and the
+// .d.ts types of the entries. The package ships the entries and their types (package.json
+// "files"); the Node entry carries the kernels deflated inside, the browser library fetches
+// them from the files beside it.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,8 +29,12 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
 }
 // Workers instantiate the threads build on a running net's memory: its data must never be rewritten.
 makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
+// Each kernel deflated too (build/wasm/*.wasm.deflate), for the builds that carry them inside:
+// the Node entry and the standalone browser build (src/backends/wasm/kernel-source*.ts).
+const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm'];
+for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
-const common = { bundle: true, format: 'esm', loader: { '.wasm': 'binary' }, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, format: 'esm', loader: { '.deflate': 'binary' }, logLevel: 'warning', legalComments: 'none' };
 // The Node entry and the CLI share one chunk (build/node/library.js), minified (names kept,
 // for stack traces), so that the package stays small.
 const node = await esbuild.build({
@@ -47,7 +52,15 @@ const node = await esbuild.build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 });
 chmodSync('build/node/cli.js', 0o755);
-pruneExcept('build/node', Object.keys(node.metafile.outputs));
+// wasm-mlp/csv in Node: re-exports of the Node entry (one library, one MLPError).
+await esbuild.build({
+  ...common,
+  entryPoints: { csv: 'src/csv.node.ts' },
+  outdir: 'build/node',
+  platform: 'node',
+  plugins: [{ name: 'node-entry', setup: (build) => build.onResolve({ filter: /^\.\/index\.ts$/ }, () => ({ path: './index.js', external: true })) }],
+});
+pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/csv.js']);
 
 // ---------------------------------------------------------------------------------------------
 // The browser builds (build/browser/), every one a single ES module, minified:
@@ -62,12 +75,8 @@ pruneExcept('build/node', Object.keys(node.metafile.outputs));
 // The library stays ONE module, with no lazy chunk: worker nets run its own source text.
 // build/meta/ keeps each build's esbuild metafile for `npm run size`.
 mkdirSync('build/meta', { recursive: true });
-const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm'];
-for (const file of KERNEL_FILES) {
-  const bytes = readFileSync(`build/wasm/${file}`);
-  copyFileSync(`build/wasm/${file}`, `build/browser/${file}`);
-  writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(bytes, { level: 9 }));
-}
+mkdirSync('build/browser', { recursive: true });
+for (const file of KERNEL_FILES) copyFileSync(`build/wasm/${file}`, `build/browser/${file}`);
 /** Builds src/backends/wasm/kernel.ts with its kernel source swapped for kernel-source.<variant>.ts. */
 const kernelSource = (variant) => ({
   name: 'kernel-source',
@@ -86,7 +95,7 @@ const libraryError = {
 const browser = { ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser' };
 const browserBuilds = {
   'wasm-mlp': { entryPoints: { 'wasm-mlp': 'src/browser.ts' }, plugins: [kernelSource('browser')] },
-  'wasm-mlp-standalone': { entryPoints: { 'wasm-mlp-standalone': 'src/browser.ts' }, plugins: [kernelSource('inline')], loader: { ...common.loader, '.deflate': 'binary' } },
+  'wasm-mlp-standalone': { entryPoints: { 'wasm-mlp-standalone': 'src/browser.ts' }, plugins: [kernelSource('inline')] },
   csv: { entryPoints: { csv: 'src/csv.ts' }, plugins: [libraryError], alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   format: { entryPoints: { format: 'src/format.ts' }, platform: 'neutral' },
 };

@@ -1,5 +1,3 @@
-// The CSV entry in Node (wasm-mlp/csv): csv.ts with the file system plugged in, so loadCSV
-// reads paths.
-import './platform/node.ts';
-
-export * from './csv.ts';
+// The CSV entry in Node (wasm-mlp/csv): the Node entry's loadCSV and parseCSV, so that loadCSV
+// reads paths and its errors are the library's own MLPError.
+export { loadCSV, parseCSV, type CSVDataset, type CSVOptions } from './index.ts';

@@ -1,10 +1,6 @@
-// Lets TypeScript import the compiled kernels: esbuild (binary loader) and the vitest plugin
-// both turn a `.wasm` import into its bytes; a `.wasm.deflate` import (the standalone browser
-// build only) gives the deflated bytes.
-declare module '*.wasm' {
-  const bytes: Uint8Array;
-  export default bytes;
-}
+// Lets TypeScript import the compiled kernels deflated (scripts/build.mjs writes
+// build/wasm/*.wasm.deflate): esbuild's binary loader and the vitest plugin both turn such an
+// import into its bytes.
 declare module '*.wasm.deflate' {
   const bytes: Uint8Array;
   export default bytes;
