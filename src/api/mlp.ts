@@ -19,7 +19,7 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import { trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
 import type { BackendName } from './validate.ts';
 
 export type { EpochStats } from './options.ts';
@@ -62,6 +62,8 @@ export class MLP {
   /** A fit under way: calls from its onEpochEnd may read the net, nothing else may use it. */
   #training: 'fit' | 'fitAsync' | undefined;
   #inCallback = false;
+  /** Ends fitAsync's wait for onEpochEnd's promise (dispose calls it). */
+  #endWait: (() => void) | undefined;
   #fitHost: FitHost | undefined;
   /** The seed the parameters were drawn with (undefined for a net loaded from JSON). */
   readonly seed: number | undefined;
@@ -147,6 +149,7 @@ export class MLP {
       for (;;) {
         const step = run.steps.next();
         if (step.done) return step.value;
+        if (step.value) run.steps.throw(cannotAwait(step.value));
       }
     } catch (error) {
       throw this.#failFit(run.transaction, error);
@@ -155,14 +158,23 @@ export class MLP {
     }
   }
 
-  /** fit, yielding to the event loop every few milliseconds so a page stays responsive. */
+  /**
+   * fit, yielding to the event loop every few milliseconds so a page stays responsive; an
+   * onEpochEnd that returns a promise is awaited before the next epoch.
+   */
   async fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
     const run = this.#beginFit('fitAsync', data, targets, options, true);
     try {
+      let resume: { answer?: unknown; failure?: CallbackFailure } = {};
       for (;;) {
-        const step = run.steps.next();
+        const step = resume.failure ? run.steps.throw(resume.failure) : run.steps.next(resume.answer);
         if (step.done) return step.value;
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (step.value) {
+          resume = await this.#awaitAnswer(step.value);
+        } else {
+          resume = {};
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
       }
     } catch (error) {
       throw this.#failFit(run.transaction, error);
@@ -273,6 +285,24 @@ export class MLP {
     // A fit under way notices at its next step and throws DISPOSED.
     this.#memory?.backend.dispose();
     this.#memory = undefined;
+    this.#endWait?.();
+  }
+
+  /**
+   * Waits for onEpochEnd's promise as if still inside the callback: the net answers reads
+   * with that epoch's parameters, and a dispose ends the wait (the fit then throws DISPOSED).
+   */
+  async #awaitAnswer(answer: Promise<unknown>): Promise<{ answer?: unknown; failure?: CallbackFailure }> {
+    this.#inCallback = true;
+    try {
+      const disposed = new Promise<undefined>((resolve) => (this.#endWait = () => resolve(undefined)));
+      return { answer: await Promise.race([answer, disposed]) };
+    } catch (error) {
+      return { failure: new CallbackFailure(error) };
+    } finally {
+      this.#inCallback = false;
+      this.#endWait = undefined;
+    }
   }
 
   /** Starts the backend's worker threads, if any, now that the descriptor is in memory. */
@@ -339,7 +369,7 @@ export class MLP {
   }
 
   /** The fit's changes to the host's info, and its steps (the first step writes the rows). */
-  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<void, History> {
+  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<FitPause, History, unknown> {
     let info = this.#info;
     if (dataset) {
       if (dataset.classes && info.classes === null) info = { ...info, classes: [...dataset.classes] };
@@ -372,7 +402,8 @@ export class MLP {
       callback: (stats, onEpochEnd) => {
         this.#inCallback = true;
         try {
-          return onEpochEnd(stats);
+          const answer = onEpochEnd(stats);
+          return isThenable(answer) ? Promise.resolve(answer) : answer;
         } catch (error) {
           throw new CallbackFailure(error);
         } finally {
@@ -444,6 +475,16 @@ function usableThreads(threads: number, backend: BackendName): number {
 function withClassColumn(dataset: DatasetFields | undefined, outputs: number): DatasetFields | undefined {
   const hot = dataset && classColumnTargets(dataset.targets, outputs);
   return hot ? { ...dataset!, targets: hot.targets, classes: dataset!.classes ?? hot.classes } : dataset;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** fit met a promise from onEpochEnd: it cannot wait, so the fit fails (the promise's outcome is ignored). */
+function cannotAwait(answer: Promise<unknown>): MLPError {
+  answer.catch(() => undefined);
+  return new MLPError('INVALID_ARGUMENT', 'onEpochEnd returned a promise, which net.fit cannot wait for; expected true, false or nothing (use await net.fitAsync(...) to await an async onEpochEnd)');
 }
 
 function isBinary(data: Float64Array): boolean {

@@ -180,8 +180,8 @@ const FIT: Docs<typeof FIT_OPTION_SPECS> = {
     flag: { name: 'restore-best-weights', kind: 'switch' },
   },
   onEpochEnd: {
-    type: '(stats: EpochStats) => boolean | void', defaultText: 'none', spec: false,
-    doc: 'Called every callbackEvery epochs and after the last; returning false stops training.',
+    type: '(stats: EpochStats) => boolean | void | PromiseLike<boolean | void>', defaultText: 'none', spec: false,
+    doc: 'Called every callbackEvery epochs and after the last; returning false stops training (fitAsync awaits a returned promise).',
   },
   callbackEvery: {
     type: 'number', spec: false,

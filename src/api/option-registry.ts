@@ -143,7 +143,8 @@ export interface EpochStats {
   elapsed: number;
 }
 
-export type EpochCallback = (stats: EpochStats) => boolean | void;
+/** Returning false stops; a promise (fitAsync only) is awaited before the next epoch. */
+export type EpochCallback = (stats: EpochStats) => boolean | void | PromiseLike<boolean | void>;
 
 function checkValidationData(value: unknown): ValidationPair {
   return guardedRead('validationData', () => {

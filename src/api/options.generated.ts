@@ -61,8 +61,8 @@ export interface FitOptions {
   patience?: number;
   /** With patience: end with the parameters of the best validation loss. Default: false. CLI: --restore-best-weights. */
   restoreBestWeights?: boolean;
-  /** Called every callbackEvery epochs and after the last; returning false stops training. Default: none. */
-  onEpochEnd?: (stats: EpochStats) => boolean | void;
+  /** Called every callbackEvery epochs and after the last; returning false stops training (fitAsync awaits a returned promise). Default: none. */
+  onEpochEnd?: (stats: EpochStats) => boolean | void | PromiseLike<boolean | void>;
   /** Epochs between onEpochEnd calls. Default: 1. */
   callbackEvery?: number;
   /** Stops training between epochs once aborted (fitAsync, or from onEpochEnd). Default: none. */

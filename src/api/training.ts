@@ -2,6 +2,8 @@
 // at a time (as many as run without a host decision between them), and between chunks keeps
 // the history, calls onEpochEnd, applies early stopping and watches for divergence. It
 // changes the net only through its FitTransaction, so any throw leaves the net as it was.
+// The loop is a generator so that fit and fitAsync drive the same steps: fitAsync yields to
+// the event loop between them and awaits the promise an async onEpochEnd hands back.
 import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY } from '../backends/layout.ts';
 import { fitNormalization, type Normalization } from '../data/normalize.ts';
 import { MLPError } from './errors.ts';
@@ -57,9 +59,18 @@ export interface FitHost {
   setNormalization(normalization: Normalization | null): void;
   /** Throws DISPOSED once the net was disposed (from a callback, or between fitAsync's steps). */
   alive(): void;
-  /** Runs a user callback: calls into the net from it are allowed. */
+  /**
+   * Runs a user callback (calls into the net from it are allowed) and returns its answer,
+   * a thenable answer as a native Promise.
+   */
   callback(stats: EpochStats, onEpochEnd: (stats: EpochStats) => unknown): unknown;
 }
+
+/**
+ * What a step hands its driver: undefined after a chunk of training (a place to yield), or
+ * onEpochEnd's pending answer, to be awaited and passed back to `next` (a rejection thrown in).
+ */
+export type FitPause = Promise<unknown> | undefined;
 
 /** Where one fit's data lies in memory (f64 element indices). */
 interface Region {
@@ -139,7 +150,7 @@ function planChunk(o: FitSettings, rows: number, valRows: number, paramCount: nu
  * The fit as steps: each `next()` runs one chunk of epochs; the return value is the history.
  * The rows are written by the first step and released when the steps end, however they end.
  */
-export function* trainingSteps(host: FitHost, transaction: FitTransaction, data: FitData, o: FitSettings, normalize: FitSettings['normalize'], sliced: boolean): Generator<void, History> {
+export function* trainingSteps(host: FitHost, transaction: FitTransaction, data: FitData, o: FitSettings, normalize: FitSettings['normalize'], sliced: boolean): Generator<FitPause, History, unknown> {
   const { memory, architecture } = host;
   const { backend, layout } = memory;
   const top = memory.top;
@@ -168,7 +179,12 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
       const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, count, region.stats, region.vx, region.vy, valRows);
       recordEpochs(history, memory.floats(), region, ran, classify, o.learningRate);
       history.stopReason = stopping.after(history, ran);
-      reporter?.after(history);
+      let answer = reporter?.after(history);
+      if (answer instanceof Promise) {
+        answer = yield answer;
+        host.alive();
+      }
+      if (answer === false && history.stopReason === 'completed') history.stopReason = 'callback';
       if (history.stopReason !== 'completed') break;
       yield;
     }
@@ -255,10 +271,11 @@ class EpochReporter {
     this.#validates = validates;
   }
 
-  after(history: History): void {
+  /** onEpochEnd's answer when it was called (a Promise when it returned a thenable). */
+  after(history: History): unknown {
     const o = this.#o;
     const last = history.epochs === o.epochs || history.stopReason !== 'completed';
-    if (history.epochs % o.callbackEvery !== 0 && !last) return;
+    if (history.epochs % o.callbackEvery !== 0 && !last) return undefined;
     const time = now();
     const e = history.epochs - 1;
     const stats: EpochStats = {
@@ -272,7 +289,7 @@ class EpochReporter {
     if (this.#validates) stats.valLoss = history.valLoss[e];
     if (this.#validates && this.#classify) stats.valAccuracy = history.valAccuracy[e];
     this.#last = { time, epochs: history.epochs };
-    if (this.#host.callback(stats, o.onEpochEnd!) === false && history.stopReason === 'completed') history.stopReason = 'callback';
+    return this.#host.callback(stats, o.onEpochEnd!);
   }
 }
 

@@ -1,0 +1,225 @@
+// fitAsync against fit. An onEpochEnd that returns a promise: fitAsync awaits it (resolving
+// false stops, rejecting rolls the fit back and rethrows), the net answers reads with that
+// epoch's parameters while it waits, other fits are BUSY, dispose ends the wait; plain fit
+// refuses a promise.
+import { afterAll, describe, expect, it } from 'vitest';
+import { MLP, MLPError, type BackendName, type CreateOptions, type EpochStats, type FitOptions, type History, type MLPErrorCode } from '../src/index.ts';
+
+const BACKENDS: BackendName[] = ['wasm', 'js'];
+
+/** A number with its IEEE-754 bits, for failure messages. */
+function show(value: number | undefined): string {
+  if (value === undefined) return 'undefined';
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  return `${String(value)} (0x${view.getBigUint64(0).toString(16).padStart(16, '0')})`;
+}
+
+function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) expect.fail(`${what}[${i}]: got ${show(actual[i])}, expected ${show(expected[i])}`);
+  }
+}
+
+function expectSameHistory(actual: History, expected: History, what: string): void {
+  expect(actual.epochs, `${what}: epochs`).toBe(expected.epochs);
+  expect(actual.stopReason, `${what}: stopReason`).toBe(expected.stopReason);
+  for (const key of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) expectSameBits(actual[key], expected[key], `${what}: ${key}`);
+}
+
+/** The full state as text: equal text is equal bits (the model JSON round-trips doubles exactly). */
+function stateText(net: MLP): string {
+  return JSON.stringify(net.toJSON({ includeOptimizer: true }));
+}
+
+const nets: MLP[] = [];
+async function create(options: CreateOptions): Promise<MLP> {
+  const net = await MLP.create(options);
+  nets.push(net);
+  return net;
+}
+afterAll(() => {
+  for (const net of nets) net.dispose();
+});
+
+async function caught(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  return expect.fail('expected the call to throw');
+}
+
+async function expectError(call: () => unknown, code: MLPErrorCode, parts: string[]): Promise<void> {
+  const error = await caught(call);
+  expect(error, String(error)).toBeInstanceOf(MLPError);
+  expect((error as MLPError).code, (error as MLPError).message).toBe(code);
+  for (const part of parts) expect((error as MLPError).message).toContain(part);
+}
+
+/** 30 points in the plane, 3 classes by angle, one-hot. */
+const X: number[][] = [];
+const Y: number[][] = [];
+for (let i = 0; i < 30; i++) {
+  const angle = (i * 2.399963) % (2 * Math.PI);
+  const r = 0.3 + ((i * 7) % 11) / 10;
+  X.push([r * Math.cos(angle), r * Math.sin(angle)]);
+  const k = (Math.floor((angle / (2 * Math.PI)) * 3) + (i % 7 === 0 ? 1 : 0)) % 3;
+  Y.push([0, 1, 2].map((j) => (j === k ? 1 : 0)));
+}
+const CLASSIFIER: CreateOptions = { layers: [2, 6, 3], activation: ['tanh', 'softmax'], loss: 'cross-entropy', init: 'xavier', seed: 31, classes: ['a', 'b', 'c'] };
+const OPTIONS: FitOptions = { epochs: 12, learningRate: 0.05, optimizer: 'adam', batchSize: 4, shuffle: true, validationSplit: 0.2, normalize: 'zscore' };
+
+/** A promise resolved with `value` after a timer, so the fit really waits. */
+function later<T>(value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), 1));
+}
+
+/** What the net answers about itself, from inside a callback. */
+function views(net: MLP) {
+  return {
+    predict: net.predict(X.slice(0, 7)),
+    predictInto: [...net.predictInto(X)],
+    predictClass: net.predictClass(X),
+    evaluate: net.evaluate(X, Y),
+    json: stateText(net),
+  };
+}
+
+describe('fitAsync awaits a promise from onEpochEnd', () => {
+  for (const backend of BACKENDS) {
+    it(`a promise resolving false stops after that epoch, with the bits of a synchronous false (${backend})`, async () => {
+      const sync = await create({ ...CLASSIFIER, backend });
+      const expected = sync.fit(X, Y, { ...OPTIONS, onEpochEnd: ({ epoch }) => epoch < 5 });
+      expect([expected.epochs, expected.stopReason]).toEqual([5, 'callback']);
+      const net = await create({ ...CLASSIFIER, backend });
+      const seen: number[] = [];
+      const h = await net.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: ({ epoch }) => (seen.push(epoch), later(epoch < 5)) });
+      expect(seen).toEqual([1, 2, 3, 4, 5]);
+      expectSameHistory(h, expected, 'async false vs sync false');
+      expect(stateText(net)).toBe(stateText(sync));
+      // Resolving true or undefined goes on: all epochs, as without a callback.
+      const plain = await create({ ...CLASSIFIER, backend });
+      const all = plain.fit(X, Y, OPTIONS);
+      for (const answer of [true, undefined]) {
+        const on = await create({ ...CLASSIFIER, backend });
+        expectSameHistory(await on.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: () => later(answer) }), all, `resolving ${answer}`);
+        expect(stateText(on)).toBe(stateText(plain));
+      }
+    });
+
+    it(`a rejecting promise rolls the fit back and rethrows the rejection (${backend})`, async () => {
+      const net = await create({ ...CLASSIFIER, backend });
+      net.fit(X, Y, { ...OPTIONS, epochs: 2 });
+      const before = stateText(net);
+      const reason = new Error('the page went away');
+      const error = await caught(() => net.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: ({ epoch }) => (epoch === 3 ? Promise.reject(reason) : later(true)) }));
+      expect(error).toBe(reason);
+      expect(stateText(net)).toBe(before);
+      // A thenable that is not a Promise, and a rejection that is not an Error, alike.
+      const odd = { then: (_: unknown, reject: (why: unknown) => void) => reject('no') } as unknown as PromiseLike<void>;
+      expect(await caught(() => net.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: () => odd }))).toBe('no');
+      expect(stateText(net)).toBe(before);
+      // The net trains on as if the failed fits never happened.
+      const twin = await create({ ...CLASSIFIER, backend });
+      twin.fit(X, Y, { ...OPTIONS, epochs: 2 });
+      expectSameHistory(await net.fitAsync(X, Y, OPTIONS), twin.fit(X, Y, OPTIONS), 'after the rejections');
+      expect(stateText(net)).toBe(stateText(twin));
+    });
+
+    it(`while the promise is pending the net answers with that epoch's parameters, as in a synchronous callback (${backend})`, async () => {
+      const sync = await create({ ...CLASSIFIER, backend });
+      const expected: ReturnType<typeof views>[] = [];
+      const h0 = sync.fit(X, Y, { ...OPTIONS, callbackEvery: 4, onEpochEnd: () => void expected.push(views(sync)) });
+      const net = await create({ ...CLASSIFIER, backend });
+      const seen: ReturnType<typeof views>[] = [];
+      const h = await net.fitAsync(X, Y, {
+        ...OPTIONS,
+        callbackEvery: 4,
+        onEpochEnd: () =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              seen.push(views(net));
+              resolve();
+            }, 1),
+          ),
+      });
+      expect(seen.length).toBe(3);
+      seen.forEach((view, i) => {
+        expect(view.json, `toJSON after callback ${i + 1}`).toBe(expected[i].json);
+        view.predict.forEach((row, r) => expectSameBits(row, expected[i].predict[r], `predict ${i + 1}, row ${r}`));
+        expectSameBits(view.predictInto, expected[i].predictInto, `predictInto ${i + 1}`);
+        expect(view.predictClass).toEqual(expected[i].predictClass);
+        expect(Object.is(view.evaluate.loss, expected[i].evaluate.loss)).toBe(true);
+        expect(view.evaluate).toStrictEqual(expected[i].evaluate);
+      });
+      // The reads changed nothing: the same training as with no callback at all.
+      const plain = await create({ ...CLASSIFIER, backend });
+      expectSameHistory(h, plain.fit(X, Y, OPTIONS), 'with reads while waiting vs none');
+      expectSameHistory(h0, h, 'sync vs async callback');
+      expect(stateText(net)).toBe(stateText(plain));
+    });
+  }
+
+  it("fit and fitAsync called while the promise is pending throw 'BUSY'; the waiting fit goes on undisturbed", async () => {
+    const net = await create({ ...CLASSIFIER, backend: 'wasm' });
+    const outcomes: unknown[] = [];
+    const h = await net.fitAsync(X, Y, {
+      ...OPTIONS,
+      onEpochEnd: async ({ epoch }) => {
+        await later(undefined);
+        if (epoch !== 2) return;
+        outcomes.push(await caught(() => net.fit(X, Y)));
+        outcomes.push(await caught(() => net.fitAsync(X, Y)));
+      },
+    });
+    expect(outcomes.map((e) => (e instanceof MLPError ? [e.code, e.message.includes('fitAsync')] : e))).toEqual([['BUSY', true], ['BUSY', true]]);
+    const twin = await create({ ...CLASSIFIER, backend: 'wasm' });
+    expectSameHistory(h, twin.fit(X, Y, OPTIONS), 'fitAsync with BUSY calls vs fit');
+    expect(stateText(net)).toBe(stateText(twin));
+    // The same from code outside the callback (a timer) while the promise is pending.
+    let release!: () => void;
+    const waiting = net.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: ({ epoch }) => (epoch === 1 ? new Promise<void>((resolve) => (release = resolve)) : undefined) });
+    await later(undefined);
+    expect(release).toBeTypeOf('function');
+    await expectError(() => net.fit(X, Y), 'BUSY', ['net.fit', 'fitAsync']);
+    await expectError(() => net.fitAsync(X, Y), 'BUSY', ['net.fitAsync', 'fitAsync']);
+    release();
+    await waiting;
+  });
+
+  for (const backend of BACKENDS) {
+    it(`plain fit given a promise throws 'INVALID_ARGUMENT' and changes nothing (${backend})`, async () => {
+      const net = await create({ ...CLASSIFIER, backend });
+      net.fit(X, Y, { ...OPTIONS, epochs: 1 });
+      const before = stateText(net);
+      let calls = 0;
+      await expectError(
+        () => net.fit(X, Y, { ...OPTIONS, onEpochEnd: (s: EpochStats) => (calls++, Promise.reject(new Error(`late ${s.epoch}`))) }),
+        'INVALID_ARGUMENT',
+        ['onEpochEnd returned a promise', 'net.fit cannot wait', 'fitAsync'],
+      );
+      expect(calls).toBe(1);
+      expect(stateText(net)).toBe(before);
+      await expectError(() => net.fit(X, Y, { ...OPTIONS, onEpochEnd: () => ({ then() {} }) as unknown as boolean }), 'INVALID_ARGUMENT', ['onEpochEnd returned a promise']);
+      expect(stateText(net)).toBe(before);
+    });
+
+    it(`dispose while the promise is pending ends the fit with 'DISPOSED' (${backend})`, async () => {
+      const net = await MLP.create({ ...CLASSIFIER, backend });
+      let epochs = 0;
+      // A promise that never settles: only the dispose can end the wait.
+      const running = net.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: () => (epochs++, new Promise(() => undefined)) });
+      await later(undefined);
+      net.dispose();
+      await expectError(() => running, 'DISPOSED', ['net.fit']);
+      expect(epochs).toBe(1);
+      // Disposed from inside the pending answer, then resolving: DISPOSED too.
+      const other = await MLP.create({ ...CLASSIFIER, backend });
+      const h = other.fitAsync(X, Y, { ...OPTIONS, onEpochEnd: () => later(undefined).then(() => other.dispose()) });
+      await expectError(() => h, 'DISPOSED', ['net.fit']);
+    });
+  }
+});
