@@ -1,8 +1,8 @@
 // The browser bundle in a real browser: headless Chromium (Debian's /usr/bin/chromium, driven
-// by playwright-core) imports build/browser/wasm-mlp.js from a local HTTP server and trains the
-// notebook net and a random 4-layer net on both backends. Every weight, bias, loss and
-// prediction must match Node's run of the same code bit for bit, and the bundle must load
-// nothing but itself.
+// by playwright-core) imports build/browser/wasm-mlp.js (and format.js, for the notebook's
+// printing) from a local HTTP server and trains the notebook net and a random 4-layer net on
+// both backends. Every weight, bias, loss and prediction must match Node's run of the same
+// code bit for bit, and the library must load nothing but the kernels it runs, from beside it.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as node from '../src/index.ts';
+import * as library from '../src/index.ts';
 import type { MLP } from '../src/index.ts';
+import * as format from '../src/format.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -19,7 +20,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLE = `${root}build/browser/wasm-mlp.js`;
+const BROWSER_BUILD = `${root}build/browser/`;
+const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
+const node = { ...library, ...format };
 
 // The favicon link stops Chromium from requesting /favicon.ico, whose 404 would be logged as
 // a console error and would also count as a request for something other than the bundle. The
@@ -30,10 +33,11 @@ const PAGE_HTML = `<!doctype html>
 <script>addEventListener('error', () => { window.loadFailed = true; }, true);</script></head>
 <body><script type="module">
 import * as lib from './wasm-mlp.js';
-window.wasmMlp = lib;
+import * as format from './format.js';
+window.wasmMlp = { ...lib, ...format };
 </script></body></html>`;
 
-type Lib = typeof node;
+type Lib = typeof library & typeof format;
 type Backend = 'wasm' | 'js';
 /** A double as the 16 hex digits of its IEEE-754 bit pattern: exact, -0 and NaN included. */
 type Bits = string;
@@ -219,8 +223,10 @@ describe('browser bundle in headless Chromium', () => {
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
       if (req.url === '/') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
-      } else if (req.url === '/wasm-mlp.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(readFileSync(BUNDLE));
+      } else if (req.url === '/wasm-mlp.js' || req.url === '/format.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(readFileSync(`${BROWSER_BUILD}${req.url.slice(1)}`));
+      } else if (/^\/wasm-mlp(-simd|-threads)?\.wasm$/.test(req.url ?? '')) {
+        res.writeHead(200, { 'Content-Type': 'application/wasm' }).end(readFileSync(`${BROWSER_BUILD}${req.url!.slice(1)}`));
       } else {
         res.writeHead(404).end();
       }
@@ -257,20 +263,26 @@ describe('browser bundle in headless Chromium', () => {
     }
   });
 
-  it('the bundle imports no other file, statically or dynamically', async () => {
+  it('the bundle imports no other module, and loads nothing but its three kernels from beside it', async () => {
     const { metafile } = await esbuild.build({
       entryPoints: [BUNDLE], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent',
     });
     const [input] = Object.values(metafile.inputs);
     expect(input.format).toBe('esm');
     expect(input.imports).toEqual([]);
-    // esbuild lists only literal specifiers; import(expr) and import.meta.url-relative loads
-    // (say, of a separate .wasm) would be dependencies too.
-    expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/\bimport\s*(\(|\.\s*meta)/);
+    // esbuild lists only literal specifiers; import(expr) would be a dependency too, and every
+    // import.meta.url-relative load must be one of the kernel files.
+    const text = readFileSync(BUNDLE, 'utf8');
+    expect(text).not.toMatch(/\bimport\s*\(/);
+    expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(3);
+    expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(
+      ['wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
+    );
   });
 
-  it('the page fetched the bundle and nothing else', () => {
-    expect(requested).toEqual(['/', '/wasm-mlp.js']);
+  it('the page fetched the library, the printing entry and each kernel it ran, once', () => {
+    expect(requested.slice(0, 4).sort()).toEqual(['/', '/format.js', '/wasm-mlp-simd.wasm', '/wasm-mlp.js']);
+    expect(requested.slice(4)).toEqual(['/wasm-mlp.wasm', '/wasm-mlp-threads.wasm']);
   });
 
   it("the page's notebook prints the notebook's numpy output", () => {
