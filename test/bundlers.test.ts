@@ -3,8 +3,9 @@
 // temp folder, served cross-origin isolated, and trained in headless Chromium on every kernel
 // (SIMD, scalar, two worker threads) and on js. Every loss, weight and prediction must equal
 // Node's bit for bit; the page must fetch only the kernel each net runs, once, and a page
-// training with the defaults only the SIMD kernel; the standalone build fetches none.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// training with the defaults only the SIMD kernel; the standalone build fetches none. A
+// kernel file that is missing is an MLPError that names it.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,4 +164,37 @@ describe('apps built with bundlers train in Chromium as Node does', () => {
       }
     });
   }
+
+  it('a page whose kernel file is missing gets an MLPError naming it, and succeeds once it is there', async () => {
+    const dist = await buildApp('none', APP('wasm-mlp'), work);
+    const kernel = join(dist, 'wasm-mlp', 'wasm-mlp-simd.wasm');
+    renameSync(kernel, `${kernel}.away`);
+    const server = await serveStatic(dist);
+    let page: TestPage | undefined;
+    try {
+      page = await browser.newPage();
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction('window.lib !== undefined', 15_000);
+      const create = () =>
+        page!.evaluate(async () => {
+          const { MLP, MLPError } = (globalThis as unknown as { lib: Lib }).lib;
+          try {
+            return (await MLP.create({ layers: [2, 1], seed: 1 })).simd;
+          } catch (error) {
+            return { mlp: error instanceof MLPError, code: (error as InstanceType<typeof MLPError>).code, message: (error as Error).message };
+          }
+        });
+      expect(await create()).toEqual({
+        mlp: true,
+        code: 'IO',
+        message: `could not load the WebAssembly kernel ${server.url}/wasm-mlp/wasm-mlp-simd.wasm (HTTP 404 Not Found); ` +
+          "serve the package's .wasm files next to wasm-mlp.js, or import wasm-mlp/standalone, which carries its kernels inside",
+      });
+      renameSync(`${kernel}.away`, kernel);
+      expect(await create()).toBe(true);
+    } finally {
+      await page?.close();
+      await server.close();
+    }
+  });
 });
