@@ -10,13 +10,15 @@
 // Machines that run other work preempt the thread too: compare figures of a quiet machine.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const NODE_ENTRY = `${root}build/node/index.js`;
-const BUNDLE = `${root}build/browser/wasm-mlp.js`;
+const BROWSER_DIR = `${root}build/browser/`;
+const BUNDLE = `${BROWSER_DIR}wasm-mlp.js`;
 const CHROMIUM = '/usr/bin/chromium';
 const RUNS = 3;
 /** 'idle' trains nothing for as long as a fit: the gaps the machine itself makes. */
@@ -27,7 +29,7 @@ const SETUPS = [
   { row: 'wide-b64', label: '784-256-10, 2,048 rows, batch 64, 2 epochs', epochs: 2 },
 ];
 
-/** bench/workloads.ts, bundled beside the builds (it finds examples/data from where it lies) and imported. */
+/** bench/workloads.ts, bundled (it is TypeScript) beside the builds and imported. */
 async function loadWorkloads() {
   const outfile = `${root}build/measure/workloads.mjs`;
   await esbuild.build({ entryPoints: [`${root}bench/workloads.ts`], bundle: true, outfile, format: 'esm', platform: 'node', logLevel: 'warning' });
@@ -75,9 +77,12 @@ async function inNode(specs, data) {
 }
 
 async function inChromium(specs, data) {
+  // The page, and build/browser/'s library and kernel files.
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
   const server = createServer((req, res) => {
+    const file = `${BROWSER_DIR}${req.url.slice(1)}`;
     if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><script type="module">import * as lib from "./wasm-mlp.js"; window.wasmMlp = lib;</script>');
-    else if (req.url === '/wasm-mlp.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(BUNDLE));
+    else if (/^\/[\w.-]+\.(js|wasm)$/.test(req.url) && existsSync(file)) res.writeHead(200, { 'Content-Type': types[extname(file)] }).end(readFileSync(file));
     else res.writeHead(404).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,7 +112,7 @@ const specs = [];
 const data = [];
 for (const [index, setup] of SETUPS.entries()) {
   const w = WORKLOADS.find((workload) => workload.name === setup.row);
-  data.push(w.data());
+  data.push(w.data({ digitsCSV: () => readFileSync(`${root}examples/data/digits.csv`, 'utf8') }));
   for (const method of METHODS) {
     for (let run = 0; run <= RUNS; run++) {
       specs.push({ setup: index, label: setup.label, method, layers: w.layers, create: w.create, epochs: setup.epochs, batchSize: w.batchSize, learningRate: w.learningRate });

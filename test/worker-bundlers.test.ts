@@ -1,8 +1,10 @@
 // Worker nets in apps built by bundlers: a tiny app that imports 'wasm-mlp' (the package's
-// browser entry) is built by esbuild and by Vite, each minifying it, served, and run in
-// Chromium. Its worker net, started from the bundled library's own source, must train to
-// the bits of Node's in-thread net, and the page must fetch nothing but the app's own files.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// browser entry, build/browser/wasm-mlp.js, whose kernels are files beside it) is built by
+// esbuild (the kernels copied beside the bundle, as README says) and by Vite (which copies
+// them itself), each minifying it, served, and run in Chromium. Its worker net, started from
+// the bundled library's own source, must train to the bits of Node's in-thread net; the page
+// fetches the app's files and the one kernel it runs, once: the worker fetches nothing.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,8 +111,9 @@ describe('worker nets in apps built by bundlers, in Chromium', () => {
       outfile: join(dist, 'app.js'), logLevel: 'silent',
     });
     writeFileSync(join(dist, 'index.html'), HTML('./app.js'));
+    copyFileSync(join(ROOT, 'build', 'browser', 'wasm-mlp-simd.wasm'), join(dist, 'wasm-mlp-simd.wasm'));
     const app = await runApp(dist);
-    expect(app).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: ['/', '/app.js'], errors: [] });
+    expect(app).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: ['/', '/app.js', '/wasm-mlp-simd.wasm'], errors: [] });
   });
 
   it('Vite (production build): the worker net trains to the in-thread bits of Node', async () => {
@@ -118,7 +121,7 @@ describe('worker nets in apps built by bundlers, in Chromium', () => {
     await viteBuild({ root: join(dir, 'app'), configFile: false, logLevel: 'silent', build: { outDir: dist, emptyOutDir: true } });
     const app = await runApp(dist);
     expect(app.requests[0]).toBe('/');
-    expect(app.requests.slice(1)).toEqual([expect.stringMatching(/^\/assets\/index-[\w-]+\.js$/)]);
+    expect(app.requests.slice(1)).toEqual([expect.stringMatching(/^\/assets\/index-[\w-]+\.js$/), expect.stringMatching(/^\/assets\/wasm-mlp-simd-[\w-]+\.wasm$/)]);
     expect({ ...app, requests: undefined }).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: undefined, errors: [] });
   });
 

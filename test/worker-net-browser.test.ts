@@ -1,8 +1,10 @@
-// Worker nets in a browser: the page imports build/browser/wasm-mlp.js from a cross-origin
-// isolated server (so that `threads: 2` runs inside the worker) and runs
-// test/helpers/worker-scenario.ts; every case gives the worker net the in-thread net's bits,
-// and the page's bits are Node's. The worker is started from a blob URL holding the bundle's
-// own source: the page requests nothing but itself and the bundle.
+// Worker nets in a browser: the page imports the single-file build
+// (build/browser/wasm-mlp-standalone.js) from a cross-origin isolated server (so that
+// `threads: 2` runs inside the worker) and runs test/helpers/worker-scenario.ts; every case
+// gives the worker net the in-thread net's bits, and the page's bits are Node's. The worker
+// is started from a blob URL holding the build's own source and is handed the compiled
+// kernels: the page requests nothing but itself and that one file.
+// (test/worker-bundlers.test.ts runs build/browser/wasm-mlp.js, whose kernels are files.)
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +15,13 @@ import { launch, serveStatic, type BrowserName, type StaticServer, type TestBrow
 import { workerScenario, type WorkerOutcome } from './helpers/worker-scenario.ts';
 import { expectWorkerOutcome } from './helpers/worker-outcome.ts';
 
-const BUNDLE = fileURLToPath(new URL('../build/browser/wasm-mlp.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../build/browser/wasm-mlp-standalone.js', import.meta.url));
 const BROWSERS: BrowserName[] = ['chromium'];
 
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>worker nets</title></head>
 <body><script type="module">
-import * as lib from './wasm-mlp.js';
+import * as lib from './wasm-mlp-standalone.js';
 window.wasmMlp = lib;
 </script></body></html>`;
 
@@ -42,7 +44,7 @@ describe.each(BROWSERS)('worker nets in %s', (name) => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wasm-mlp-worker-page-'));
     writeFileSync(join(dir, 'index.html'), PAGE);
-    copyFileSync(BUNDLE, join(dir, 'wasm-mlp.js'));
+    copyFileSync(BUNDLE, join(dir, 'wasm-mlp-standalone.js'));
     server = await serveStatic(dir, { isolated: true });
     browser = await launch(name);
     page = await browser.newPage();
@@ -70,8 +72,8 @@ describe.each(BROWSERS)('worker nets in %s', (name) => {
     for (const [caseName, [inThread]] of numeric) expect(inPage.pairs[caseName]?.[0], caseName).toBe(inThread);
   });
 
-  it('the page requested only itself and the bundle, and logged no errors', () => {
-    expect(page.requests).toEqual([`${server.url}/`, `${server.url}/wasm-mlp.js`]);
+  it('the page requested only itself and the library, and logged no errors', () => {
+    expect(page.requests).toEqual([`${server.url}/`, `${server.url}/wasm-mlp-standalone.js`]);
     expect(page.consoleErrors).toEqual([]);
   });
 });

@@ -9,8 +9,6 @@ import { serveWorkerNet } from './worker-host.ts';
 // and esbuild splits off no second chunk (the build fails loudly if it would).
 export { loadCSV } from '../io/csv.ts';
 export { trainTestSplit } from '../data/split.ts';
-export { formatNumpyArray } from '../format/format-numpy.ts';
-export { pythonFloatRepr } from '../format/float-repr.ts';
 
 const port = parentPort!;
 serveWorkerNet({
