@@ -85,7 +85,9 @@ describe('worker nets in Node', () => {
     const either = (worker: boolean) => MLP.create({ layers: [2, 1], worker });
     expectTypeOf(either).returns.toEqualTypeOf<Promise<MLP | lib.WorkerMLP>>();
     expect(net).toBeInstanceOf(lib.WorkerMLP);
-    expect(await either(false)).toBeInstanceOf(MLP);
+    const inThread = await either(false);
+    expect(inThread).toBeInstanceOf(MLP);
+    inThread.dispose();
     await net.dispose();
   });
 
