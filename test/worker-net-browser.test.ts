@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../src/index.ts';
-import { launch, serveStatic, type BrowserName, type StaticServer, type TestBrowser, type TestPage } from './helpers/browsers.ts';
+import { BROWSER_NAMES, launch, serveStatic, type BrowserName, type StaticServer, type TestBrowser, type TestPage } from './helpers/browsers.ts';
 import { workerScenario, type WorkerOutcome } from './helpers/worker-scenario.ts';
 import { expectWorkerOutcome } from './helpers/worker-outcome.ts';
 
 const BUNDLE = fileURLToPath(new URL('../build/browser/wasm-mlp-standalone.js', import.meta.url));
-const BROWSERS: BrowserName[] = ['chromium'];
+const BROWSERS: BrowserName[] = BROWSER_NAMES;
 
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>worker nets</title></head>
