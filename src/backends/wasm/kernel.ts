@@ -4,6 +4,7 @@
 // memory); fills the kernel's math tables from the single copy in src/math/exp-table.ts, so
 // wasm and js read the very same constants. The threads build runs on a shared memory sized
 // to the net, which worker threads instantiate too.
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { MLPError, oneLine } from '../../api/errors.ts';
 import { EXP_TABLE } from '../../math/exp-table.ts';
 import { formatBytes } from '../../api/validate.ts';
@@ -99,7 +100,7 @@ export async function instantiateKernel(simd?: boolean, shared = false): Promise
   const module = await kernelModule(shared ? 'threads' : (simd ?? simdSupported) ? 'simd' : 'scalar');
   // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
   const imports: WebAssembly.Imports = shared ? { env: { memory: sharedMemory(1, FIRST_SHARED_MAXIMUM) } } : {};
-  const exports = exportsOf(await WebAssembly.instantiate(module, imports));
+  const exports = exportsOf(await instantiate<KernelExports>(module, imports as never));
   fillTables(exports);
   return { exports, module, maximumBytes: (shared ? FIRST_SHARED_MAXIMUM : MAX_PAGES) * PAGE_BYTES };
 }
@@ -125,12 +126,17 @@ export function moveKernel(module: WebAssembly.Module, old: WebAssembly.Memory, 
   const maximum = Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages));
   const memory = sharedMemory(pages, maximum);
   new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
-  const exports = exportsOf(new WebAssembly.Instance(module, { env: { memory } }));
+  const exports = exportsOf(instantiateSync<KernelExports>(module, { env: { memory } } as never));
   return { exports, module, maximumBytes: maximum * PAGE_BYTES };
 }
 
-function exportsOf(instance: WebAssembly.Instance): KernelExports {
-  return instance.exports as unknown as KernelExports;
+/**
+ * The instance's own exports, not the loader's wrappers: those gather and spread every call's
+ * arguments (for optional parameters, which the kernel has none of), a cost a one-row predict
+ * feels.
+ */
+function exportsOf(result: { instance: WebAssembly.Instance }): KernelExports {
+  return result.instance.exports as unknown as KernelExports;
 }
 
 /** Copies the math tables into the kernel's static region. */
