@@ -13,6 +13,7 @@ import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
 import { MLPError, oneLine, systemReason } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, modelInfo, readModel, writeCounters, writeModel, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
@@ -173,7 +174,7 @@ export class MLP {
           resume = await this.#awaitAnswer(step.value);
         } else {
           resume = {};
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await yieldToEventLoop();
         }
       }
     } catch (error) {
