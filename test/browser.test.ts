@@ -1,27 +1,22 @@
-// The browser bundle in a real browser: headless Chromium (Debian's /usr/bin/chromium, driven
-// by playwright-core) imports build/browser/wasm-mlp.js from a local HTTP server and trains the
-// notebook net and a random 4-layer net on both backends. Every weight, bias, loss and
-// prediction must match Node's run of the same code bit for bit, and the bundle must load
-// nothing but itself.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The browser bundle in real browsers: headless Chromium (V8) and Firefox ESR (SpiderMonkey),
+// Debian's builds driven through test/helpers/browsers.ts, import build/browser/wasm-mlp.js from
+// a local HTTP server and train the notebook net and a random 4-layer net on both backends.
+// Every weight, bias, loss and prediction must match Node's run of the same code bit for bit in
+// every browser, and the bundle must load nothing but itself.
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as node from '../src/index.ts';
 import type { MLP } from '../src/index.ts';
+import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser, type TestPage } from './helpers/browsers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = `${root}build/browser/wasm-mlp.js`;
 
-// The favicon link stops Chromium from requesting /favicon.ico, whose 404 would be logged as
+// The favicon link stops the browser from requesting /favicon.ico, whose 404 would be logged as
 // a console error and would also count as a request for something other than the bundle. The
 // capturing error listener also sees a failed module fetch, so a broken bundle fails the test
 // at once rather than after the load timeout.
@@ -191,86 +186,70 @@ function staleness(): string {
   return newer.length === 0 ? '' : ` (the bundle is older than ${newer.join(', ')}: run npm run build)`;
 }
 
-describe('browser bundle in headless Chromium', () => {
-  let server: Server | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let baseUrl: string;
-  const requested: string[] = [];
-  const pageErrors: string[] = [];
+/** Runs a scenario (shipped as its source text) on the library the page loaded. */
+function runInPage<T>(page: TestPage, scenario: (lib: Lib) => Promise<T>): Promise<T> {
+  return page.evaluate(
+    (source: string) => (0, eval)(`(${source})`)((window as unknown as { wasmMlp: Lib }).wasmMlp) as Promise<T>,
+    scenario.toString(),
+  );
+}
+
+let inNode: Outcome;
+let kernelsInNode: Awaited<ReturnType<typeof kernels>>;
+
+beforeAll(async () => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} not found: run \`npm run build\` first (npm test does).`);
+  inNode = await scenarios(node);
+  kernelsInNode = await kernels(node);
+});
+
+it('the bundle imports no other file, statically or dynamically', async () => {
+  const { metafile } = await esbuild.build({
+    entryPoints: [BUNDLE], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent',
+  });
+  const [input] = Object.values(metafile.inputs);
+  expect(input.format).toBe('esm');
+  expect(input.imports).toEqual([]);
+  // esbuild lists only literal specifiers; import(expr) and import.meta.url-relative loads
+  // (say, of a separate .wasm) would be dependencies too.
+  expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/\bimport\s*(\(|\.\s*meta)/);
+});
+
+describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
+  let site: string | undefined;
+  let server: StaticServer | undefined;
+  let browser: TestBrowser | undefined;
+  let page: TestPage;
   let inPage: Outcome;
-  let inNode: Outcome;
   let kernelsInPage: Awaited<ReturnType<typeof kernels>>;
-  let kernelsInNode: Awaited<ReturnType<typeof kernels>>;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: this test needs Debian's chromium package. Install it with ` +
-          '`apt-get update && apt-get install -y chromium` (as root; .ci/run does this).',
-      );
-    }
-    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} not found: run \`npm run build\` first (npm test does).`);
-
-    server = createServer((req, res) => {
-      requested.push(req.url ?? '');
-      // Cross-origin isolation: the page may share memory with Workers, so `threads` runs.
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-      if (req.url === '/') {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
-      } else if (req.url === '/wasm-mlp.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(readFileSync(BUNDLE));
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject).listen(0, '127.0.0.1', resolve);
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    site = mkdtempSync(join(tmpdir(), 'wasm-mlp-page-'));
+    writeFileSync(join(site, 'index.html'), PAGE_HTML);
+    copyFileSync(BUNDLE, join(site, 'wasm-mlp.js'));
+    // Cross-origin isolation: the page may share memory with Workers, so `threads` runs.
+    server = await serveStatic(site, { isolated: true });
+    browser = await launch(browserName);
     page = await browser.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-    page.on('requestfailed', (request) => pageErrors.push(`request failed: ${request.url()}`));
-    await page.goto(`${baseUrl}/`);
-    await page.waitForFunction(() => 'wasmMlp' in window || 'loadFailed' in window, undefined, { timeout: 30_000 });
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction("'wasmMlp' in window || 'loadFailed' in window", 30_000);
     if (!(await page.evaluate(() => 'wasmMlp' in window))) {
-      throw new Error(`the page did not load the bundle: ${pageErrors.join('; ') || 'no error reported'}`);
+      throw new Error(`the page did not load the bundle: ${page.consoleErrors.join('; ') || 'no error reported'}`);
     }
 
-    inPage = (await page.evaluate(`(${scenarios.toString()})(window.wasmMlp)`)) as Outcome;
-    inNode = await scenarios(node);
-    kernelsInPage = (await page.evaluate(`(${kernels.toString()})(window.wasmMlp)`)) as typeof kernelsInPage;
-    kernelsInNode = await kernels(node);
+    inPage = await runInPage(page, scenarios);
+    kernelsInPage = await runInPage(page, kernels);
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
-    }
-  });
-
-  it('the bundle imports no other file, statically or dynamically', async () => {
-    const { metafile } = await esbuild.build({
-      entryPoints: [BUNDLE], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent',
-    });
-    const [input] = Object.values(metafile.inputs);
-    expect(input.format).toBe('esm');
-    expect(input.imports).toEqual([]);
-    // esbuild lists only literal specifiers; import(expr) and import.meta.url-relative loads
-    // (say, of a separate .wasm) would be dependencies too.
-    expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/\bimport\s*(\(|\.\s*meta)/);
+    await server?.close();
+    if (site) rmSync(site, { recursive: true, force: true });
   });
 
   it('the page fetched the bundle and nothing else', () => {
-    expect(requested).toEqual(['/', '/wasm-mlp.js']);
+    expect(server!.requestedPaths).toEqual(['/', '/wasm-mlp.js']);
+    expect(page.requests).toEqual([`${server!.url}/`, `${server!.url}/wasm-mlp.js`]);
   });
 
   it("the page's notebook prints the notebook's numpy output", () => {
@@ -317,6 +296,6 @@ describe('browser bundle in headless Chromium', () => {
   });
 
   it('the page logged no errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(page.consoleErrors).toEqual([]);
   });
 });
