@@ -166,7 +166,8 @@ interface Span {
  * Where each kernel call of a fit ends. An epoch is its training samples then its validation
  * rows, `rows + valRows` positions. fit's calls run whole epochs; fitAsync's run as far as
  * WORK_PER_SLICE reaches from where the last one ended: whole epochs when they are short,
- * else a slice of the epoch under way, in whole batches (at least one).
+ * else a slice of the epoch under way, in whole batches (at least one). A call that pauses
+ * an epoch runs no other, so the host decides (callbacks, early stopping) at epochs' ends.
  */
 class Slicer {
   readonly #rows: number;
@@ -218,8 +219,9 @@ function sliceWork(layout: NetLayout, optimizer: FitSettings['optimizer']): { sa
 }
 
 /**
- * The fit as steps: each `next()` runs one chunk of epochs; the return value is the history.
- * The rows are written by the first step and released when the steps end, however they end.
+ * The fit as steps: the first `next()` writes the rows, each later one runs one span (epochs,
+ * or a slice of one); the return value is the history. The rows are released when the steps
+ * end, however they end.
  */
 export function* trainingSteps(host: FitHost, transaction: FitTransaction, data: FitData, o: FitSettings, normalize: FitSettings['normalize'], sliced: boolean): Generator<FitPause, History, unknown> {
   const { memory, architecture } = host;
@@ -239,6 +241,7 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
     const slicer = new Slicer(backend, layout, o, rows, valRows, sliced);
     /** Where the epoch under way stands: 0 between epochs, else where the last call paused it. */
     let position = 0;
+    yield;
     while (history.epochs < o.epochs) {
       host.alive();
       // An abort takes effect between epochs: the net is then that of a fit of fewer epochs.
