@@ -1,5 +1,7 @@
 // The browser entry (build/browser/wasm-mlp.js): the whole API, the kernel inlined, no
-// dependencies and nothing that needs Node.
+// dependencies and nothing that needs Node; save() and load() use IndexedDB or localStorage.
+import './platform/browser-storage.ts';
+
 export {
   MLP,
   type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type SaveOptions, type StopReason,

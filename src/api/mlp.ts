@@ -8,10 +8,10 @@ import { S_ALPHA } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
-import { storage } from '../io/storage.ts';
+import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
-import { MLPError, oneLine, systemReason } from './errors.ts';
+import { MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
 import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
@@ -103,15 +103,20 @@ export class MLP {
     return net;
   }
 
-  /** Reads a model file written by save() (Node). */
+  /**
+   * Reads a model save() wrote: a file (Node), or in a browser 'indexeddb://NAME' or
+   * 'localstorage://NAME'.
+   */
   static async load(path: string, options?: LoadOptions): Promise<MLP> {
-    let text: string;
+    const text = await readModelText(path);
+    const stored = browserLocation(path);
+    if (stored === undefined) return MLP.fromJSON(text, options);
     try {
-      text = storage().read(path);
+      return await MLP.fromJSON(text, options);
     } catch (error) {
-      throw error instanceof MLPError ? error : new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
+      if (!(error instanceof MLPError && error.code === 'INVALID_MODEL')) throw error;
+      throw new MLPError('INVALID_MODEL', `the model stored at ${path} is not valid: ${error.message}`, { cause: error });
     }
-    return MLP.fromJSON(text, options);
   }
 
   /** Sizes of every layer, input and output included. */
@@ -271,14 +276,12 @@ export class MLP {
     });
   }
 
-  /** Writes the model file atomically (temp file, fsync, rename). Node only. */
+  /**
+   * Writes the model file atomically (temp file, fsync, rename) in Node; in a browser, to
+   * 'indexeddb://NAME' or 'localstorage://NAME' (the same text, replaced all at once).
+   */
   async save(path: string, options?: SaveOptions): Promise<void> {
-    const text = modelText(this.toJSON(options ?? {}));
-    try {
-      storage().writeAtomic(path, text);
-    } catch (error) {
-      throw error instanceof MLPError ? error : new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
-    }
+    await writeModelText(path, modelText(this.toJSON(options ?? {})));
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
