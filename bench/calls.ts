@@ -5,7 +5,8 @@
 // ratio. bench/peers.ts times brain.js's equivalents beside the same rows.
 import { performance } from 'node:perf_hooks';
 import { MLP, type CreateOptions } from '../src/index.ts';
-import { runOrder, spread } from './report.ts';
+import { nodeFiles } from './node-files.ts';
+import { runOrder, spread } from './stats.ts';
 import { generated, WORKLOADS, type Data } from './workloads.ts';
 
 /** Something to time: `run(k)` does at least k units of work (calls, rows, samples) and says how many. */
@@ -47,7 +48,7 @@ function tinyData(rows: number): Data {
 
 let wideData: Data | undefined;
 const wide = () => (wideData ??= generated(2048, 784, 10, 0x5eed));
-const digits = () => WORKLOADS.find((w) => w.name === 'mid-b32')!.data();
+const digits = () => WORKLOADS.find((w) => w.name === 'mid-b32')!.data(nodeFiles);
 
 /** Per-row predict on number[][] input of one row, against predictInto of many rows. */
 function predictCase(

@@ -12,7 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import brain from 'brain.js';
 import { MLP, type History } from '../src/index.ts';
-import { machine, machineLine, parseArgs, progress, renderTable, runOrder, si, spread, times, type Machine, type Spread } from './report.ts';
+import { renderTable, si, times } from './format.ts';
+import { nodeFiles } from './node-files.ts';
+import { machine, machineLine, parseArgs, progress, type Machine } from './report.ts';
+import { runOrder, spread, type Spread } from './stats.ts';
 import { generated, WORKLOADS, type Data, type RowOptions, type Workload } from './workloads.ts';
 import { timeInterleaved, type Timer } from './calls.ts';
 
@@ -315,7 +318,7 @@ async function timeRun(c: Contender, w: Workload, data: Data, init: Params, coun
 }
 
 async function measure(w: Workload, runs: number): Promise<Record_> {
-  const data = w.data();
+  const data = w.data(nodeFiles);
   // The row's initial parameters, from the library itself: every contender starts from them.
   const seedNet = await MLP.create({ ...w.create, layers: w.layers, seed: w.seed });
   const init: Params = seedNet.toJSON();

@@ -1,17 +1,21 @@
 // The benchmark's workloads, their data and the issue's speed targets: one list shared by
-// `npm run bench` (bench/bench.ts) and `npm run bench:peers` (bench/peers.ts), so that both
-// time exactly the same nets, data, initial weights and hyperparameters.
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
-import type { CreateOptions } from '../src/index.ts';
+// `npm run bench` (bench/bench.ts), `npm run bench:peers` (bench/peers.ts) and the site's
+// benchmark page, so that all time exactly the same nets, data, initial weights and
+// hyperparameters. Platform-free: the one file a row reads comes through BenchFiles.
+import type { CreateOptions } from '../src/browser.ts';
+import { parseDigitsCSV } from './digits.ts';
 
 /** Training data as the library takes it without copying row by row: flat row-major. */
 export interface Data {
   inputs: Float64Array;
   targets: Float64Array;
   rows: number;
+}
+
+/** The files rows read, as text: Node reads them from the repo (node-files.ts), a page fetches them. */
+export interface BenchFiles {
+  /** examples/data/digits.csv */
+  digitsCSV(): string;
 }
 
 /**
@@ -50,7 +54,7 @@ export interface Workload {
    */
   variants?: readonly string[];
   about: string;
-  data(): Data;
+  data(files: BenchFiles): Data;
 }
 
 /** Hidden relu, softmax output, cross-entropy, He init: a net that learns instead of saturating. */
@@ -225,44 +229,16 @@ export function flopsPerSample(layers: readonly number[]): number {
 // ---------------------------------------------------------------------------------------------
 // Data
 
-/** The repo root, found by walking up from this file: the same code runs from bench/ and build/bench/. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'examples', 'data', 'digits.csv'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`bench: examples/data/digits.csv not found above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
+/** Parsed once per text: mid-b1 and mid-b32 share it. */
+let digitsData: { text: string; data: Data } | undefined;
+
+function digits(files: BenchFiles): Data {
+  const text = files.digitsCSV();
+  if (digitsData?.text !== text) {
+    const { inputs, targets, rows } = parseDigitsCSV(text);
+    digitsData = { text, data: { inputs, targets, rows } };
   }
-}
-
-/** Parsed once per process: mid-b1 and mid-b32 share it. */
-let digitsData: Data | undefined;
-
-function digits(): Data {
-  if (digitsData) return digitsData;
-  const records = parse(readFileSync(join(repoRoot(), 'examples', 'data', 'digits.csv')), {
-    columns: true,
-    cast: true,
-    skip_empty_lines: true,
-  }) as Record<string, unknown>[];
-  const rows = records.length;
-  const inputs = new Float64Array(rows * 64);
-  const targets = new Float64Array(rows * 10);
-  records.forEach((record, r) => {
-    for (let p = 0; p < 64; p++) {
-      const v = record[`pixel_${p}`];
-      if (typeof v !== 'number' || !(v >= 0 && v <= 16)) throw new Error(`bench: digits.csv row ${r + 2}: pixel_${p} is ${String(v)}`);
-      inputs[r * 64 + p] = v / 16;
-    }
-    const digit = record.digit;
-    if (typeof digit !== 'number' || !Number.isInteger(digit) || digit < 0 || digit > 9) {
-      throw new Error(`bench: digits.csv row ${r + 2}: digit is ${String(digit)}`);
-    }
-    targets[r * 10 + digit] = 1;
-  });
-  digitsData = { inputs, targets, rows };
-  return digitsData;
+  return digitsData.data;
 }
 
 let wideData: Data | undefined;

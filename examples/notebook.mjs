@@ -1,7 +1,8 @@
 // The seed notebook (shared/seed/notebook.md) written with wasm-mlp, cell for cell, to
 // read beside the Python. Run: node examples/notebook.mjs [wasm|js]
 // It prints exactly what the notebook printed.
-import { MLP, formatNumpyArray, pythonFloatRepr } from 'wasm-mlp';
+import { MLP } from 'wasm-mlp';
+import { formatNumpyArray, pythonFloatRepr } from 'wasm-mlp/format';
 
 const backend = process.argv[2] ?? 'wasm';
 

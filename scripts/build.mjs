@@ -1,14 +1,17 @@
 // Builds everything under build/ (after regenerating src/api/options.generated.ts from the
 // option registry and assembly/layout-constants.ts from src/backends/layout.ts): the
-// WebAssembly kernels (release -O3 scalar and SIMD, and
-// debug), the Node entry and CLI, the dependency-free browser bundle, the benchmarks
-// (bench and bench:peers) and the .d.ts types of the two entries. The package ships the
-// entries and their types (package.json "files"); the kernels are inlined in the bundles.
+// WebAssembly kernels (release -O3 scalar, SIMD and threads, and debug), the Node entry and
+// CLI, the dependency-free browser builds, the benchmarks (bench and bench:peers) and the
+// .d.ts types of the entries. The package ships the entries and their types (package.json
+// "files"); the Node entry carries the kernels deflated inside, the browser library fetches
+// them from the files beside it.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { makeDataPassive } from './passive-data.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -24,8 +27,14 @@ run('node', ['scripts/gen-layout.mjs']);
 for (const target of ['release', 'simd', 'threads', 'debug']) {
   run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
 }
+// Workers instantiate the threads build on a running net's memory: its data must never be rewritten.
+makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
+// Each kernel deflated too (build/wasm/*.wasm.deflate), for the builds that carry them inside:
+// the Node entry and the standalone browser build (src/backends/wasm/kernel-source*.ts).
+const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm'];
+for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
-const common = { bundle: true, format: 'esm', loader: { '.wasm': 'binary' }, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, format: 'esm', loader: { '.deflate': 'binary' }, logLevel: 'warning', legalComments: 'none' };
 // The Node entry and the CLI share one chunk (build/node/library.js), minified (names kept,
 // for stack traces), so that the package stays small.
 const node = await esbuild.build({
@@ -43,15 +52,60 @@ const node = await esbuild.build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 });
 chmodSync('build/node/cli.js', 0o755);
-pruneExcept('build/node', Object.keys(node.metafile.outputs));
+// wasm-mlp/csv in Node: re-exports of the Node entry (one library, one MLPError).
 await esbuild.build({
   ...common,
-  entryPoints: ['src/browser.ts'],
-  outfile: 'build/browser/wasm-mlp.js',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
+  entryPoints: { csv: 'src/csv.node.ts' },
+  outdir: 'build/node',
+  platform: 'node',
+  plugins: [{ name: 'node-entry', setup: (build) => build.onResolve({ filter: /^\.\/index\.ts$/ }, () => ({ path: './index.js', external: true })) }],
 });
+pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/csv.js']);
+
+// ---------------------------------------------------------------------------------------------
+// The browser builds (build/browser/), every one a single ES module, minified:
+//   wasm-mlp.js             the library: src/browser.ts with its kernels as files beside it
+//                           (wasm-mlp.wasm, wasm-mlp-simd.wasm, wasm-mlp-threads.wasm, copied
+//                           here), each fetched on first use through import.meta.url;
+//   wasm-mlp-standalone.js  the same library with the three kernels deflated inside it, for a
+//                           page that hosts one file;
+//   csv.js                  wasm-mlp/csv (csv-parse's browser build), taking MLPError from
+//                           ./wasm-mlp.js, so errors are the library's own class;
+//   format.js               wasm-mlp/format (no imports; Node's entry too).
+// The library stays ONE module, with no lazy chunk: worker nets run its own source text.
+// build/meta/ keeps each build's esbuild metafile for `npm run size`.
+mkdirSync('build/meta', { recursive: true });
+mkdirSync('build/browser', { recursive: true });
+for (const file of KERNEL_FILES) copyFileSync(`build/wasm/${file}`, `build/browser/${file}`);
+/** Builds src/backends/wasm/kernel.ts with its kernel source swapped for kernel-source.<variant>.ts. */
+const kernelSource = (variant) => ({
+  name: 'kernel-source',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/kernel-source\.ts$/ }, (args) =>
+      args.importer.endsWith(join('wasm', 'kernel.ts')) ? { path: join(args.resolveDir, `kernel-source.${variant}.ts`) } : undefined);
+  },
+});
+/** Resolves the error class to the library module's export (see src/api/mlp-error.ts). */
+const libraryError = {
+  name: 'library-error',
+  setup(build) {
+    build.onResolve({ filter: /\/mlp-error\.ts$/ }, () => ({ path: './wasm-mlp.js', external: true }));
+  },
+};
+const browser = { ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser' };
+const browserBuilds = {
+  'wasm-mlp': { entryPoints: { 'wasm-mlp': 'src/browser.ts' }, plugins: [kernelSource('browser')] },
+  'wasm-mlp-standalone': { entryPoints: { 'wasm-mlp-standalone': 'src/browser.ts' }, plugins: [kernelSource('inline')] },
+  csv: { entryPoints: { csv: 'src/csv.ts' }, plugins: [libraryError], alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
+  format: { entryPoints: { format: 'src/format.ts' }, platform: 'neutral' },
+};
+for (const [name, options] of Object.entries(browserBuilds)) {
+  const { metafile } = await esbuild.build({ ...browser, ...options });
+  writeFileSync(`build/meta/${name}.json`, JSON.stringify(metafile));
+}
+pruneExcept('build/browser', [...KERNEL_FILES, ...Object.keys(browserBuilds).map((name) => `${name}.js`)].map((file) => `build/browser/${file}`));
+// ---------------------------------------------------------------------------------------------
+
 // The benchmark (`npm run bench`) is bundled whole, csv-parse included, so it runs the
 // very sources it was built from with nothing but node.
 await esbuild.build({

@@ -1,5 +1,6 @@
-// The browser entry (build/browser/wasm-mlp.js): the whole API, the kernel inlined, no
-// dependencies and nothing that needs Node; save() and load() use IndexedDB or localStorage.
+// The browser entry (build/browser/wasm-mlp.js, and wasm-mlp-standalone.js): the library's
+// API with no dependencies and nothing that needs Node; save() and load() use IndexedDB or
+// localStorage. Printing (wasm-mlp/format) and CSV (wasm-mlp/csv) are entries of their own.
 import './platform/browser-storage.ts';
 
 export {
@@ -13,5 +14,3 @@ export type { Normalization } from './data/normalize.ts';
 export type { Activation, Loss, Optimizer } from './backends/layout.ts';
 export type { BackendName } from './api/validate.ts';
 export type { Matrix } from './api/rows.ts';
-export { formatNumpyArray } from './format/format-numpy.ts';
-export { pythonFloatRepr } from './format/float-repr.ts';

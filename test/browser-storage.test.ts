@@ -14,7 +14,10 @@ import * as node from '../src/index.ts';
 import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser, type TestPage } from './helpers/browsers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLE = `${root}build/browser/wasm-mlp.js`;
+const BROWSER_BUILD = `${root}build/browser/`;
+const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
+/** The library module and the kernels it fetches beside it. */
+const SERVED = ['wasm-mlp.js', 'wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
 
 const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wasm-mlp storage</title>
@@ -157,7 +160,7 @@ beforeAll(async () => {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} not found: run \`npm run build\` first (npm test does).`);
   site = mkdtempSync(join(tmpdir(), 'wasm-mlp-storage-'));
   writeFileSync(join(site, 'index.html'), PAGE_HTML);
-  copyFileSync(BUNDLE, join(site, 'wasm-mlp.js'));
+  for (const file of SERVED) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
   server = await serveStatic(site);
 });
 

@@ -1,20 +1,26 @@
 // The browser bundle in real browsers: headless Chromium (V8) and Firefox ESR (SpiderMonkey),
-// Debian's builds driven through test/helpers/browsers.ts, import build/browser/wasm-mlp.js from
-// a local HTTP server and train the notebook net and a random 4-layer net on both backends.
-// Every weight, bias, loss and prediction must match Node's run of the same code bit for bit in
-// every browser, and the bundle must load nothing but itself.
+// Debian's builds driven through test/helpers/browsers.ts, import build/browser/wasm-mlp.js (and
+// format.js, for the notebook's printing) from a local HTTP server and train the notebook net
+// and a random 4-layer net on both backends. Every weight, bias, loss and prediction must match
+// Node's run of the same code bit for bit in every browser, and the library must load nothing
+// but the kernels it runs, from beside it.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as node from '../src/index.ts';
+import * as library from '../src/index.ts';
 import type { MLP } from '../src/index.ts';
+import * as format from '../src/format.ts';
 import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser, type TestPage } from './helpers/browsers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLE = `${root}build/browser/wasm-mlp.js`;
+const BROWSER_BUILD = `${root}build/browser/`;
+const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
+/** What the page serves: the library, the printing entry and the three kernels. */
+const SERVED = ['wasm-mlp.js', 'format.js', 'wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
+const node = { ...library, ...format };
 
 // The favicon link stops the browser from requesting /favicon.ico, whose 404 would be logged as
 // a console error and would also count as a request for something other than the bundle. The
@@ -25,10 +31,11 @@ const PAGE_HTML = `<!doctype html>
 <script>addEventListener('error', () => { window.loadFailed = true; }, true);</script></head>
 <body><script type="module">
 import * as lib from './wasm-mlp.js';
-window.wasmMlp = lib;
+import * as format from './format.js';
+window.wasmMlp = { ...lib, ...format };
 </script></body></html>`;
 
-type Lib = typeof node;
+type Lib = typeof library & typeof format;
 type Backend = 'wasm' | 'js';
 /** A double as the 16 hex digits of its IEEE-754 bit pattern: exact, -0 and NaN included. */
 type Bits = string;
@@ -203,16 +210,21 @@ beforeAll(async () => {
   kernelsInNode = await kernels(node);
 });
 
-it('the bundle imports no other file, statically or dynamically', async () => {
+it('the bundle imports no other module, and loads nothing but its three kernels from beside it', async () => {
   const { metafile } = await esbuild.build({
     entryPoints: [BUNDLE], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent',
   });
   const [input] = Object.values(metafile.inputs);
   expect(input.format).toBe('esm');
   expect(input.imports).toEqual([]);
-  // esbuild lists only literal specifiers; import(expr) and import.meta.url-relative loads
-  // (say, of a separate .wasm) would be dependencies too.
-  expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/\bimport\s*(\(|\.\s*meta)/);
+  // esbuild lists only literal specifiers; import(expr) would be a dependency too, and every
+  // import.meta.url-relative load must be one of the kernel files.
+  const text = readFileSync(BUNDLE, 'utf8');
+  expect(text).not.toMatch(/\bimport\s*\(/);
+  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(3);
+  expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(
+    ['wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
+  );
 });
 
 describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
@@ -226,7 +238,7 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
   beforeAll(async () => {
     site = mkdtempSync(join(tmpdir(), 'wasm-mlp-page-'));
     writeFileSync(join(site, 'index.html'), PAGE_HTML);
-    copyFileSync(BUNDLE, join(site, 'wasm-mlp.js'));
+    for (const file of SERVED) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
     // Cross-origin isolation: the page may share memory with Workers, so `threads` runs.
     server = await serveStatic(site, { isolated: true });
     browser = await launch(browserName);
@@ -247,9 +259,12 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     if (site) rmSync(site, { recursive: true, force: true });
   });
 
-  it('the page fetched the bundle and nothing else', () => {
-    expect(server!.requestedPaths).toEqual(['/', '/wasm-mlp.js']);
-    expect(page.requests).toEqual([`${server!.url}/`, `${server!.url}/wasm-mlp.js`]);
+  it('the page fetched the library, the printing entry and each kernel it ran, once', () => {
+    const paths = server!.requestedPaths;
+    // The two modules load together; the SIMD kernel comes with the first net, the others later.
+    expect(paths.slice(0, 4).sort()).toEqual(['/', '/format.js', '/wasm-mlp-simd.wasm', '/wasm-mlp.js']);
+    expect(paths.slice(4)).toEqual(['/wasm-mlp.wasm', '/wasm-mlp-threads.wasm']);
+    expect([...page.requests].sort()).toEqual(paths.map((path) => `${server!.url}${path}`).sort());
   });
 
   it("the page's notebook prints the notebook's numpy output", () => {

@@ -1,22 +1,34 @@
 // The npm package as a user gets it: `npm pack` holds exactly the Node and browser builds,
-// their types, README, LICENSE and docs (at most 500 KB unpacked); installed from the
-// tarball into an empty project (offline: it has no runtime dependencies), its CLI replays
-// the notebook byte for byte, `import 'wasm-mlp'` trains and predicts exactly as the
-// sources do, `import 'wasm-mlp/browser'` does the same on both backends in Node and
-// exports no loadCSV, and a strict TypeScript consumer type-checks against each entry's
-// own declarations (importing loadCSV from 'wasm-mlp/browser' is a type error).
+// their types, README, LICENSE and docs (at most MAX_UNPACKED); what a page loads to train
+// with the defaults (the browser library and its SIMD kernel) stays within its size limits;
+// installed from the tarball into an empty project (offline: it has no runtime dependencies),
+// its CLI replays the notebook byte for byte, every entry exports exactly what its types
+// declare (Node's and the browser's resolution alike), `import 'wasm-mlp'`, 'wasm-mlp/browser'
+// and 'wasm-mlp/standalone' train and predict exactly as the sources do, wasm-mlp/csv and
+// wasm-mlp/format work in both resolutions, and a strict TypeScript consumer type-checks
+// against each entry's own declarations (importing loadCSV from 'wasm-mlp/browser' is a type
+// error).
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOK = readFileSync(new URL('./fixtures/notebook-expected-output.txt', import.meta.url), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const MAX_UNPACKED = 500_000;
+const MAX_UNPACKED = 580_000;
+/**
+ * What a page loads to train with the defaults: the browser library and the SIMD kernel it
+ * fetches, each gzipped on its own (level 9) as a server would send it. `npm run size` prints
+ * every file's size.
+ */
+const DEFAULT_PAGE = ['build/browser/wasm-mlp.js', 'build/browser/wasm-mlp-simd.wasm'];
+const DEFAULT_PAGE_LIMITS = { raw: 88_000, gzip: 34_000 };
 
 /** Runs a command; the test fails with its output when it does not exit 0. */
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
@@ -53,14 +65,20 @@ describe('the package', () => {
       .map((line) => relative(join(ROOT, 'src'), line.trim()))
       .filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.startsWith('..'))
       .map((path) => `build/types/${path.replace(/\.ts$/, '.d.ts')}`);
-    expect(program).toContain('build/types/index.d.ts');
-    expect(program).toContain('build/types/browser.d.ts');
     expect(program.filter((path) => path.startsWith('build/types/cli/'))).toEqual([]);
+    for (const entry of ['index', 'browser', 'csv', 'format']) expect(program).toContain(`build/types/${entry}.d.ts`);
     const expected = [
       'LICENSE',
       'README.md',
+      'build/browser/csv.js',
+      'build/browser/format.js',
+      'build/browser/wasm-mlp-simd.wasm',
+      'build/browser/wasm-mlp-standalone.js',
+      'build/browser/wasm-mlp-threads.wasm',
       'build/browser/wasm-mlp.js',
+      'build/browser/wasm-mlp.wasm',
       'build/node/cli.js',
+      'build/node/csv.js',
       'build/node/index.js',
       'build/node/library.js',
       ...program,
@@ -72,6 +90,16 @@ describe('the package', () => {
     expect(packed.files.reduce((sum, f) => sum + f.size, 0)).toBe(packed.unpackedSize);
   });
 
+  it(`a page training with the defaults loads at most ${DEFAULT_PAGE_LIMITS.raw / 1000} KB, ${DEFAULT_PAGE_LIMITS.gzip / 1000} KB gzipped`, () => {
+    const files = DEFAULT_PAGE.map((path) => readFileSync(join(project, 'node_modules', 'wasm-mlp', path)));
+    const raw = files.reduce((sum, bytes) => sum + bytes.length, 0);
+    const gzip = files.reduce((sum, bytes) => sum + gzipSync(bytes, { level: 9 }).length, 0);
+    expect(files[1].subarray(0, 4)).toEqual(Buffer.from('\0asm', 'latin1'));
+    expect(raw).toBeGreaterThan(DEFAULT_PAGE_LIMITS.raw / 2);
+    expect(raw, `raw bytes of ${DEFAULT_PAGE.join(' + ')}`).toBeLessThanOrEqual(DEFAULT_PAGE_LIMITS.raw);
+    expect(gzip, `gzipped bytes of ${DEFAULT_PAGE.join(' + ')}`).toBeLessThanOrEqual(DEFAULT_PAGE_LIMITS.gzip);
+  });
+
   it('package.json points each entry at its own build and declarations', () => {
     const pkg = JSON.parse(readFileSync(join(project, 'node_modules', 'wasm-mlp', 'package.json'), 'utf8'));
     expect(pkg.exports).toEqual({
@@ -81,6 +109,13 @@ describe('the package', () => {
         default: './build/node/index.js',
       },
       './browser': { types: './build/types/browser.d.ts', default: './build/browser/wasm-mlp.js' },
+      './standalone': { types: './build/types/browser.d.ts', default: './build/browser/wasm-mlp-standalone.js' },
+      './csv': {
+        browser: { types: './build/types/csv.d.ts', default: './build/browser/csv.js' },
+        types: './build/types/csv.d.ts',
+        default: './build/node/csv.js',
+      },
+      './format': { types: './build/types/format.d.ts', default: './build/browser/format.js' },
       './package.json': './package.json',
     });
     expect(pkg.license).toBe('MIT');
@@ -93,12 +128,18 @@ describe('installed from the tarball', () => {
     expect(run(join(project, 'node_modules', '.bin', 'wasm-mlp'), ['notebook'], { cwd: project })).toBe(NOTEBOOK);
   });
 
+  /** Runs an ES module in the consumer project; `browser`: resolve packages as bundlers for the web do. */
+  function runModule(code: string, browser = false): string {
+    writeFileSync(join(project, 'script.mjs'), code);
+    return run(process.execPath, [...(browser ? ['--conditions=browser'] : []), 'script.mjs'], { cwd: project });
+  }
+
   // Trains XOR and prints the predictions and losses, as JSON (doubles round-trip exactly).
   const SCRIPT = (entry: string, backend: string) => `import * as api from '${entry}';
 const net = await api.MLP.create({ layers: [2, 4, 1], seed: 42, backend: '${backend}', activation: 'tanh,sigmoid'.split(',') });
 const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const history = await net.fit(inputs, [[0], [1], [1], [0]], { epochs: 300, learningRate: 0.5, optimizer: 'adam', batchSize: 2 });
-console.log(JSON.stringify({ exports: Object.keys(api).sort(), loss: history.loss.at(-1), outputs: net.predict(inputs) }));
+console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inputs) }));
 `;
 
   async function expected(backend: 'wasm' | 'js') {
@@ -110,21 +151,82 @@ console.log(JSON.stringify({ exports: Object.keys(api).sort(), loss: history.los
     return result;
   }
 
-  const BROWSER_EXPORTS = ['MLP', 'MLPError', 'formatNumpyArray', 'pythonFloatRepr', 'trainTestSplit'];
-
+  // The browser builds run in Node too: the library reads its kernel file, the standalone
+  // build inflates its own.
   it.each([
-    ['wasm-mlp', 'wasm', [...BROWSER_EXPORTS, 'loadCSV', 'parseCSV'].sort()],
-    ['wasm-mlp', 'js', [...BROWSER_EXPORTS, 'loadCSV', 'parseCSV'].sort()],
-    ['wasm-mlp/browser', 'wasm', BROWSER_EXPORTS],
-    ['wasm-mlp/browser', 'js', BROWSER_EXPORTS],
-  ] as const)("import '%s' (backend %s) trains and predicts exactly as the sources do", async (entry, backend, exports) => {
-    writeFileSync(join(project, 'train.mjs'), SCRIPT(entry, backend));
-    const got = JSON.parse(run(process.execPath, ['train.mjs'], { cwd: project }));
-    expect(got.exports).toEqual(exports);
+    ['wasm-mlp', 'wasm'],
+    ['wasm-mlp', 'js'],
+    ['wasm-mlp/browser', 'wasm'],
+    ['wasm-mlp/browser', 'js'],
+    ['wasm-mlp/standalone', 'wasm'],
+    ['wasm-mlp/standalone', 'js'],
+  ] as const)("import '%s' (backend %s) trains and predicts exactly as the sources do", async (entry, backend) => {
+    const got = JSON.parse(runModule(SCRIPT(entry, backend)));
     const want = await expected(backend);
     expect(got.outputs).toEqual(want.outputs);
     expect(got.loss).toBe(want.loss);
     expect(got.loss).toBeLessThan(0.05);
+  });
+
+  const LIBRARY = ['MLP', 'MLPError', 'trainTestSplit'];
+  const CSV = ['loadCSV', 'parseCSV'];
+  const FORMAT = ['formatNumpyArray', 'pythonFloatRepr'];
+
+  /** The value exports the entry's declarations give a TypeScript consumer, resolving as Node does or as a bundler for the web. */
+  function declaredExports(entry: string, browser: boolean): string[] {
+    const file = join(project, 'declared.ts');
+    writeFileSync(file, `import * as entry from '${entry}';\nexport default entry;\n`);
+    const options: ts.CompilerOptions = browser
+      ? { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, customConditions: ['browser'] }
+      : { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext };
+    const program = ts.createProgram([file], { ...options, strict: true, noEmit: true, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] });
+    const source = program.getSourceFile(file)!;
+    const checker = program.getTypeChecker();
+    const specifier = (source.statements[0] as ts.ImportDeclaration).moduleSpecifier;
+    const module = checker.getSymbolAtLocation(specifier);
+    expect(module, `${entry} resolves to declarations`).toBeDefined();
+    return checker
+      .getExportsOfModule(module!)
+      .filter((symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).flags & ts.SymbolFlags.Value)
+      .map((symbol) => symbol.name)
+      .sort();
+  }
+
+  it.each([
+    ['wasm-mlp', false, [...LIBRARY, ...CSV]],
+    ['wasm-mlp', true, LIBRARY],
+    ['wasm-mlp/browser', false, LIBRARY],
+    ['wasm-mlp/standalone', false, LIBRARY],
+    ['wasm-mlp/csv', false, CSV],
+    ['wasm-mlp/csv', true, CSV],
+    ['wasm-mlp/format', false, FORMAT],
+    ['wasm-mlp/format', true, FORMAT],
+  ] as const)("'%s' (browser condition: %s) exports exactly what its types declare", (entry, browser, names) => {
+    const exported = JSON.parse(runModule(`console.log(JSON.stringify(Object.keys(await import('${entry}')).sort()));`, browser));
+    expect(exported).toEqual([...names].sort());
+    expect(declaredExports(entry, browser)).toEqual(exported);
+  });
+
+  // wasm-mlp/csv's browser build brings csv-parse's own browser build; its errors are the
+  // library's MLPError (it imports the class from the library module beside it).
+  it.each([false, true])('wasm-mlp/csv parses as the sources do and throws the library\'s MLPError (browser condition: %s)', (browser) => {
+    const out = JSON.parse(runModule(`import { MLPError } from 'wasm-mlp';
+import { parseCSV } from 'wasm-mlp/csv';
+const data = parseCSV('a,b,colour\\n0,1.5,red\\n-2,3e2,blue\\n');
+let error;
+try { parseCSV('a,b,y\\n1,x,p\\n'); } catch (e) { error = { mlp: e instanceof MLPError, code: e.code, message: e.message }; }
+console.log(JSON.stringify({ data, error }));
+`, browser));
+    expect(out.data).toEqual({ inputs: [[0, 1.5], [-2, 300]], targets: [[0, 1], [1, 0]], features: ['a', 'b'], target: 'colour', classes: ['blue', 'red'] });
+    expect(out.error).toEqual({ mlp: true, code: 'INVALID_ARGUMENT', message: expect.stringContaining('CSV line 2') });
+  });
+
+  it('wasm-mlp/format prints as numpy and Python do', () => {
+    const printed = runModule(`import { formatNumpyArray, pythonFloatRepr } from 'wasm-mlp/format';
+console.log(formatNumpyArray([0.3745401188473625, 0.9507570214614461, 0.7319939418114051, 0.5994005152003765], [2, 2]));
+console.log(pythonFloatRepr(0.050200055006009915));
+`);
+    expect(printed).toBe('[[0.37454012 0.95075702]\n [0.73199394 0.59940052]]\n0.050200055006009915\n');
   });
 
   const TSCONFIG = (moduleResolution: string, module: string) =>
@@ -136,20 +238,26 @@ console.log(JSON.stringify({ exports: Object.keys(api).sort(), loss: history.los
   ])('a strict TypeScript consumer type-checks against each entry (moduleResolution %s)', (moduleResolution, module) => {
     writeFileSync(
       join(project, 'consumer.ts'),
-      `import { MLP, MLPError, loadCSV, parseCSV, trainTestSplit, formatNumpyArray, pythonFloatRepr, type CSVDataset, type ModelJSON } from 'wasm-mlp';
+      `import { MLP, MLPError, loadCSV, parseCSV, trainTestSplit, type CSVDataset, type ModelJSON } from 'wasm-mlp';
 import { MLP as BrowserMLP, MLPError as BrowserError, trainTestSplit as split, type FitOptions } from 'wasm-mlp/browser';
+import { MLP as StandaloneMLP } from 'wasm-mlp/standalone';
+import { parseCSV as parse, type CSVOptions } from 'wasm-mlp/csv';
+import { formatNumpyArray, pythonFloatRepr } from 'wasm-mlp/format';
 
 export async function main(): Promise<string> {
-  const data: CSVDataset = parseCSV('a,b,y\\n1,2,0\\n3,4,1\\n');
+  const csv: CSVOptions = { target: 'y' };
+  const data: CSVDataset = parseCSV('a,b,y\\n1,2,0\\n3,4,1\\n', csv);
+  const same: CSVDataset = parse('a,b,y\\n1,2,0\\n3,4,1\\n', csv);
   const net = await MLP.create({ layers: [2, 3, 2], seed: 1 });
   const options: FitOptions = { epochs: 2 };
   await net.fit(data, options);
   const model: ModelJSON = net.toJSON();
   const again = await BrowserMLP.fromJSON(model);
+  const standalone: StandaloneMLP = await StandaloneMLP.fromJSON(model, { backend: 'js' });
   const parts = split(data, { testFraction: 0.5, seed: 1 });
   const error: unknown = new MLPError('IO', 'x');
   return [typeof loadCSV, formatNumpyArray([1], [1]), pythonFloatRepr(0.1), again.layers.join(), String(parts.train.inputs.length),
-    String(error instanceof BrowserError), String(trainTestSplit === split)].join(' ');
+    String(error instanceof BrowserError), String(trainTestSplit === split), String(same.inputs.length), standalone.layers.join()].join(' ');
 }
 `,
     );

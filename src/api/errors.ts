@@ -1,26 +1,8 @@
-// The one error type users see. Every message names the argument, the value it got and
-// what was expected, so a CLI can print it as a single line.
+// The wording of errors: every message names the argument, the value it got and what was
+// expected, so a CLI can print it as a single line (the error type is in mlp-error.ts).
+import { MLPError } from './mlp-error.ts';
 
-export type MLPErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_MODEL'
-  | 'OUT_OF_MEMORY'
-  | 'DISPOSED'
-  | 'TRAINING_DIVERGED'
-  | 'OVERFLOW'
-  | 'IO'
-  | 'BUSY'
-  | 'INTERNAL';
-
-export class MLPError extends Error {
-  readonly code: MLPErrorCode;
-
-  constructor(code: MLPErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MLPError';
-    this.code = code;
-  }
-}
+export { MLPError, type MLPErrorCode } from './mlp-error.ts';
 
 /** A short, single-line rendering of a bad value for an error message (numbers as JS writes them: NaN, -0, Infinity). */
 export function describeValue(value: unknown): string {

@@ -12,7 +12,8 @@ import { parseJsonText } from '../io/json-text.ts';
 import { modelText } from '../io/model-json.ts';
 import { MLP, type FitOptions, type History } from '../api/mlp.ts';
 import { notebookOutput } from './notebook.ts';
-import { CREATE_OPTION_SPECS, FIT_OPTION_SPECS, type OptionCall, type OptionSpec } from '../api/option-registry.ts';
+import { DOCUMENTED_CREATE_OPTIONS, DOCUMENTED_FIT_OPTIONS, type DocumentedOption } from '../api/option-docs.ts';
+import type { OptionCall } from '../api/option-registry.ts';
 import { NUMBER_TEXT, type Flags } from './args.ts';
 import { pythonFloatRepr } from '../format/float-repr.ts';
 import { checkOptions, type BackendName } from '../api/validate.ts';
@@ -31,7 +32,7 @@ export interface Common {
 export const notebook = (common: Common) => notebookOutput(common.backend);
 
 /** The API options a `train` command can set: by SPEC.json key, or by --flag with --data. */
-const TRAIN_OPTIONS: readonly OptionSpec[] = [...CREATE_OPTION_SPECS, ...FIT_OPTION_SPECS];
+const TRAIN_OPTIONS: readonly DocumentedOption[] = [...DOCUMENTED_CREATE_OPTIONS, ...DOCUMENTED_FIT_OPTIONS];
 /** Spec keys: the options of MLP.create and net.fit under their API names, plus the data. */
 const SPEC_KEYS = [...TRAIN_OPTIONS.filter((o) => o.spec).map((o) => o.name), 'inputs', 'targets'];
 const specKeysOf = (call: OptionCall) => TRAIN_OPTIONS.filter((o) => o.spec && o.call === call).map((o) => o.name);
@@ -232,7 +233,7 @@ function csvSettings(given: Record<string, unknown>, layers: number[], classific
     const output = Array.isArray(values.activation) ? values.activation.at(-1) : values.activation;
     values.loss = output === 'softmax' ? 'cross-entropy' : output === 'sigmoid' && classification ? 'binary-cross-entropy' : 'mse';
   }
-  const show = (o: OptionSpec) => {
+  const show = (o: DocumentedOption) => {
     const value = values[o.name];
     if (o.flag!.kind === 'switch') return value ? `--${o.flag!.name}` : `--no-${o.flag!.name}`;
     return `--${o.flag!.name} ${Array.isArray(value) ? value.join(',') : String(value)}`;

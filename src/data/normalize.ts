@@ -2,6 +2,10 @@
 // rows, kept in the model, and applied on the host as rows are written for either backend
 // (src/api/rows.ts, copyRows).
 
+/** What fit's (and a dataset's) normalize option may ask for. */
+export const NORMALIZATIONS = ['none', 'zscore', 'minmax'] as const;
+export type Normalize = (typeof NORMALIZATIONS)[number];
+
 export interface Normalization {
   kind: 'zscore' | 'minmax';
   offset: number[];

@@ -4,9 +4,9 @@
 // which row, column and value is wrong.
 import { parse } from 'csv-parse/sync';
 import { describeValue, invalidArgument, listNames, MLPError, oneLine } from '../api/errors.ts';
-import { NORMALIZATIONS, oneOf, type Normalize } from '../api/options.ts';
+import { NORMALIZATIONS, type Normalize } from '../data/normalize.ts';
 import { fileSystem } from './storage.ts';
-import { checkOptions } from '../api/validate.ts';
+import { checkOptions, oneOf } from '../api/validate.ts';
 
 export interface CSVOptions {
   /** The target column's name (default: the last column); null when the rows have none (to predict). */

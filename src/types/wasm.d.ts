@@ -1,6 +1,7 @@
-// Lets TypeScript import the compiled kernel: esbuild (binary loader) and the vitest
-// plugin both turn a `.wasm` import into its bytes.
-declare module '*.wasm' {
+// Lets TypeScript import the compiled kernels deflated (scripts/build.mjs writes
+// build/wasm/*.wasm.deflate): esbuild's binary loader and the vitest plugin both turn such an
+// import into its bytes.
+declare module '*.wasm.deflate' {
   const bytes: Uint8Array;
   export default bytes;
 }

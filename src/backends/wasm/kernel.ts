@@ -1,15 +1,15 @@
 // Loads the WebAssembly kernel: the SIMD build where the engine validates it (or the scalar
-// build, which gives the same bits), compiled once per process and instantiated once per
-// network (each net owns its linear memory); fills the kernel's math tables from the single
-// copy in src/math/exp-table.ts, so wasm and js read the very same constants. The threads
-// build runs on a shared memory sized to the net, which worker threads instantiate too.
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import scalarWasm from '../../../build/wasm/wasm-mlp.wasm';
-import simdWasm from '../../../build/wasm/wasm-mlp-simd.wasm';
-import threadsWasm from '../../../build/wasm/wasm-mlp-threads.wasm';
-import { MLPError } from '../../api/errors.ts';
+// build, which gives the same bits), compiled once per thread (kernelModule) from the bytes
+// the build's kernel source gives, and instantiated once per network (each net owns its linear
+// memory); fills the kernel's math tables from the single copy in src/math/exp-table.ts, so
+// wasm and js read the very same constants. The threads build runs on a shared memory sized
+// to the net, which worker threads instantiate too.
+import { MLPError, oneLine } from '../../api/errors.ts';
 import { EXP_TABLE } from '../../math/exp-table.ts';
 import { formatBytes } from '../../api/validate.ts';
+import { kernelSource, type KernelKind } from './kernel-source.ts';
+
+export type { KernelKind } from './kernel-source.ts';
 
 /** The raw exports of assembly/index.ts. Pointers are byte offsets into `memory`. */
 export type KernelExports = {
@@ -32,10 +32,47 @@ export type KernelExports = {
   work(net: number, session: number): void;
 };
 
-const compiled = new Map<Uint8Array, Promise<WebAssembly.Module>>();
+/**
+ * The smallest module that uses a SIMD instruction (i8x16.splat, i8x16.popcnt): an engine
+ * validates it exactly when it runs WebAssembly SIMD, without the kernel's bytes at hand.
+ */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
 /** Whether this engine runs the SIMD kernel. */
-export const simdSupported: boolean = WebAssembly.validate(simdWasm as Uint8Array<ArrayBuffer>);
+export const simdSupported: boolean = WebAssembly.validate(SIMD_PROBE);
+
+const modules = new Map<KernelKind, Promise<WebAssembly.Module>>();
+
+/**
+ * The compiled kernel of one build, loaded and compiled on first use and then shared by every
+ * net of this thread. A failed load is not kept, so a later call tries again.
+ */
+export function kernelModule(kind: KernelKind): Promise<WebAssembly.Module> {
+  let pending = modules.get(kind);
+  if (pending === undefined) {
+    pending = compileKernel(kind);
+    modules.set(kind, pending);
+    pending.catch(() => modules.delete(kind));
+  }
+  return pending;
+}
+
+async function compileKernel(kind: KernelKind): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(await kernelSource(kind));
+  } catch (error) {
+    if (error instanceof MLPError) throw error;
+    throw new MLPError('INTERNAL', `wasm-mlp could not load its ${kind} WebAssembly kernel: ${oneLine(String(error))}`);
+  }
+}
+
+/**
+ * Takes modules another thread compiled (a worker given them by its parent), so that this
+ * thread never loads or compiles kernel bytes itself for those builds.
+ */
+export function adoptKernelModules(given: Partial<Record<KernelKind, WebAssembly.Module>>): void {
+  for (const [kind, module] of Object.entries(given) as [KernelKind, WebAssembly.Module][]) modules.set(kind, Promise.resolve(module));
+}
 
 /** The largest memory a net may grow to: 4 GiB. */
 const MAX_PAGES = 65536;
@@ -59,23 +96,12 @@ export async function instantiateKernel(simd?: boolean, shared = false): Promise
   if (simd === true && !simdSupported) {
     throw new MLPError('INVALID_ARGUMENT', 'simd must be false or left out: this engine does not run WebAssembly SIMD');
   }
-  const bytes = (shared ? threadsWasm : (simd ?? simdSupported) ? simdWasm : scalarWasm) as Uint8Array<ArrayBuffer>;
-  let pending = compiled.get(bytes);
-  if (pending === undefined) {
-    pending = WebAssembly.compile(shared ? withPassiveData(bytes) : bytes);
-    compiled.set(bytes, pending);
-  }
-  const module = await pending;
-  const env: Record<string, unknown> = { abort };
-  if (shared) env.memory = sharedMemory(1, FIRST_SHARED_MAXIMUM);
-  const exports = rawExports(await instantiate<KernelExports>(module, { env } as never));
+  const module = await kernelModule(shared ? 'threads' : (simd ?? simdSupported) ? 'simd' : 'scalar');
+  // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
+  const imports: WebAssembly.Imports = shared ? { env: { memory: sharedMemory(1, FIRST_SHARED_MAXIMUM) } } : {};
+  const exports = exportsOf(await WebAssembly.instantiate(module, imports));
   fillTables(exports);
   return { exports, module, maximumBytes: (shared ? FIRST_SHARED_MAXIMUM : MAX_PAGES) * PAGE_BYTES };
-}
-
-function abort(): never {
-  // The host validates every input first, so reaching this is a bug in wasm-mlp.
-  throw new MLPError('INTERNAL', 'wasm-mlp internal error: the WebAssembly kernel aborted; please report it with the model and data');
 }
 
 /**
@@ -99,78 +125,12 @@ export function moveKernel(module: WebAssembly.Module, old: WebAssembly.Memory, 
   const maximum = Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages));
   const memory = sharedMemory(pages, maximum);
   new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
-  const exports = rawExports(instantiateSync<KernelExports>(module, { env: { memory, abort } } as never));
+  const exports = exportsOf(new WebAssembly.Instance(module, { env: { memory } }));
   return { exports, module, maximumBytes: maximum * PAGE_BYTES };
 }
 
-/**
- * The instance's own exports: the loader's wrappers gather and spread every call's arguments
- * (for optional parameters, which the kernel has none of), a cost a one-row predict feels.
- */
-function rawExports(result: { instance: WebAssembly.Instance }): KernelExports {
-  return result.instance.exports as unknown as KernelExports;
-}
-
-/**
- * The module with its active data segments made passive. Instantiating a module on a shared
- * memory writes its data segments again, and each worker that joins a net instantiates the
- * module on that net's memory while the net may be computing: the threads build's only
- * segment is the zeroed exp table, which the host fills, so rewriting it would zero the table
- * under a running call. A new memory is zero already, so a passive (never written) segment
- * that holds only zeros leaves every instance as before.
- */
-function withPassiveData(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-  };
-  while (at < bytes.length) {
-    const sectionStart = at;
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
-    if (id !== 11) {
-      at = end;
-      continue;
-    }
-    const segments: number[][] = [];
-    for (let count = leb(), i = 0; i < count; i++) {
-      const flags = leb();
-      // Flag 0: active at memory 0 with an i32.const offset; anything else is left alone.
-      if (flags !== 0 || bytes[at] !== 0x41) return bytes;
-      at++;
-      leb();
-      if (bytes[at++] !== 0x0b) return bytes;
-      const length = leb();
-      const data = bytes.subarray(at, at + length);
-      at += length;
-      if (data.some((b) => b !== 0)) throw new MLPError('INTERNAL', 'wasm-mlp internal error: the threads kernel has initialised data, which worker threads would overwrite');
-      segments.push([1, ...uleb(length), ...data]);
-    }
-    const body = [...uleb(segments.length), ...segments.flat()];
-    const section = [11, ...uleb(body.length), ...body];
-    const out = new Uint8Array(bytes.length - (end - sectionStart) + section.length);
-    out.set(bytes.subarray(0, sectionStart));
-    out.set(section, sectionStart);
-    out.set(bytes.subarray(end), sectionStart + section.length);
-    return out;
-  }
-  return bytes;
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    const byte = value & 0x7f;
-    value >>>= 7;
-    out.push(value === 0 ? byte : byte | 0x80);
-  } while (value !== 0);
-  return out;
+function exportsOf(instance: WebAssembly.Instance): KernelExports {
+  return instance.exports as unknown as KernelExports;
 }
 
 /** Copies the math tables into the kernel's static region. */

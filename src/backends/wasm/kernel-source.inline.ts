@@ -1,0 +1,15 @@
+// Where the self-contained browser build (build/browser/wasm-mlp-standalone.js) gets a
+// kernel's bytes: from inside itself, each build deflated (scripts/build.mjs writes
+// build/wasm/*.wasm.deflate) and inflated on first use with the engine's DecompressionStream,
+// so a page hosts one file and inflates only the build it runs.
+import scalar from '../../../build/wasm/wasm-mlp.wasm.deflate';
+import simd from '../../../build/wasm/wasm-mlp-simd.wasm.deflate';
+import threads from '../../../build/wasm/wasm-mlp-threads.wasm.deflate';
+import type { KernelKind } from './kernel-source.ts';
+
+const DEFLATED: Record<KernelKind, Uint8Array> = { scalar, simd, threads };
+
+export function kernelSource(kind: KernelKind): Promise<BufferSource> {
+  const inflated = new Blob([DEFLATED[kind] as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(inflated).arrayBuffer();
+}
