@@ -1,12 +1,12 @@
 // Builds the demo site (`npm run demo`) into build/site/, or into the folder given as the
 // first argument: the three pages' HTML with the shared navigation put in, each page's script
 // and stylesheet bundled by esbuild (uPlot included), the library's browser bundle beside them
-// as ./wasm-mlp.js (which the pages import instead of bundling their own copy), the digits
-// data and the icon. Needs `npm run build` first, for build/browser/wasm-mlp.js.
+// as ./wasm-mlp.js with its kernel files (the pages import it instead of bundling their own
+// copy), the digits data and the icon. Needs `npm run build` first, for build/browser/wasm-mlp.js.
 //
 //   node scripts/build-site.mjs [out-dir]
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -62,6 +62,10 @@ for (const page of PAGES) {
   writeFileSync(join(out, file), html.replace('<!-- site-nav -->', here));
 }
 copyFileSync(LIBRARY, join(out, 'wasm-mlp.js'));
+// The library fetches its kernel builds from beside itself (import.meta.url).
+for (const kernel of readdirSync(dirname(LIBRARY)).filter((name) => name.endsWith('.wasm'))) {
+  copyFileSync(join(dirname(LIBRARY), kernel), join(out, kernel));
+}
 copyFileSync(join(root, 'site', 'shared', 'favicon.svg'), join(out, 'favicon.svg'));
 copyFileSync(join(root, 'examples', 'data', 'digits.csv'), join(out, 'data', 'digits.csv'));
 console.log(`build-site: wrote ${out}`);
