@@ -270,16 +270,17 @@ describe('fitAsync slices epochs and gives the bits of fit', () => {
     for (const optimizer of ['sgd', 'momentum', 'adam'] as Optimizer[]) {
       for (const batchSize of [1, 6]) {
         it(`${kernel.name}, ${optimizer}, batch ${batchSize}: shuffled, with validation data and early stopping`, async () => {
-          // A few slices per epoch (some 300 samples of this net per slice on the SIMD kernel,
-          // fewer on the others), which do not divide its 900 rows; with 2 threads a wide
-          // layer and batches of 32, so that the threads share the products.
+          // A few slices per epoch (some 1,100 samples of this net per slice on the SIMD
+          // kernel, fewer on the others), which do not divide its 4,000 rows; with 2 threads a
+          // wide layer and batches of 32 (7 batches a slice), so that the threads share the
+          // products.
           const wide = kernel.create.threads === 2 && batchSize > 1;
           const shape: CreateOptions = {
             layers: wide ? [64, 256, 10] : [16, 48, 48, 4],
             activation: wide ? ['relu', 'softmax'] : ['tanh', 'relu', 'softmax'],
             loss: 'cross-entropy', init: 'he', seed: 5, ...kernel.create,
           };
-          const rows = wide ? 200 : 900;
+          const rows = wide ? 800 : 4000;
           const train = blobs(rows, shape.layers[0], shape.layers.at(-1)!, 1);
           // Mislabelled validation rows: their loss soon rises, and patience stops the fit.
           const val = blobs(90, shape.layers[0], shape.layers.at(-1)!, 2, 1);
@@ -304,20 +305,20 @@ describe('fitAsync slices epochs and gives the bits of fit', () => {
 
   it('yields inside an epoch: a one-epoch fitAsync lets timers and other work run', async () => {
     const shape: CreateOptions = { layers: [16, 48, 48, 4], activation: ['tanh', 'relu', 'softmax'], loss: 'cross-entropy', seed: 9, backend: 'wasm' };
-    const { x, y } = blobs(3000, 16, 4, 3);
+    const { x, y } = blobs(12000, 16, 4, 3);
     const net = await create(shape);
     let resolved = false;
     let timerBefore: boolean | undefined;
     const timer = setTimeout(() => (timerBefore = !resolved), 0);
-    const { value: h, turns } = await turnsDuring(net.fitAsync({ data: x, rows: 3000 }, { data: y, rows: 3000 }, { epochs: 1, learningRate: 0.01, shuffle: true }));
+    const { value: h, turns } = await turnsDuring(net.fitAsync({ data: x, rows: 12000 }, { data: y, rows: 12000 }, { epochs: 1, learningRate: 0.01, shuffle: true }));
     resolved = true;
     clearTimeout(timer);
     expect(h.epochs).toBe(1);
     expect(timerBefore, 'the timer ran before fitAsync resolved').toBe(true);
-    // 3000 samples of some 12,000 multiply-adds each, 4e6 per slice: about ten slices.
+    // 12,000 samples of some 13,000 multiply-adds each, 15e6 per slice: about ten slices.
     expect(turns).toBeGreaterThanOrEqual(6);
     const twin = await create(shape);
-    expectSameHistory(h, twin.fit({ data: x, rows: 3000 }, { data: y, rows: 3000 }, { epochs: 1, learningRate: 0.01, shuffle: true }), 'one sliced epoch vs fit');
+    expectSameHistory(h, twin.fit({ data: x, rows: 12000 }, { data: y, rows: 12000 }, { epochs: 1, learningRate: 0.01, shuffle: true }), 'one sliced epoch vs fit');
     expect(stateText(net)).toBe(stateText(twin));
   });
 });

@@ -24,14 +24,15 @@ const EPOCHS_PER_CALL = 1 << 16;
 const ORDER_LIMIT = 1 << 22;
 /**
  * Work (multiply-adds, see sliceWork) of one fitAsync slice before it yields, by kernel:
- * about 2-3 ms each (the SIMD kernel does some 1.5 multiply-adds per ns on one core).
+ * about 1-3 ms each on one core of a 2020s server (the SIMD kernel trains at some 6
+ * multiply-adds per ns, the scalar one at about 2.5, js at about 1).
  */
-const WORK_PER_SLICE = { simd: 4e6, scalar: 2e6, js: 1e6 } as const;
+const WORK_PER_SLICE = { simd: 15e6, scalar: 6e6, js: 3e6 } as const;
 /** Stats the kernel writes per epoch: loss, correct count, validation loss, its correct count. */
 const STATS = 4;
 /** What sliceWork counts, in multiply-adds: an activation (exp, tanh), a sample's or a row's fixed cost. */
 const ACTIVATION_WORK = 10;
-const ROW_WORK = 150;
+const ROW_WORK = 600;
 /** An update's cost per parameter in multiply-adds, by optimizer (adam's divides and square roots). */
 const UPDATE_WORK = { sgd: 1, momentum: 2, adam: 12 } as const;
 
