@@ -34,12 +34,39 @@ makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
 const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm'];
 for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
+// ---- Worker nets (src/worker/) ----------------------------------------------------------
+// Node runs a worker net in a worker_thread started from build/node/worker.js, one more
+// entry beside index and cli (sharing their library chunk).
+const NODE_WORKER_ENTRY = { worker: 'src/worker/node-worker.ts' };
+/** The browser library's entry: src/browser.ts, and serveWorker for its worker nets. */
+const LIBRARY_ENTRY = 'src/worker/browser-bundle.ts';
+
+/**
+ * A browser worker net runs the library's own source, from a blob URL, so nothing else need
+ * be hosted: the library's whole body becomes one self-contained function, wasmMlpLibrary,
+ * which returns its exports and is called with itself (named twice, so that a bundler's
+ * minifier cannot inline it away); the library makes its worker's source from that
+ * function's text (src/worker/worker-spawner.ts). The body is esbuild's ES module with its
+ * closing export clause turned into a return, so import.meta keeps working; the file exports
+ * what src/browser.ts exports.
+ */
+function wrapLibrary(file) {
+  const text = readFileSync(file, 'utf8');
+  const exportClause = /export\s*\{([^}]*)\};?\s*$/.exec(text);
+  if (!exportClause) throw new Error(`${file}: esbuild's output does not end with its export clause`);
+  const exported = exportClause[1].split(',').map((item) => item.trim().split(/\s+as\s+/)).map(([local, name = local]) => ({ local, name }));
+  const body = `${text.slice(0, exportClause.index)}return{${exported.map(({ local, name }) => `${name}:${local}`).join(',')}}`;
+  const names = exported.map(({ name }) => name).filter((name) => name !== 'serveWorker');
+  writeFileSync(file, `function wasmMlpLibrary(wasmMlpLibrarySelf){${body}}\nexport const{${names.join(',')}}=wasmMlpLibrary(wasmMlpLibrary);\n`);
+}
+// ---- end of worker nets ----------------------------------------------------------------
+
 const common = { bundle: true, format: 'esm', loader: { '.deflate': 'binary' }, logLevel: 'warning', legalComments: 'none' };
 // The Node entry and the CLI share one chunk (build/node/library.js), minified (names kept,
 // for stack traces), so that the package stays small.
 const node = await esbuild.build({
   ...common,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts', ...NODE_WORKER_ENTRY },
   outdir: 'build/node',
   splitting: true,
   chunkNames: 'library',
@@ -94,8 +121,8 @@ const libraryError = {
 };
 const browser = { ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser' };
 const browserBuilds = {
-  'wasm-mlp': { entryPoints: { 'wasm-mlp': 'src/browser.ts' }, plugins: [kernelSource('browser')] },
-  'wasm-mlp-standalone': { entryPoints: { 'wasm-mlp-standalone': 'src/browser.ts' }, plugins: [kernelSource('inline')] },
+  'wasm-mlp': { entryPoints: { 'wasm-mlp': LIBRARY_ENTRY }, plugins: [kernelSource('browser')] },
+  'wasm-mlp-standalone': { entryPoints: { 'wasm-mlp-standalone': LIBRARY_ENTRY }, plugins: [kernelSource('inline')] },
   csv: { entryPoints: { csv: 'src/csv.ts' }, plugins: [libraryError], alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   format: { entryPoints: { format: 'src/format.ts' }, platform: 'neutral' },
 };
@@ -103,6 +130,7 @@ for (const [name, options] of Object.entries(browserBuilds)) {
   const { metafile } = await esbuild.build({ ...browser, ...options });
   writeFileSync(`build/meta/${name}.json`, JSON.stringify(metafile));
 }
+for (const name of ['wasm-mlp', 'wasm-mlp-standalone']) wrapLibrary(`build/browser/${name}.js`);
 pruneExcept('build/browser', [...KERNEL_FILES, ...Object.keys(browserBuilds).map((name) => `${name}.js`)].map((file) => `build/browser/${file}`));
 // ---------------------------------------------------------------------------------------------
 

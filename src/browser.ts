@@ -6,7 +6,9 @@ import './platform/browser-storage.ts';
 export {
   MLP,
   type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type SaveOptions, type StopReason,
+  type WithWorker, type WorkerCreateOptions, type WorkerLoadOptions,
 } from './api/mlp.ts';
+export { WorkerMLP } from './worker/worker-mlp.ts';
 export { MLPError, type MLPErrorCode } from './api/errors.ts';
 export { trainTestSplit, type SplitOptions } from './data/split.ts';
 export type { ModelJSON, TrainingState } from './io/model-json.ts';

@@ -3,8 +3,8 @@
 // net saved, the page reloaded and the net loaded has the same toJSON and predictions bit for
 // bit, and the stored text is the model file's (Node's net.save writes the same bytes). A
 // missing name, corrupt stored text, a quota exceeded and an aborted IndexedDB write are
-// MLPErrors naming the URL, and a failed save keeps the model saved before. In Node, these
-// URLs are refused with an MLPError.
+// MLPErrors naming the URL, and a failed save keeps the model saved before. Worker nets save
+// and load through the page's thread. In Node, these URLs are refused with an MLPError.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,22 @@ async function failingSave({ url, scheme, libSource }: { url: string; scheme: st
   }
 }
 
+/** A worker net saved to `url` and loaded back as a worker net: both JSON texts. */
+async function workerRoundTrip({ url, libSource }: { url: string; libSource: string }): Promise<{ saved: string; loaded: string }> {
+  const { MLP } = ((0, eval)(`(${libSource})`) as () => Lib)();
+  const inputs = Array.from({ length: 12 }, (_, i) => [Math.cos(i), Math.sin(i)]);
+  const targets = inputs.map(([a, b]) => [a * b > 0 ? 1 : 0]);
+  const net = await MLP.create({ layers: [2, 5, 1], seed: 3, worker: true });
+  await net.fit(inputs, targets, { epochs: 30, learningRate: 0.5, optimizer: 'momentum' });
+  await net.save(url, { includeOptimizer: true });
+  const saved = JSON.stringify(await net.toJSON({ includeOptimizer: true }));
+  await net.dispose();
+  const back = await MLP.load(url, { worker: true });
+  const loaded = JSON.stringify(await back.toJSON({ includeOptimizer: true }));
+  await back.dispose();
+  return { saved, loaded };
+}
+
 let site: string | undefined;
 let server: StaticServer | undefined;
 const LIB_SOURCE = lib.toString();
@@ -241,6 +257,14 @@ describe.each(BROWSER_NAMES)('save and load in browser storage, headless %s', (b
       expect(loaded).toEqual(saved);
     });
   }
+
+  it('a worker net saves to and loads from both stores, from the page\'s thread', async () => {
+    for (const scheme of SCHEMES) {
+      const { saved, loaded } = await page.evaluate(workerRoundTrip, { url: `${scheme}://worker net`, libSource: LIB_SOURCE });
+      expect(JSON.parse(saved).layers).toEqual([2, 5, 1]);
+      expect(loaded, scheme).toBe(saved);
+    }
+  });
 
   it('the pages logged no errors', () => {
     expect(page.consoleErrors).toEqual([]);

@@ -36,7 +36,7 @@ describe('option registry', () => {
   it('fit with no options gets exactly the registry defaults', () => {
     expect(checkFitOptions(undefined)).toEqual(Object.fromEntries(FIT_OPTION_SPECS.map((o) => [o.name, o.default])));
     expect(checkFitOptions({ epochs: 3, learningRate: 0.5 })).toMatchObject({ epochs: 3, learningRate: 0.5, batchSize: 1, optimizer: 'sgd', momentum: 0.9 });
-    expect(checkLoadOptions(undefined)).toEqual({ backend: 'wasm', simd: undefined, threads: 1, seed: undefined });
+    expect(checkLoadOptions(undefined)).toEqual({ backend: 'wasm', simd: undefined, threads: 1, seed: undefined, worker: false });
     expect(checkSaveOptions('key')).toEqual({ includeOptimizer: false });
   });
 

@@ -21,14 +21,14 @@ import { MLP } from '../src/index.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOK = readFileSync(new URL('./fixtures/notebook-expected-output.txt', import.meta.url), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const MAX_UNPACKED = 590_000;
+const MAX_UNPACKED = 640_000;
 /**
  * What a page loads to train with the defaults: the browser library and the SIMD kernel it
  * fetches, each gzipped on its own (level 9) as a server would send it. `npm run size` prints
  * every file's size.
  */
 const DEFAULT_PAGE = ['build/browser/wasm-mlp.js', 'build/browser/wasm-mlp-simd.wasm'];
-const DEFAULT_PAGE_LIMITS = { raw: 90_000, gzip: 35_000 };
+const DEFAULT_PAGE_LIMITS = { raw: 102_000, gzip: 39_000 };
 
 /** Runs a command; the test fails with its output when it does not exit 0. */
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
@@ -81,6 +81,7 @@ describe('the package', () => {
       'build/node/csv.js',
       'build/node/index.js',
       'build/node/library.js',
+      'build/node/worker.js',
       ...program,
       'docs/training.md',
       'package.json',
@@ -168,7 +169,7 @@ console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inp
     expect(got.loss).toBeLessThan(0.05);
   });
 
-  const LIBRARY = ['MLP', 'MLPError', 'trainTestSplit'];
+  const LIBRARY = ['MLP', 'MLPError', 'WorkerMLP', 'trainTestSplit'];
   const CSV = ['loadCSV', 'parseCSV'];
   const FORMAT = ['formatNumpyArray', 'pythonFloatRepr'];
 

@@ -17,35 +17,27 @@ import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, modelInfo, readModel, writeCounters, writeModel, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
-import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init } from './options.ts';
+import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
+import { fitCannotAwait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
 import type { BackendName } from './validate.ts';
+import type { Dataset, Evaluation } from './net-types.ts';
+import { kernelKinds, openWorkerNet, workerCreateOptions, workerLoadOptions, type WorkerMLP } from '../worker/worker-mlp.ts';
 
 export type { EpochStats } from './options.ts';
 export type { History, StopReason } from './training.ts';
 export type { Matrix } from './rows.ts';
+export type { Dataset, Evaluation } from './net-types.ts';
 
 export type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 
-/** Rows with their targets, as loadCSV returns them. */
-export interface Dataset {
-  inputs: Matrix;
-  targets: Matrix;
-  features?: readonly string[];
-  target?: string;
-  classes?: readonly string[] | null;
-  normalize?: 'none' | 'zscore' | 'minmax';
-}
-
-export interface Evaluation {
-  loss: number;
-  /** For classification (docs/training.md, Accuracy), else null. */
-  accuracy: number | null;
-  /** confusion[true class][predicted class] counts, for classification; else null. */
-  confusion: number[][] | null;
-}
+/** Options with `worker` as any boolean: MLP.create and friends then give an MLP or a WorkerMLP. */
+export type WithWorker<O> = Omit<O, 'worker'> & { worker: boolean };
+/** MLP.create's options for a net in a dedicated worker. */
+export type WorkerCreateOptions = Omit<CreateOptions, 'worker'> & { worker: true };
+/** MLP.fromJSON's and MLP.load's options for a net in a dedicated worker. */
+export type WorkerLoadOptions = Omit<LoadOptions, 'worker'> & { worker: true };
 
 /** Rows the scratch holds at least (predict and evaluate run in chunks of it). */
 const EVAL_ROWS = 64;
@@ -80,9 +72,18 @@ export class MLP {
     this.seed = seed;
   }
 
-  /** Creates a net; with the default init, the notebook's: per layer W = rand(out, in), then b = rand(out, 1). */
-  static async create(options: CreateOptions): Promise<MLP> {
+  /**
+   * Creates a net; with the default init, the notebook's: per layer W = rand(out, in), then b = rand(out, 1).
+   * With `worker: true`, the net lives in a dedicated worker (a WorkerMLP).
+   */
+  static create(options: CreateOptions): Promise<MLP>;
+  static create(options: WorkerCreateOptions): Promise<WorkerMLP>;
+  static create(options: WithWorker<CreateOptions>): Promise<MLP | WorkerMLP>;
+  // Again last, so that Parameters<typeof MLP.create> is an MLP's options.
+  static create(options: CreateOptions): Promise<MLP>;
+  static async create(options: CreateOptions | WithWorker<CreateOptions>): Promise<MLP | WorkerMLP> {
     const s = guard('MLP.create', () => checkCreateOptions(options));
+    if (s.worker) return openWorkerNet('create', [workerCreateOptions(s)], kernelKinds(s));
     const seed = s.seed ?? randomSeed();
     const backend = await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend));
     const net = new MLP(backend, s, new RandomState(seed), seed, { ...FRESH, classes: s.classes });
@@ -91,9 +92,15 @@ export class MLP {
     return net;
   }
 
-  /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit. */
-  static async fromJSON(json: unknown, options?: LoadOptions): Promise<MLP> {
-    const { o, model } = guard('MLP.fromJSON', () => ({ o: checkLoadOptions(options), model: parseModel(json) }));
+  /** Rebuilds a net from toJSON()'s output (an object or JSON text), bit for bit; `worker: true` as for create. */
+  static fromJSON(json: unknown, options?: LoadOptions): Promise<MLP>;
+  static fromJSON(json: unknown, options: WorkerLoadOptions): Promise<WorkerMLP>;
+  static fromJSON(json: unknown, options: WithWorker<LoadOptions>): Promise<MLP | WorkerMLP>;
+  static fromJSON(json: unknown, options?: LoadOptions): Promise<MLP>;
+  static async fromJSON(json: unknown, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
+    const loadOptions = guard('MLP.fromJSON', () => checkLoadOptions(options));
+    if (loadOptions.worker) return openWorkerNet('fromJSON', [json, workerLoadOptions(loadOptions)], kernelKinds(loadOptions));
+    const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
     const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend));
     // A saved stream wins: resuming must continue it exactly.
     const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(o.seed ?? randomSeed());
@@ -105,14 +112,22 @@ export class MLP {
 
   /**
    * Reads a model save() wrote: a file (Node), or in a browser 'indexeddb://NAME' or
-   * 'localstorage://NAME'.
+   * 'localstorage://NAME'; `worker: true` as for create (the worker reads a file).
    */
-  static async load(path: string, options?: LoadOptions): Promise<MLP> {
-    const text = await readModelText(path);
+  static load(path: string, options?: LoadOptions): Promise<MLP>;
+  static load(path: string, options: WorkerLoadOptions): Promise<WorkerMLP>;
+  static load(path: string, options: WithWorker<LoadOptions>): Promise<MLP | WorkerMLP>;
+  static load(path: string, options?: LoadOptions): Promise<MLP>;
+  static async load(path: string, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
+    // Bad options are reported by fromJSON, after the file is read, as they always were.
+    const loadOptions = peekLoadOptions(options);
+    // A browser store is read on this thread (a worker has no localStorage).
     const stored = browserLocation(path);
-    if (stored === undefined) return MLP.fromJSON(text, options);
+    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', [path, workerLoadOptions(loadOptions)], kernelKinds(loadOptions));
+    const text = await readModelText(path);
+    if (stored === undefined) return MLP.fromJSON(text, options as LoadOptions);
     try {
-      return await MLP.fromJSON(text, options);
+      return await MLP.fromJSON(text, options as WithWorker<LoadOptions>);
     } catch (error) {
       if (!(error instanceof MLPError && error.code === 'INVALID_MODEL')) throw error;
       throw new MLPError('INVALID_MODEL', `the model stored at ${path} is not valid: ${error.message}`, { cause: error });
@@ -466,6 +481,15 @@ function asMLPError(error: unknown, call: string): unknown {
   return new MLPError('INVALID_ARGUMENT', `${call}: an argument could not be read (${oneLine(message).slice(0, 120)})`);
 }
 
+/** The load options when they are valid, else undefined. */
+function peekLoadOptions(options: unknown): LoadSettings | undefined {
+  try {
+    return checkLoadOptions(options);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The threads a net gets: 1 for js; 1, with a warning, where shared memory or SIMD is missing. */
 function usableThreads(threads: number, backend: BackendName): number {
   if (threads === 1 || backend === 'js') return 1;
@@ -488,7 +512,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** fit met a promise from onEpochEnd: it cannot wait, so the fit fails (the promise's outcome is ignored). */
 function cannotAwait(answer: Promise<unknown>): MLPError {
   answer.catch(() => undefined);
-  return new MLPError('INVALID_ARGUMENT', 'onEpochEnd returned a promise, which net.fit cannot wait for; expected true, false or nothing (use await net.fitAsync(...) to await an async onEpochEnd)');
+  return fitCannotAwait();
 }
 
 function isBinary(data: Float64Array): boolean {

@@ -63,6 +63,13 @@ const THREADS: OptionDoc = {
   doc: 'wasm: threads sharing each mini-batch\'s products (the same bits for any count); pays off for batches of wide layers.',
 };
 
+const WORKER: OptionDoc = {
+  // Typed false here: `worker: true` is its own overload of MLP.create, fromJSON and load
+  // (WorkerCreateOptions, WorkerLoadOptions), so options typed as these interfaces make an MLP.
+  type: 'false', spec: false,
+  doc: 'true makes a WorkerMLP: the net lives in a dedicated Worker (a worker_thread in Node) and its methods return promises.',
+};
+
 type Docs<L extends readonly OptionSpec[]> = { readonly [S in L[number] as S['name']]: OptionDoc };
 
 const CREATE: Docs<typeof CREATE_OPTION_SPECS> = {
@@ -102,6 +109,7 @@ const CREATE: Docs<typeof CREATE_OPTION_SPECS> = {
     type: 'readonly string[] | null', defaultText: 'none', spec: true,
     doc: 'Class labels, one per output (two for a single sigmoid output), for predictClass.',
   },
+  worker: WORKER,
 };
 
 const FIT: Docs<typeof FIT_OPTION_SPECS> = {
@@ -203,6 +211,7 @@ const LOAD: Docs<typeof LOAD_OPTION_SPECS> = {
   simd: SIMD,
   threads: THREADS,
   seed: { ...SEED, defaultText: 'random; a saved stream wins', doc: 'Seeds the shuffling stream of a model saved without its training state.', flag: undefined, spec: false },
+  worker: WORKER,
 };
 
 const SAVE: Docs<typeof SAVE_OPTION_SPECS> = {

@@ -93,6 +93,10 @@ const THREADS = option({
   name: 'threads', call: 'create', default: 1,
   check: (value, s) => checkThreads(value, s.simd),
 });
+const WORKER = option({
+  name: 'worker', call: 'create', default: false,
+  check: (value) => checkBoolean(value, 'worker'),
+});
 
 export const CREATE_OPTION_SPECS = [
   LAYERS,
@@ -120,6 +124,7 @@ export const CREATE_OPTION_SPECS = [
     name: 'classes', call: 'create', default: null as string[] | null,
     check: (value, s) => (value === null ? null : checkClasses(value, (s.layers as number[]).at(-1)!, 'classes')),
   }),
+  WORKER,
 ] as const;
 
 /** What validationData holds once checked: its two matrices, read once, checked by fit. */
@@ -256,6 +261,7 @@ export const LOAD_OPTION_SPECS = [
   { ...SIMD, call: 'load' },
   { ...THREADS, call: 'load' },
   { ...SEED, call: 'load' },
+  { ...WORKER, call: 'load' },
 ] as const satisfies readonly OptionSpec[];
 
 export const SAVE_OPTION_SPECS = [

@@ -27,6 +27,8 @@ export interface CreateOptions {
   threads?: number;
   /** Class labels, one per output (two for a single sigmoid output), for predictClass. Default: none. */
   classes?: readonly string[] | null;
+  /** true makes a WorkerMLP: the net lives in a dedicated Worker (a worker_thread in Node) and its methods return promises. Default: false. */
+  worker?: false;
 }
 
 /** The options of net.fit and net.fitAsync (docs/training.md defines each). */
@@ -81,6 +83,8 @@ export interface LoadOptions {
   threads?: number;
   /** Seeds the shuffling stream of a model saved without its training state. Default: random; a saved stream wins. */
   seed?: number;
+  /** true makes a WorkerMLP: the net lives in a dedicated Worker (a worker_thread in Node) and its methods return promises. Default: false. */
+  worker?: false;
 }
 
 /** The options of net.toJSON and net.save. */

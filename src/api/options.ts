@@ -98,6 +98,7 @@ export function checkCreateOptions(options: unknown): CreateSettings {
     simd: s.simd,
     threads: s.threads,
     classes: s.classes,
+    worker: s.worker,
   };
 }
 

@@ -450,6 +450,11 @@ function layerSums(memory: NetMemory): Float64Array {
   return sums;
 }
 
+/** What fit throws when onEpochEnd returns a promise (a worker net's fit too). */
+export function fitCannotAwait(): MLPError {
+  return new MLPError('INVALID_ARGUMENT', 'onEpochEnd returned a promise, which net.fit cannot wait for; expected true, false or nothing (use await net.fitAsync(...) to await an async onEpochEnd)');
+}
+
 export function diverged(what: string, learningRate: number): MLPError {
   return new MLPError('TRAINING_DIVERGED', `training diverged: ${what}; try a smaller learningRate than ${learningRate} (the net is left as it was before fit)`);
 }

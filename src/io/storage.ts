@@ -46,8 +46,8 @@ export function storage(): Storage {
 }
 
 /** `scheme://NAME` split, for a path in one of the browser schemes (any case); else undefined. */
-export function browserLocation(path: string): { scheme: BrowserScheme; key: string } | undefined {
-  const match = /^([a-z]+):\/\/(.*)$/is.exec(path);
+export function browserLocation(path: unknown): { scheme: BrowserScheme; key: string } | undefined {
+  const match = typeof path === 'string' ? /^([a-z]+):\/\/(.*)$/is.exec(path) : null;
   const scheme = match?.[1].toLowerCase() as BrowserScheme | undefined;
   if (!match || !BROWSER_SCHEMES.includes(scheme!)) return undefined;
   if (match[2] === '') throw invalidArgument('path', path, `'${scheme}://NAME' with a non-empty NAME`);

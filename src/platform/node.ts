@@ -1,7 +1,9 @@
 // Plugs Node into the library: the file system for save(), load() and loadCSV(path), and
-// worker_threads for `threads`. Imported for its effect by the Node entry and the CLI, never
-// by the browser bundle.
+// worker_threads for `threads` and for worker nets (`worker: true`). Imported for its effect
+// by the Node entries and the CLI, never by the browser bundle.
 import { Worker } from 'node:worker_threads';
+import { MLPError } from '../api/errors.ts';
+import { useNetWorkerSpawner } from '../worker/worker-spawner.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';
 import { useStorage } from '../io/storage.ts';
@@ -37,4 +39,31 @@ useSpawner((onFailure) => {
   worker.on('error', onFailure);
   worker.once('exit', onFailure);
   return { ready, attach: (message) => worker.postMessage(message), terminate: async () => void (await worker.terminate()) };
+});
+
+/**
+ * A worker net's thread runs build/node/worker.js, which sits beside the library chunk this
+ * code is bundled into. Run from the sources (the tests), that is the built one.
+ */
+const NET_WORKER_FILE = import.meta.url.endsWith('.ts') ? new URL('../../build/node/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+/** Started from a data: URL that imports it, as the pool's workers are, so no flag of the parent's (--input-type) stops it. */
+const NET_WORKER = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(NET_WORKER_FILE.href)};`)}`);
+
+useNetWorkerSpawner((events) => {
+  let worker: Worker;
+  try {
+    worker = new Worker(NET_WORKER);
+  } catch (error) {
+    throw new MLPError('INTERNAL', `wasm-mlp could not start a worker thread: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  worker.on('message', events.message);
+  worker.on('error', (error) => events.failure(error.message));
+  worker.on('messageerror', () => events.failure('a message from the worker could not be read'));
+  worker.once('exit', (code) => events.failure(`its thread exited with code ${code}`));
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer as never),
+    // An idle worker net must not hold the process open (nor one the user forgot to dispose).
+    hold: (pending) => (pending ? worker.ref() : worker.unref()),
+    terminate: () => void worker.terminate(),
+  };
 });
