@@ -303,6 +303,35 @@ describe('fitAsync slices epochs and gives the bits of fit', () => {
     }
   }
 
+  it('a fit whose last update makes the predictions on a late row overflow: fitAsync, looking in slices, names the row as fit does', async () => {
+    // One batch of all rows: every loss is finite before the update; row 25000 (x = 1e130,
+    // target 2e130) drives w1 and w2 to ~3e255, so its prediction overflows while the other
+    // rows' (x = 0, held at 0 by relu and b1 = -1e128) stay finite. The bound proves
+    // nothing, so the rows are run forward: in slices of fewer rows than that by fitAsync.
+    const rows = 30000;
+    const x = new Float64Array(rows);
+    const y = new Float64Array(rows);
+    x[25000] = 1e130;
+    y[25000] = 2e130;
+    const model = (await create({ layers: [1, 1, 1], activation: ['relu', 'linear'], loss: 'mse', seed: 1 })).toJSON();
+    model.weights = [[1], [1]];
+    model.biases = [[-1e128], [0]];
+    for (const kernel of KERNELS) {
+      const outcomes: string[] = [];
+      for (const method of ['fit', 'fitAsync'] as const) {
+        const net = await MLP.fromJSON(model, kernel.create);
+        nets.push(net);
+        const before = stateText(net);
+        const error = await caught(() => net[method]({ data: x, rows }, { data: y, rows }, { epochs: 1, batchSize: rows, learningRate: 1 }));
+        expect(error, `${kernel.name} ${method}`).toBeInstanceOf(MLPError);
+        outcomes.push(`${(error as MLPError).code}: ${(error as MLPError).message}`);
+        expect(stateText(net)).toBe(before);
+      }
+      expect(outcomes[0]).toBe('TRAINING_DIVERGED: training diverged: the predictions on training row 25000 overflow by epoch 1; try a smaller learningRate than 1 (the net is left as it was before fit)');
+      expect(outcomes[1], kernel.name).toBe(outcomes[0]);
+    }
+  });
+
   it('yields inside an epoch: a one-epoch fitAsync lets timers and other work run', async () => {
     const shape: CreateOptions = { layers: [16, 48, 48, 4], activation: ['tanh', 'relu', 'softmax'], loss: 'cross-entropy', seed: 9, backend: 'wasm' };
     const { x, y } = blobs(12000, 16, 4, 3);

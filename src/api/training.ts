@@ -30,6 +30,8 @@ const ORDER_LIMIT = 1 << 22;
 const WORK_PER_SLICE = { simd: 15e6, scalar: 6e6, js: 3e6 } as const;
 /** Stats the kernel writes per epoch: loss, correct count, validation loss, its correct count. */
 const STATS = 4;
+/** Cells fitAsync copies into memory between two yields (about a millisecond's worth). */
+const CELLS_PER_SLICE = 1 << 18;
 /** What sliceWork counts, in multiply-adds: an activation (exp, tanh), a sample's or a row's fixed cost. */
 const ACTIVATION_WORK = 10;
 const ROW_WORK = 600;
@@ -101,9 +103,10 @@ interface Region {
 /**
  * Lays out and writes the fit's rows (normalised: with a fresh normalisation when `normalize`
  * asks for one, else with `current`); returns the region, the normalisation in force and
- * the largest |input| written. Throws (changing nothing) on a bad cell.
+ * the largest |input| written. Throws (changing nothing) on a bad cell. `sliced` (fitAsync)
+ * yields between slices of the copies.
  */
-function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: Normalization | null, normalize: FitSettings['normalize']) {
+function* writeData(memory: NetMemory, data: FitData, o: FitSettings, current: Normalization | null, normalize: FitSettings['normalize'], sliced: boolean) {
   const { layout } = memory;
   const n0 = layout.inputSize;
   const nL = layout.outputSize;
@@ -125,26 +128,39 @@ function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: No
     next = vy + valRows * nL;
   }
   const region: Region = { start, x, y, vx, vy, order: next, stats: next + orderSize, rows, valRows, chunk };
-  let m = memory.floats();
+  const copy = (shape: RowShape, count: number, at: number, normalization: Normalization | null, side: string) => copyInSlices(memory, shape, count, at, normalization, side, sliced);
   let normalization = current;
   let largest: number;
   if (normalize !== undefined) {
-    copyRows(data.inputs, 0, allRows, m, x, null, 'input');
+    yield* copy(data.inputs, allRows, x, null, 'input');
+    const m = memory.floats();
     normalization = normalize === 'none' ? null : fitNormalization(normalize, m.subarray(x, x + rows * n0), rows, n0);
     // The raw rows, normalised where they lie (copyRows reads each cell before it writes it).
     const raw = { argument: data.inputs.argument, rows: allRows, width: n0, nested: undefined, cells: m.subarray(x, x + allRows * n0) };
-    largest = copyRows(raw, 0, allRows, m, x, normalization, 'input');
+    largest = yield* copy(raw, allRows, x, normalization, 'input');
   } else {
-    largest = copyRows(data.inputs, 0, allRows, m, x, normalization, 'input');
+    largest = yield* copy(data.inputs, allRows, x, normalization, 'input');
   }
-  copyRows(data.targets, 0, allRows, m, y, null, 'output');
+  yield* copy(data.targets, allRows, y, null, 'output');
   if (data.validation) {
-    m = memory.floats();
-    const v = copyRows(data.validation.inputs, 0, valRows, m, vx, normalization, 'input');
-    if (v > largest) largest = v;
-    copyRows(data.validation.targets, 0, valRows, m, vy, null, 'output');
+    largest = Math.max(largest, yield* copy(data.validation.inputs, valRows, vx, normalization, 'input'));
+    yield* copy(data.validation.targets, valRows, vy, null, 'output');
   }
   return { region, normalization, largest };
+}
+
+/**
+ * copyRows of rows [0, count) to element `at`; when `sliced`, in slices of CELLS_PER_SLICE
+ * cells with a yield between them. Returns the largest |value| written.
+ */
+function* copyInSlices(memory: NetMemory, shape: RowShape, count: number, at: number, normalization: Normalization | null, side: string, sliced: boolean): Generator<undefined, number> {
+  const step = sliced ? Math.max(1, Math.floor(CELLS_PER_SLICE / Math.max(1, shape.width))) : count;
+  let largest = 0;
+  for (let first = 0; first < count; first += step) {
+    if (first > 0) yield;
+    largest = Math.max(largest, copyRows(shape, first, Math.min(step, count - first), memory.floats(), at + first * shape.width, normalization, side));
+  }
+  return largest;
 }
 
 function planChunk(o: FitSettings, rows: number): number {
@@ -193,6 +209,11 @@ class Slicer {
     return samples * this.#work.sample + Math.max(0, batches) * this.#work.batch + (Math.max(to, rows) - Math.max(from, rows)) * this.#work.row;
   }
 
+  /** Rows a slice may run forward (all of them for fit). */
+  rowsPerSlice(): number {
+    return Math.max(1, Math.floor(this.#budget / this.#work.row));
+  }
+
   /** The next call from `position` of the epoch under way, of at most `epochs` epochs. */
   next(position: number, epochs: number): Span {
     const total = this.#total;
@@ -229,7 +250,7 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
   const { backend, layout } = memory;
   const top = memory.top;
   try {
-    const { region, normalization, largest } = writeData(memory, data, o, transaction.info.normalization, normalize);
+    const { region, normalization, largest } = yield* writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
     const { rows, valRows, chunk } = region;
     host.setNormalization(normalization);
     const classify = host.classifies(memory.floats().subarray(region.y, region.y + rows * layout.outputSize));
@@ -272,7 +293,7 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
       yield;
     }
     host.alive();
-    if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, stopping.restored, o, history.epochs);
+    if (history.epochs > 0) yield* checkFinalState(memory, architecture, region, largest, stopping.restored, o, history.epochs, host, slicer.rowsPerSlice());
     return history;
   } finally {
     memory.release(top);
@@ -393,9 +414,10 @@ function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
  * A fit may only return a net that is finite and predicts finite numbers on its own rows.
  * The kernel leaves the sum of |value| per layer (and over the optimizer state) of what it
  * wrote last: non-finite sums name what overflowed; finite ones bound every prediction, and
- * only when that bound is too large to prove anything are the rows run forward to look.
+ * only when that bound is too large to prove anything are the rows run forward to look (by
+ * fitAsync in slices, with a yield between them).
  */
-function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, o: FitSettings, epochs: number): void {
+function* checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, o: FitSettings, epochs: number, host: FitHost, rowsPerSlice: number): Generator<undefined> {
   const { layout } = memory;
   const layers = layout.slots.length;
   const m = memory.floats();
@@ -422,8 +444,14 @@ function checkFinalState(memory: NetMemory, a: Architecture, region: Region, lar
     provable = false;
   }
   if (provable && provesFinite(a, sums, largest)) return;
-  const row = firstNonFiniteRow(memory, region.x, region.rows);
-  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, o.learningRate);
+  for (let first = 0; first < region.rows; first += rowsPerSlice) {
+    if (first > 0) {
+      yield;
+      host.alive();
+    }
+    const row = firstNonFiniteRow(memory, region.x + first * layout.inputSize, Math.min(rowsPerSlice, region.rows - first));
+    if (row >= 0) throw diverged(`the predictions on training row ${first + row} overflow by epoch ${epochs}`, o.learningRate);
+  }
 }
 
 /** Not NaN, not ±Infinity (the global isFinite coerces; this never does). */
