@@ -73,6 +73,15 @@ export const S_BETA1_POWER: i32 = 7; // beta1^t, carried between calls
 export const S_BETA2_POWER: i32 = 8;
 export const S_STEP: i32 = 9; // t, updates so far
 export const S_ERROR_THRESHOLD: i32 = 10;
+
+// Where a train() call that ends inside an epoch (its `to` argument) leaves that epoch, for
+// the call that resumes it: the running loss sum and correct count of the part under way
+// (training or validation) and, once training is done and validation under way, the epoch's
+// training loss and correct count.
+export const S_PAUSED_LOSS_SUM: i32 = 11;
+export const S_PAUSED_CORRECT: i32 = 12;
+export const S_PAUSED_TRAIN_LOSS: i32 = 13;
+export const S_PAUSED_TRAIN_CORRECT: i32 = 14;
 export const SETTINGS_SIZE: i32 = 16;
 
 // The codes by name, for the kernels' switches (scripts/gen-layout.mjs checks that every name

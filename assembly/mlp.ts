@@ -14,7 +14,7 @@ import {
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
-  S_STEP, S_WEIGHT_DECAY,
+  S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM, S_PAUSED_TRAIN_CORRECT, S_PAUSED_TRAIN_LOSS, S_STEP, S_WEIGHT_DECAY,
 } from './layout';
 
 // Settings of the current call, loaded once from the settings block.
@@ -735,65 +735,110 @@ function finishTraining(net: usize, epochs: i32, checked: bool): i32 {
   return epochs;
 }
 
+/** Resumes the running totals a call that paused inside an epoch left, `terms` of them added. */
+function resumeTotals(settings: usize, terms: i32): void {
+  lossSum = get(settings, S_PAUSED_LOSS_SUM);
+  lossTerms = terms;
+  correct = <i32>get(settings, S_PAUSED_CORRECT);
+}
+
 /**
- * Trains up to `epochs` epochs over `count` samples (both >= 1), in row order or, when
- * order >= 0, in the order of the i32 permutations at element `order` (one of `count` per
- * epoch), in batches of H_BATCH. Per epoch writes stats[4e..4e+3] = loss, correct count and,
- * when valCount > 0, the validation loss and correct count. Stops early after an epoch whose
+ * Trains `epochs` epochs over `count` samples (both >= 1), in row order or, when order >= 0,
+ * in the order of the i32 permutations at element `order` (one of `count` per epoch), in
+ * batches of H_BATCH. Per epoch writes stats[4e..4e+3] = loss, correct count and, when
+ * valCount > 0, the validation loss and correct count. Stops early after an epoch whose
  * loss is below the error threshold or whose loss or validation loss is not finite; returns
- * the epochs run. When H_SHIFT != 0 the first update writes into the other copy and the
- * descriptor moves there (adoptShift), leaving the copy the call started from untouched.
- * Ends with the checks written (writeChecks, or the epoch's last fused update). Called by the host once per fit, or once per
- * chunk of epochs between callbacks.
+ * the epochs completed.
+ *
+ * An epoch is `count + valCount` positions: its training samples, then its validation rows.
+ * The call starts its first epoch at position `from` and ends its last at position `to`
+ * (count + valCount for the whole epoch): the first epoch resumes where an earlier call
+ * paused, and a `to` short of the end pauses the last one, which is then not counted (its
+ * running totals stay in the settings block, S_PAUSED_*). Positions inside the training part
+ * are multiples of H_BATCH; a paused epoch's permutation is the first at `order` when it
+ * resumes. The bits are those of whole epochs, however they are split.
+ *
+ * When H_SHIFT != 0 the first update writes into the other copy and the descriptor moves
+ * there (adoptShift), leaving the copy the call started from untouched. Ends with the checks
+ * of the current parameters written (writeChecks, or the epoch's last fused update; a call
+ * that ran no update leaves them as the last update wrote them). Called by the host once
+ * per fit, once per chunk of epochs between callbacks, or once per slice of fitAsync.
  */
 export function train(
   net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
-  valInputs: i32, valTargets: i32, valCount: i32,
+  valInputs: i32, valTargets: i32, valCount: i32, from: i32, to: i32,
 ): i32 {
   loadSettings(net);
   const batch = header(net, H_BATCH);
   const fused = batch == 1 && header(net, H_OPTIMIZER) == OPTIMIZER_SGD && !(weightDecay > 0);
-  const threshold = get(at(header(net, H_SETTINGS)), S_ERROR_THRESHOLD);
+  const settings = at(header(net, H_SETTINGS));
+  const threshold = get(settings, S_ERROR_THRESHOLD);
   const out = at(stats);
+  const total = count + valCount;
   let shifted = header(net, H_SHIFT) != 0;
-  let checked = false; // the last update wrote the checks
+  let checked = from >= count; // the checks describe the parameters (no update yet)
   for (let e = 0; e < epochs; e++) {
-    clearTotals();
-    let ahead = false; // z_1 of this sample was computed by the previous sample's update
-    for (let first = 0; first < count; first += batch) {
-      const rows = min(batch, count - first);
-      gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
-      forward(net, rows, ahead);
-      score(net, rows, true);
-      if (fused) {
-        // Look ahead within the epoch only: the epoch's end evaluates and may stop, so its
-        // last update, which may be the call's last, writes the checks instead (SIMD builds:
-        // the scalar build's checks are the in-order sums that writeChecks makes).
-        const closing = first + 1 >= count;
-        let next: usize = 0;
-        if (ASC_FEATURE_SIMD && !closing) {
-          const row = order < 0 ? first + 1 : load<i32>(at(order) + ((<usize>(e * count + first + 1)) << 2));
-          next = at(inputs + row * field(net, 0, L_IN));
+    const start = e == 0 ? from : 0;
+    const stop = e == epochs - 1 ? to : total;
+    if (start < count) {
+      if (start == 0) clearTotals();
+      else resumeTotals(settings, start);
+      const trainStop = min(stop, count);
+      let ahead = false; // z_1 of this sample was computed by the previous sample's update
+      for (let first = start; first < trainStop; first += batch) {
+        const rows = min(batch, count - first);
+        gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
+        forward(net, rows, ahead);
+        score(net, rows, true);
+        if (fused) {
+          // Look ahead within the call's part of the epoch only: the epoch's end evaluates
+          // and may stop, so its last update, which may be the call's last, writes the checks
+          // instead (SIMD builds: the scalar build's checks are the in-order sums that
+          // writeChecks makes); a pause ends the call before the next sample.
+          let next: usize = 0;
+          if (ASC_FEATURE_SIMD && first + 1 < trainStop) {
+            const row = order < 0 ? first + 1 : load<i32>(at(order) + ((<usize>(e * count + first + 1)) << 2));
+            next = at(inputs + row * field(net, 0, L_IN));
+          }
+          checked = ASC_FEATURE_SIMD && first + 1 >= count;
+          backwardSample(net, next, checked);
+          ahead = next != 0;
+        } else {
+          backward(net, rows);
+          checked = false;
         }
-        checked = ASC_FEATURE_SIMD && closing;
-        backwardSample(net, next, checked);
-        ahead = next != 0;
-      } else {
-        backward(net, rows);
-        checked = false;
+        if (shifted) {
+          adoptShift(net);
+          shifted = false;
+        }
       }
-      if (shifted) {
-        adoptShift(net);
-        shifted = false;
+      if (trainStop < count) {
+        set(settings, S_PAUSED_LOSS_SUM, lossSum);
+        set(settings, S_PAUSED_CORRECT, <f64>correct);
+        return finishTraining(net, e, checked);
       }
+      set(out, e * 4, lossSum / <f64>count);
+      set(out, e * 4 + 1, <f64>correct);
+    } else {
+      set(out, e * 4, get(settings, S_PAUSED_TRAIN_LOSS));
+      set(out, e * 4 + 1, get(settings, S_PAUSED_TRAIN_CORRECT));
     }
-    const loss = lossSum / <f64>count;
-    set(out, e * 4, loss);
-    set(out, e * 4 + 1, <f64>correct);
+    const loss = get(out, e * 4);
     let finite = isFinite<f64>(loss);
     if (valCount > 0) {
-      clearTotals();
-      evaluateRows(net, valInputs, valTargets, valCount, -1);
+      const valStart = max(start, count) - count;
+      if (valStart == 0) clearTotals();
+      else resumeTotals(settings, valStart);
+      const n0 = field(net, 0, L_IN);
+      const nL = field(net, header(net, H_LAYERS) - 1, L_OUT);
+      evaluateRows(net, valInputs + valStart * n0, valTargets + valStart * nL, stop - count - valStart, -1);
+      if (stop < total) {
+        set(settings, S_PAUSED_LOSS_SUM, lossSum);
+        set(settings, S_PAUSED_CORRECT, <f64>correct);
+        set(settings, S_PAUSED_TRAIN_LOSS, loss);
+        set(settings, S_PAUSED_TRAIN_CORRECT, get(out, e * 4 + 1));
+        return finishTraining(net, e, checked);
+      }
       const valLoss = lossSum / <f64>valCount;
       set(out, e * 4 + 2, valLoss);
       set(out, e * 4 + 3, <f64>correct);

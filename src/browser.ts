@@ -1,6 +1,8 @@
 // The browser entry (build/browser/wasm-mlp.js, and wasm-mlp-standalone.js): the library's
-// API with no dependencies and nothing that needs Node. Printing (wasm-mlp/format) and CSV
-// (wasm-mlp/csv) are entries of their own.
+// API with no dependencies and nothing that needs Node; save() and load() use IndexedDB or
+// localStorage. Printing (wasm-mlp/format) and CSV (wasm-mlp/csv) are entries of their own.
+import './platform/browser-storage.ts';
+
 export {
   MLP,
   type CreateOptions, type Dataset, type EpochStats, type Evaluation, type FitOptions, type History, type LoadOptions, type SaveOptions, type StopReason,

@@ -1,9 +1,11 @@
-// fitAsync against fit. An onEpochEnd that returns a promise: fitAsync awaits it (resolving
-// false stops, rejecting rolls the fit back and rethrows), the net answers reads with that
-// epoch's parameters while it waits, other fits are BUSY, dispose ends the wait; plain fit
-// refuses a promise.
+// fitAsync against fit. fitAsync slices epochs (it yields inside an epoch) and gives fit's
+// bits on every kernel (SIMD, scalar, 2 threads, js), optimizer and batch size, with shuffling,
+// validation and early stopping. An onEpochEnd that returns a promise: fitAsync awaits it
+// (resolving false stops, rejecting rolls the fit back and rethrows), the net answers reads
+// with that epoch's parameters while it waits, other fits are BUSY, dispose ends the wait;
+// plain fit refuses a promise.
 import { afterAll, describe, expect, it } from 'vitest';
-import { MLP, MLPError, type BackendName, type CreateOptions, type EpochStats, type FitOptions, type History, type MLPErrorCode } from '../src/index.ts';
+import { MLP, MLPError, type BackendName, type CreateOptions, type EpochStats, type FitOptions, type History, type MLPErrorCode, type Optimizer } from '../src/index.ts';
 
 const BACKENDS: BackendName[] = ['wasm', 'js'];
 
@@ -222,4 +224,130 @@ describe('fitAsync awaits a promise from onEpochEnd', () => {
       await expectError(() => h, 'DISPOSED', ['net.fit']);
     });
   }
+});
+
+/**
+ * Rows of a `width`-input, `classes`-class problem: noisy copies of one prototype per class,
+ * labelled `mislabel` classes further on (1: every label wrong, so learning raises their loss).
+ */
+function blobs(rows: number, width: number, classes: number, seed: number, mislabel = 0): { x: Float64Array; y: Float64Array } {
+  const x = new Float64Array(rows * width);
+  const y = new Float64Array(rows * classes);
+  for (let r = 0; r < rows; r++) {
+    const k = (r * 7 + seed) % classes;
+    for (let i = 0; i < width; i++) x[r * width + i] = Math.sin((k + 1) * (i + 1)) + 0.6 * Math.sin(r * 12.9898 + i * 78.233 + seed);
+    y[r * classes + ((k + mislabel) % classes)] = 1;
+  }
+  return { x, y };
+}
+
+/** Event-loop turns until `until` settles (a setImmediate chain: one turn per fitAsync yield). */
+async function turnsDuring<T>(until: Promise<T>): Promise<{ value: T; turns: number }> {
+  let done = false;
+  let turns = 0;
+  const turn = () => {
+    if (done) return;
+    turns++;
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  try {
+    return { value: await until, turns };
+  } finally {
+    done = true;
+  }
+}
+
+const KERNELS: { name: string; create: Pick<CreateOptions, 'backend' | 'simd' | 'threads'> }[] = [
+  { name: 'wasm SIMD', create: { backend: 'wasm', simd: true } },
+  { name: 'wasm scalar', create: { backend: 'wasm', simd: false } },
+  { name: 'wasm, 2 threads', create: { backend: 'wasm', threads: 2 } },
+  { name: 'js', create: { backend: 'js' } },
+];
+
+describe('fitAsync slices epochs and gives the bits of fit', () => {
+  for (const kernel of KERNELS) {
+    for (const optimizer of ['sgd', 'momentum', 'adam'] as Optimizer[]) {
+      for (const batchSize of [1, 6]) {
+        it(`${kernel.name}, ${optimizer}, batch ${batchSize}: shuffled, with validation data and early stopping`, async () => {
+          // A few slices per epoch (some 1,100 samples of this net per slice on the SIMD
+          // kernel, fewer on the others), which do not divide its 4,000 rows; with 2 threads a
+          // wide layer and batches of 32 (7 batches a slice), so that the threads share the
+          // products.
+          const wide = kernel.create.threads === 2 && batchSize > 1;
+          const shape: CreateOptions = {
+            layers: wide ? [64, 256, 10] : [16, 48, 48, 4],
+            activation: wide ? ['relu', 'softmax'] : ['tanh', 'relu', 'softmax'],
+            loss: 'cross-entropy', init: 'he', seed: 5, ...kernel.create,
+          };
+          const rows = wide ? 800 : 4000;
+          const train = blobs(rows, shape.layers[0], shape.layers.at(-1)!, 1);
+          // Mislabelled validation rows: their loss soon rises, and patience stops the fit.
+          const val = blobs(90, shape.layers[0], shape.layers.at(-1)!, 2, 1);
+          const options: FitOptions = {
+            epochs: 8, optimizer, batchSize: wide ? 32 : batchSize, learningRate: optimizer === 'adam' ? 0.003 : 0.02, shuffle: true,
+            validationData: { inputs: { data: val.x, rows: 90 }, targets: { data: val.y, rows: 90 } }, patience: 2, restoreBestWeights: true,
+          };
+          const inputs = { data: train.x, rows };
+          const targets = { data: train.y, rows };
+          const a = await create(shape);
+          const b = await create(shape);
+          const expected = a.fit(inputs, targets, options);
+          const { value: h, turns } = await turnsDuring(b.fitAsync(inputs, targets, options));
+          expectSameHistory(h, expected, 'fitAsync vs fit');
+          expect(h.stopReason).toBe('earlyStopping');
+          expect(stateText(b)).toBe(stateText(a));
+          expect(turns, 'event-loop turns: several slices per epoch').toBeGreaterThan(2 * h.epochs);
+        });
+      }
+    }
+  }
+
+  it('a fit whose last update makes the predictions on a late row overflow: fitAsync, looking in slices, names the row as fit does', async () => {
+    // One batch of all rows: every loss is finite before the update; row 25000 (x = 1e130,
+    // target 2e130) drives w1 and w2 to ~3e255, so its prediction overflows while the other
+    // rows' (x = 0, held at 0 by relu and b1 = -1e128) stay finite. The bound proves
+    // nothing, so the rows are run forward: in slices of fewer rows than that by fitAsync.
+    const rows = 30000;
+    const x = new Float64Array(rows);
+    const y = new Float64Array(rows);
+    x[25000] = 1e130;
+    y[25000] = 2e130;
+    const model = (await create({ layers: [1, 1, 1], activation: ['relu', 'linear'], loss: 'mse', seed: 1 })).toJSON();
+    model.weights = [[1], [1]];
+    model.biases = [[-1e128], [0]];
+    for (const kernel of KERNELS) {
+      const outcomes: string[] = [];
+      for (const method of ['fit', 'fitAsync'] as const) {
+        const net = await MLP.fromJSON(model, kernel.create);
+        nets.push(net);
+        const before = stateText(net);
+        const error = await caught(() => net[method]({ data: x, rows }, { data: y, rows }, { epochs: 1, batchSize: rows, learningRate: 1 }));
+        expect(error, `${kernel.name} ${method}`).toBeInstanceOf(MLPError);
+        outcomes.push(`${(error as MLPError).code}: ${(error as MLPError).message}`);
+        expect(stateText(net)).toBe(before);
+      }
+      expect(outcomes[0]).toBe('TRAINING_DIVERGED: training diverged: the predictions on training row 25000 overflow by epoch 1; try a smaller learningRate than 1 (the net is left as it was before fit)');
+      expect(outcomes[1], kernel.name).toBe(outcomes[0]);
+    }
+  });
+
+  it('yields inside an epoch: a one-epoch fitAsync lets timers and other work run', async () => {
+    const shape: CreateOptions = { layers: [16, 48, 48, 4], activation: ['tanh', 'relu', 'softmax'], loss: 'cross-entropy', seed: 9, backend: 'wasm' };
+    const { x, y } = blobs(12000, 16, 4, 3);
+    const net = await create(shape);
+    let resolved = false;
+    let timerBefore: boolean | undefined;
+    const timer = setTimeout(() => (timerBefore = !resolved), 0);
+    const { value: h, turns } = await turnsDuring(net.fitAsync({ data: x, rows: 12000 }, { data: y, rows: 12000 }, { epochs: 1, learningRate: 0.01, shuffle: true }));
+    resolved = true;
+    clearTimeout(timer);
+    expect(h.epochs).toBe(1);
+    expect(timerBefore, 'the timer ran before fitAsync resolved').toBe(true);
+    // 12,000 samples of some 13,000 multiply-adds each, 15e6 per slice: about ten slices.
+    expect(turns).toBeGreaterThanOrEqual(6);
+    const twin = await create(shape);
+    expectSameHistory(h, twin.fit({ data: x, rows: 12000 }, { data: y, rows: 12000 }, { epochs: 1, learningRate: 0.01, shuffle: true }), 'one sliced epoch vs fit');
+    expect(stateText(net)).toBe(stateText(twin));
+  });
 });

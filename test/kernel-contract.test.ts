@@ -4,7 +4,9 @@
 //     descriptor moves there; the bits are those of in-place training, the old copy untouched;
 // (b) H_CHECKS holds the sums of |value| of the final parameters and optimizer state;
 // (c) train() stops right after an epoch whose loss or validation loss is not finite;
-// (d) evaluate() resumes its running loss sum and correct count when asked.
+// (d) evaluate() resumes its running loss sum and correct count when asked;
+// (e) train() paused inside an epoch (its `to`) and resumed (its `from`) gives the bits of
+//     whole epochs: stats, parameters, optimizer state, counters and checks.
 import { afterAll, describe, expect, it } from 'vitest';
 import { H_PARAMS, H_SHIFT, type Optimizer } from '../src/backends/layout.ts';
 import { bits, expectedChecks, KernelNet, VARIANTS, type Setup, type TrainResult, type Variant } from './helpers/kernel-net.ts';
@@ -186,5 +188,59 @@ describe('(d) evaluate() resumes its running sums', () => {
       expect(net.header(H_SHIFT)).toBe(0);
       expect(net.header(H_PARAMS)).toBe(net.layout.params);
     });
+  }
+});
+
+describe('(e) epochs paused and resumed give the bits of whole epochs', () => {
+  /**
+   * Five epochs in calls of [epochs, from, to] (each call's first epoch follows the last
+   * one's), for `rows` training rows in batches of `b` and then 7 validation rows.
+   */
+  const SPLITS: { name: string; calls: (rows: number, b: number) => [number, number, number][] }[] = [
+    // Training paused at batch boundaries, validation paused mid-way, calls spanning epochs.
+    { name: 'pauses in training and in validation', calls: (rows, b) => [[1, 0, b], [1, b, rows + 3], [3, rows + 3, 2 * b], [1, 2 * b, rows + 7], [2, 0, rows + 7]] },
+    // The last call only validates: the checks stay those the closing update wrote.
+    { name: 'a last call that only validates', calls: (rows) => [[1, 0, rows], [1, rows, rows + 2], [1, rows + 2, rows + 7], [3, 0, rows + 7], [1, 0, rows], [1, rows, rows + 7]] },
+  ];
+
+  for (const variant of VARIANTS) {
+    for (const optimizer of OPTIMIZERS) {
+      for (const schedule of [SCHEDULES[0], SCHEDULES[1], { batch: 4, weightDecay: 0, shuffle: true }]) {
+        const name = `${variant}, ${optimizer}, batch ${schedule.batch}${schedule.weightDecay > 0 ? ', weight decay' : ''}${schedule.shuffle ? ', shuffled' : ''}`;
+        it(name, async () => {
+          // An even row count, so each epoch's permutation starts on an f64; the threads split
+          // products of 0.5M multiply-adds or more (a wide layer, batches of 16).
+          const wide = variant === 'threads' && schedule.batch > 1;
+          const setup: Setup = {
+            ...setupFor(variant, optimizer, schedule),
+            layers: wide ? [64, 520, 10] : [6, 9, 5, 3],
+            activations: wide ? ['relu', 'softmax'] : ['relu', 'tanh', 'softmax'],
+            batch: wide ? 16 : schedule.batch,
+            rows: wide ? 48 : 24,
+            valRows: 7,
+            epochs: 5,
+          };
+          const whole = await open(variant, setup);
+          const want = whole.train(whole.layout.stride);
+          expect(want.ran).toBe(5);
+          for (const split of SPLITS) {
+            const net = await open(variant, setup);
+            let epoch = 0;
+            let got: TrainResult | undefined;
+            let shift = net.layout.stride;
+            for (const [epochs, from, to] of split.calls(setup.rows, setup.batch)) {
+              got = net.train(shift, { epochs, from, to, order: epoch, stats: epoch });
+              shift = 0;
+              const completes = to === setup.rows + setup.valRows ? epochs : epochs - 1;
+              expect(got.ran, `${split.name}: epochs completed by [${epochs}, ${from}, ${to}]`).toBe(completes);
+              epoch += completes;
+            }
+            expect(epoch).toBe(5);
+            expectSameResult(`${name}, ${split.name}`, { ...got!, ran: epoch }, want, optimizer);
+            expect(got!.pointers, 'the descriptor').toEqual(want.pointers);
+          }
+        });
+      }
+    }
   }
 });

@@ -8,11 +8,12 @@ import { S_ALPHA } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
-import { storage } from '../io/storage.ts';
+import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
-import { MLPError, oneLine, systemReason } from './errors.ts';
+import { MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, modelInfo, readModel, writeCounters, writeModel, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
@@ -109,7 +110,10 @@ export class MLP {
     return net;
   }
 
-  /** Reads a model file written by save() (Node); `worker: true` as for create (the worker reads it). */
+  /**
+   * Reads a model save() wrote: a file (Node), or in a browser 'indexeddb://NAME' or
+   * 'localstorage://NAME'; `worker: true` as for create (the worker reads a file).
+   */
   static load(path: string, options?: LoadOptions): Promise<MLP>;
   static load(path: string, options: WorkerLoadOptions): Promise<WorkerMLP>;
   static load(path: string, options: WithWorker<LoadOptions>): Promise<MLP | WorkerMLP>;
@@ -117,14 +121,17 @@ export class MLP {
   static async load(path: string, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
     // Bad options are reported by fromJSON, after the file is read, as they always were.
     const loadOptions = peekLoadOptions(options);
-    if (loadOptions?.worker) return openWorkerNet('load', [path, workerLoadOptions(loadOptions)], kernelKinds(loadOptions));
-    let text: string;
+    // A browser store is read on this thread (a worker has no localStorage).
+    const stored = browserLocation(path);
+    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', [path, workerLoadOptions(loadOptions)], kernelKinds(loadOptions));
+    const text = await readModelText(path);
+    if (stored === undefined) return MLP.fromJSON(text, options as LoadOptions);
     try {
-      text = storage().read(path);
+      return await MLP.fromJSON(text, options as WithWorker<LoadOptions>);
     } catch (error) {
-      throw error instanceof MLPError ? error : new MLPError('IO', `cannot read ${path}: ${systemReason(error)}`);
+      if (!(error instanceof MLPError && error.code === 'INVALID_MODEL')) throw error;
+      throw new MLPError('INVALID_MODEL', `the model stored at ${path} is not valid: ${error.message}`, { cause: error });
     }
-    return MLP.fromJSON(text, options as LoadOptions);
   }
 
   /** Sizes of every layer, input and output included. */
@@ -187,7 +194,7 @@ export class MLP {
           resume = await this.#awaitAnswer(step.value);
         } else {
           resume = {};
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await yieldToEventLoop();
         }
       }
     } catch (error) {
@@ -284,14 +291,12 @@ export class MLP {
     });
   }
 
-  /** Writes the model file atomically (temp file, fsync, rename). Node only. */
+  /**
+   * Writes the model file atomically (temp file, fsync, rename) in Node; in a browser, to
+   * 'indexeddb://NAME' or 'localstorage://NAME' (the same text, replaced all at once).
+   */
   async save(path: string, options?: SaveOptions): Promise<void> {
-    const text = modelText(this.toJSON(options ?? {}));
-    try {
-      storage().writeAtomic(path, text);
-    } catch (error) {
-      throw error instanceof MLPError ? error : new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
-    }
+    await writeModelText(path, modelText(this.toJSON(options ?? {})));
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */

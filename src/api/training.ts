@@ -1,10 +1,13 @@
-// The training loop of one fit: lays the rows out once, hands the kernel a chunk of epochs
-// at a time (as many as run without a host decision between them), and between chunks keeps
-// the history, calls onEpochEnd, applies early stopping and watches for divergence. It
+// The training loop of one fit: lays the rows out once, hands the kernel a span of training
+// at a time, and after each span that ends an epoch keeps the history, calls onEpochEnd,
+// applies early stopping and watches for divergence. fit's spans are as many whole epochs as
+// run without a host decision between them; fitAsync's are a few milliseconds of work, whole
+// epochs or a slice of one (the kernel pauses and resumes an epoch with the same bits). It
 // changes the net only through its FitTransaction, so any throw leaves the net as it was.
 // The loop is a generator so that fit and fitAsync drive the same steps: fitAsync yields to
 // the event loop between them and awaits the promise an async onEpochEnd hands back.
-import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY } from '../backends/layout.ts';
+import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY, type NetLayout } from '../backends/layout.ts';
+import type { Backend } from '../backends/backend.ts';
 import { fitNormalization, type Normalization } from '../data/normalize.ts';
 import { MLPError } from './errors.ts';
 import type { FitTransaction } from './fit-transaction.ts';
@@ -19,10 +22,21 @@ import { firstNonFiniteRow } from './inference.ts';
 const EPOCHS_PER_CALL = 1 << 16;
 /** i32 slots for the epochs' permutations of one call. */
 const ORDER_LIMIT = 1 << 22;
-/** Multiply-adds per fitAsync slice before it yields to the event loop (a few ms). */
-const WORK_PER_SLICE = 4e6;
+/**
+ * Work (multiply-adds, see sliceWork) of one fitAsync slice before it yields, by kernel:
+ * about 1-3 ms each on one core of a 2020s server (the SIMD kernel trains at some 6
+ * multiply-adds per ns, the scalar one at about 2.5, js at about 1).
+ */
+const WORK_PER_SLICE = { simd: 15e6, scalar: 6e6, js: 3e6 } as const;
 /** Stats the kernel writes per epoch: loss, correct count, validation loss, its correct count. */
 const STATS = 4;
+/** Cells fitAsync copies into memory between two yields (about a millisecond's worth). */
+const CELLS_PER_SLICE = 1 << 18;
+/** What sliceWork counts, in multiply-adds: an activation (exp, tanh), a sample's or a row's fixed cost. */
+const ACTIVATION_WORK = 10;
+const ROW_WORK = 600;
+/** An update's cost per parameter in multiply-adds, by optimizer (adam's divides and square roots). */
+const UPDATE_WORK = { sgd: 1, momentum: 2, adam: 12 } as const;
 
 export type StopReason = 'completed' | 'errorThreshold' | 'earlyStopping' | 'callback' | 'aborted';
 
@@ -89,15 +103,16 @@ interface Region {
 /**
  * Lays out and writes the fit's rows (normalised: with a fresh normalisation when `normalize`
  * asks for one, else with `current`); returns the region, the normalisation in force and
- * the largest |input| written. Throws (changing nothing) on a bad cell.
+ * the largest |input| written. Throws (changing nothing) on a bad cell. `sliced` (fitAsync)
+ * yields between slices of the copies.
  */
-function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: Normalization | null, normalize: FitSettings['normalize'], sliced: boolean) {
+function* writeData(memory: NetMemory, data: FitData, o: FitSettings, current: Normalization | null, normalize: FitSettings['normalize'], sliced: boolean) {
   const { layout } = memory;
   const n0 = layout.inputSize;
   const nL = layout.outputSize;
   const rows = data.trainRows;
   const valRows = data.validation ? data.validation.inputs.rows : data.inputs.rows - rows;
-  const chunk = planChunk(o, rows, valRows, layout.paramCount, sliced);
+  const chunk = planChunk(o, rows);
   const orderSize = o.shuffle ? Math.ceil((chunk * rows) / 2) : 0;
   const allRows = data.inputs.rows;
   const size = allRows * (n0 + nL) + (data.validation ? valRows * (n0 + nL) : 0) + orderSize + chunk * STATS;
@@ -113,49 +128,129 @@ function writeData(memory: NetMemory, data: FitData, o: FitSettings, current: No
     next = vy + valRows * nL;
   }
   const region: Region = { start, x, y, vx, vy, order: next, stats: next + orderSize, rows, valRows, chunk };
-  let m = memory.floats();
+  const copy = (shape: RowShape, count: number, at: number, normalization: Normalization | null, side: string) => copyInSlices(memory, shape, count, at, normalization, side, sliced);
   let normalization = current;
   let largest: number;
   if (normalize !== undefined) {
-    copyRows(data.inputs, 0, allRows, m, x, null, 'input');
+    yield* copy(data.inputs, allRows, x, null, 'input');
+    const m = memory.floats();
     normalization = normalize === 'none' ? null : fitNormalization(normalize, m.subarray(x, x + rows * n0), rows, n0);
     // The raw rows, normalised where they lie (copyRows reads each cell before it writes it).
     const raw = { argument: data.inputs.argument, rows: allRows, width: n0, nested: undefined, cells: m.subarray(x, x + allRows * n0) };
-    largest = copyRows(raw, 0, allRows, m, x, normalization, 'input');
+    largest = yield* copy(raw, allRows, x, normalization, 'input');
   } else {
-    largest = copyRows(data.inputs, 0, allRows, m, x, normalization, 'input');
+    largest = yield* copy(data.inputs, allRows, x, normalization, 'input');
   }
-  copyRows(data.targets, 0, allRows, m, y, null, 'output');
+  yield* copy(data.targets, allRows, y, null, 'output');
   if (data.validation) {
-    m = memory.floats();
-    const v = copyRows(data.validation.inputs, 0, valRows, m, vx, normalization, 'input');
-    if (v > largest) largest = v;
-    copyRows(data.validation.targets, 0, valRows, m, vy, null, 'output');
+    largest = Math.max(largest, yield* copy(data.validation.inputs, valRows, vx, normalization, 'input'));
+    yield* copy(data.validation.targets, valRows, vy, null, 'output');
   }
   return { region, normalization, largest };
 }
 
-function planChunk(o: FitSettings, rows: number, valRows: number, paramCount: number, sliced: boolean): number {
+/**
+ * copyRows of rows [0, count) to element `at`; when `sliced`, in slices of CELLS_PER_SLICE
+ * cells with a yield between them. Returns the largest |value| written.
+ */
+function* copyInSlices(memory: NetMemory, shape: RowShape, count: number, at: number, normalization: Normalization | null, side: string, sliced: boolean): Generator<undefined, number> {
+  const step = sliced ? Math.max(1, Math.floor(CELLS_PER_SLICE / Math.max(1, shape.width))) : count;
+  let largest = 0;
+  for (let first = 0; first < count; first += step) {
+    if (first > 0) yield;
+    largest = Math.max(largest, copyRows(shape, first, Math.min(step, count - first), memory.floats(), at + first * shape.width, normalization, side));
+  }
+  return largest;
+}
+
+function planChunk(o: FitSettings, rows: number): number {
   let chunk = EPOCHS_PER_CALL;
   // Early stopping decides after every epoch; a shuffled fit that may stop early must not
   // draw the permutations of epochs it will not run.
   if (o.patience > 0 || (o.shuffle && o.errorThreshold > -Infinity)) chunk = 1;
   if (o.onEpochEnd) chunk = Math.min(chunk, o.callbackEvery);
   if (o.shuffle) chunk = Math.min(chunk, Math.max(1, Math.floor(ORDER_LIMIT / rows)));
-  if (sliced) chunk = Math.min(chunk, Math.max(1, Math.floor(WORK_PER_SLICE / ((rows + valRows) * paramCount))));
   return Math.max(1, Math.min(chunk, o.epochs));
 }
 
+/** How far one kernel call goes: `epochs` epochs, the last of them up to position `to`. */
+interface Span {
+  epochs: number;
+  to: number;
+}
+
 /**
- * The fit as steps: each `next()` runs one chunk of epochs; the return value is the history.
- * The rows are written by the first step and released when the steps end, however they end.
+ * Where each kernel call of a fit ends. An epoch is its training samples then its validation
+ * rows, `rows + valRows` positions. fit's calls run whole epochs; fitAsync's run as far as
+ * WORK_PER_SLICE reaches from where the last one ended: whole epochs when they are short,
+ * else a slice of the epoch under way, in whole batches (at least one). A call that pauses
+ * an epoch runs no other, so the host decides (callbacks, early stopping) at epochs' ends.
+ */
+class Slicer {
+  readonly #rows: number;
+  readonly #total: number;
+  readonly #batch: number;
+  readonly #budget: number;
+  readonly #work: { sample: number; batch: number; row: number };
+
+  constructor(backend: Backend, layout: NetLayout, o: FitSettings, rows: number, valRows: number, sliced: boolean) {
+    this.#rows = rows;
+    this.#total = rows + valRows;
+    this.#batch = o.batchSize;
+    this.#budget = sliced ? WORK_PER_SLICE[backend.name === 'js' ? 'js' : backend.simd ? 'simd' : 'scalar'] : Infinity;
+    this.#work = sliceWork(layout, o.optimizer);
+  }
+
+  /** The work from position `from` to `to` of an epoch. */
+  #between(from: number, to: number): number {
+    const rows = this.#rows;
+    const samples = Math.max(0, Math.min(to, rows) - from);
+    const batches = Math.ceil(Math.min(to, rows) / this.#batch) - Math.ceil(Math.min(from, rows) / this.#batch);
+    return samples * this.#work.sample + Math.max(0, batches) * this.#work.batch + (Math.max(to, rows) - Math.max(from, rows)) * this.#work.row;
+  }
+
+  /** Rows a slice may run forward (all of them for fit). */
+  rowsPerSlice(): number {
+    return Math.max(1, Math.floor(this.#budget / this.#work.row));
+  }
+
+  /** The next call from `position` of the epoch under way, of at most `epochs` epochs. */
+  next(position: number, epochs: number): Span {
+    const total = this.#total;
+    const budget = this.#budget;
+    const rest = this.#between(position, total);
+    if (rest <= budget) return { epochs: Math.min(epochs, 1 + Math.floor((budget - rest) / this.#between(0, total))), to: total };
+    const rows = this.#rows;
+    const batch = this.#batch;
+    if (position >= rows) return { epochs: 1, to: Math.min(total, position + Math.max(1, Math.floor(budget / this.#work.row))) };
+    const batches = Math.max(1, Math.floor(budget / (batch * this.#work.sample + this.#work.batch)));
+    let to = Math.min(rows, position + batches * batch);
+    if (to === rows) to += Math.max(0, Math.floor((budget - this.#between(position, rows)) / this.#work.row));
+    return { epochs: 1, to: Math.min(total, to) };
+  }
+}
+
+/**
+ * Multiply-adds, roughly, of one training sample (forward, deltas, gradients), of one batch's
+ * update and of one validation row (forward).
+ */
+function sliceWork(layout: NetLayout, optimizer: FitSettings['optimizer']): { sample: number; batch: number; row: number } {
+  const params = layout.paramCount;
+  const units = layout.slots.reduce((sum, s) => sum + s.outSize, 0) * ACTIVATION_WORK;
+  return { sample: 3 * params + 2 * units + 2 * ROW_WORK, batch: params * UPDATE_WORK[optimizer], row: params + units + ROW_WORK };
+}
+
+/**
+ * The fit as steps: the first `next()` writes the rows, each later one runs one span (epochs,
+ * or a slice of one); the return value is the history. The rows are released when the steps
+ * end, however they end.
  */
 export function* trainingSteps(host: FitHost, transaction: FitTransaction, data: FitData, o: FitSettings, normalize: FitSettings['normalize'], sliced: boolean): Generator<FitPause, History, unknown> {
   const { memory, architecture } = host;
   const { backend, layout } = memory;
   const top = memory.top;
   try {
-    const { region, normalization, largest } = writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
+    const { region, normalization, largest } = yield* writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
     const { rows, valRows, chunk } = region;
     host.setNormalization(normalization);
     const classify = host.classifies(memory.floats().subarray(region.y, region.y + rows * layout.outputSize));
@@ -165,31 +260,40 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
     const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
     const stopping = new EarlyStopping(memory, o);
     const reporter = o.onEpochEnd ? new EpochReporter(host, o, rows, classify, valRows > 0) : undefined;
+    const slicer = new Slicer(backend, layout, o, rows, valRows, sliced);
+    /** Where the epoch under way stands: 0 between epochs, else where the last call paused it. */
+    let position = 0;
+    yield;
     while (history.epochs < o.epochs) {
       host.alive();
-      if (o.signal?.aborted) {
+      // An abort takes effect between epochs: the net is then that of a fit of fewer epochs.
+      if (position === 0 && o.signal?.aborted) {
         history.stopReason = 'aborted';
         break;
       }
-      const count = Math.min(chunk, o.epochs - history.epochs);
+      const span = slicer.next(position, Math.min(chunk, o.epochs - history.epochs));
       if (o.shuffle) {
+        // A permutation per epoch the call starts; a resumed epoch's is already first.
         const ints = memory.ints();
-        for (let e = 0; e < count; e++) ints.set(host.random.permutation(rows), region.order * 2 + e * rows);
+        for (let e = position > 0 ? 1 : 0; e < span.epochs; e++) ints.set(host.random.permutation(rows), region.order * 2 + e * rows);
       }
-      const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, count, region.stats, region.vx, region.vy, valRows);
-      recordEpochs(history, memory.floats(), region, ran, classify, o.learningRate);
-      history.stopReason = stopping.after(history, ran);
-      let answer = reporter?.after(history);
-      if (answer instanceof Promise) {
-        answer = yield answer;
-        host.alive();
+      const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, span.epochs, region.stats, region.vx, region.vy, valRows, position, span.to);
+      position = span.to < rows + valRows ? span.to : 0;
+      if (ran > 0) {
+        recordEpochs(history, memory.floats(), region, ran, classify, o.learningRate);
+        history.stopReason = stopping.after(history, ran);
+        let answer = reporter?.after(history);
+        if (answer instanceof Promise) {
+          answer = yield answer;
+          host.alive();
+        }
+        if (answer === false && history.stopReason === 'completed') history.stopReason = 'callback';
+        if (history.stopReason !== 'completed') break;
       }
-      if (answer === false && history.stopReason === 'completed') history.stopReason = 'callback';
-      if (history.stopReason !== 'completed') break;
       yield;
     }
     host.alive();
-    if (history.epochs > 0) checkFinalState(memory, architecture, region, largest, stopping.restored, o, history.epochs);
+    if (history.epochs > 0) yield* checkFinalState(memory, architecture, region, largest, stopping.restored, o, history.epochs, host, slicer.rowsPerSlice());
     return history;
   } finally {
     memory.release(top);
@@ -310,9 +414,10 @@ function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
  * A fit may only return a net that is finite and predicts finite numbers on its own rows.
  * The kernel leaves the sum of |value| per layer (and over the optimizer state) of what it
  * wrote last: non-finite sums name what overflowed; finite ones bound every prediction, and
- * only when that bound is too large to prove anything are the rows run forward to look.
+ * only when that bound is too large to prove anything are the rows run forward to look (by
+ * fitAsync in slices, with a yield between them).
  */
-function checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, o: FitSettings, epochs: number): void {
+function* checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, o: FitSettings, epochs: number, host: FitHost, rowsPerSlice: number): Generator<undefined> {
   const { layout } = memory;
   const layers = layout.slots.length;
   const m = memory.floats();
@@ -339,8 +444,14 @@ function checkFinalState(memory: NetMemory, a: Architecture, region: Region, lar
     provable = false;
   }
   if (provable && provesFinite(a, sums, largest)) return;
-  const row = firstNonFiniteRow(memory, region.x, region.rows);
-  if (row >= 0) throw diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, o.learningRate);
+  for (let first = 0; first < region.rows; first += rowsPerSlice) {
+    if (first > 0) {
+      yield;
+      host.alive();
+    }
+    const row = firstNonFiniteRow(memory, region.x + first * layout.inputSize, Math.min(rowsPerSlice, region.rows - first));
+    if (row >= 0) throw diverged(`the predictions on training row ${first + row} overflow by epoch ${epochs}`, o.learningRate);
+  }
 }
 
 /** Not NaN, not ±Infinity (the global isFinite coerces; this never does). */

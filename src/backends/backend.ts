@@ -18,11 +18,14 @@ export interface Backend {
   reserve(end: number): void;
   /**
    * assembly/mlp.ts train(): `net` is the descriptor's byte address, the rest f64 indices.
-   * Returns the epochs run; stops after an epoch below the error threshold or with a
-   * non-finite (validation) loss. With H_SHIFT != 0 it writes into the other parameter copy
-   * and moves the descriptor there; it ends by filling the H_CHECKS sums.
+   * Returns the epochs completed; stops after an epoch below the error threshold or with a
+   * non-finite (validation) loss. The first epoch starts at position `from` and the last
+   * ends at `to` (positions: the training samples, then the validation rows; `to` short of
+   * count + valCount pauses that epoch, for a later call to resume from there). With
+   * H_SHIFT != 0 it writes into the other parameter copy and moves the descriptor there; it
+   * ends with the H_CHECKS sums of the current parameters.
    */
-  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
+  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number;
   /**
    * assembly/mlp.ts evaluate(): stats[0..1] = the running loss sum and correct count, cleared
    * first when `resume` is 0, continued otherwise.

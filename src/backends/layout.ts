@@ -74,6 +74,14 @@ export const S_BETA1_POWER = 7; // beta1^t, carried between calls
 export const S_BETA2_POWER = 8;
 export const S_STEP = 9; // t, updates so far
 export const S_ERROR_THRESHOLD = 10;
+// Where a train() call that ends inside an epoch (its `to` argument) leaves that epoch, for
+// the call that resumes it: the running loss sum and correct count of the part under way
+// (training or validation) and, once training is done and validation under way, the epoch's
+// training loss and correct count.
+export const S_PAUSED_LOSS_SUM = 11;
+export const S_PAUSED_CORRECT = 12;
+export const S_PAUSED_TRAIN_LOSS = 13;
+export const S_PAUSED_TRAIN_CORRECT = 14;
 export const SETTINGS_SIZE = 16;
 
 /** Names in kernel code order: index = the code the kernels switch on. */

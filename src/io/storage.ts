@@ -1,16 +1,36 @@
-// Where save(), load() and loadCSV(path) read and write: the Node entry plugs in node:fs (atomic writes);
-// the browser bundle has none, and says so.
-import { invalidArgument, MLPError } from '../api/errors.ts';
+// Where save(), load() and loadCSV(path) read and write. A path is a file (the Node entry
+// plugs in node:fs, with atomic writes) or, in the browser bundle, `indexeddb://NAME` or
+// `localstorage://NAME` (TensorFlow.js's scheme names), which the browser entry plugs in
+// (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
+// there is a file system (Node, whose entry also loads the browser entry's code), those
+// URLs are refused rather than written to whatever storage the runtime may have.
+import { invalidArgument, MLPError, printable, systemReason } from '../api/errors.ts';
 
 export interface Storage {
   read(path: string): string;
   writeAtomic(path: string, text: string): void;
 }
 
+/** A browser's key-value store of model texts; its errors are MLPErrors naming the key. */
+export interface KeyedStore {
+  /** The text saved under `key`; an MLPError (IO) when there is none. */
+  read(key: string): Promise<string>;
+  /** Replaces the text under `key` at once: a failed write leaves the text before it. */
+  write(key: string, text: string): Promise<void>;
+}
+
+export const BROWSER_SCHEMES = ['indexeddb', 'localstorage'] as const;
+export type BrowserScheme = (typeof BROWSER_SCHEMES)[number];
+
 let current: Storage | undefined;
+let keyed: Partial<Record<BrowserScheme, KeyedStore>> = {};
 
 export function useStorage(next: Storage): void {
   current = next;
+}
+
+export function useKeyedStores(stores: Record<BrowserScheme, KeyedStore>): void {
+  keyed = stores;
 }
 
 /** The file system, when the entry point provided one. */
@@ -20,9 +40,50 @@ export function fileSystem(): Storage | undefined {
 
 export function storage(): Storage {
   if (current === undefined) {
-    throw new MLPError('INVALID_ARGUMENT', 'save() and load() need Node\'s file system; in a browser use net.toJSON() and MLP.fromJSON()');
+    throw new MLPError('INVALID_ARGUMENT', 'save() and load() of a file path need Node\'s file system; in a browser save to \'indexeddb://NAME\' or \'localstorage://NAME\', or use net.toJSON() and MLP.fromJSON()');
   }
   return current;
+}
+
+/** `scheme://NAME` split, for a path in one of the browser schemes (any case); else undefined. */
+export function browserLocation(path: unknown): { scheme: BrowserScheme; key: string } | undefined {
+  const match = typeof path === 'string' ? /^([a-z]+):\/\/(.*)$/is.exec(path) : null;
+  const scheme = match?.[1].toLowerCase() as BrowserScheme | undefined;
+  if (!match || !BROWSER_SCHEMES.includes(scheme!)) return undefined;
+  if (match[2] === '') throw invalidArgument('path', path, `'${scheme}://NAME' with a non-empty NAME`);
+  return { scheme: scheme!, key: match[2] };
+}
+
+/** The model text at `path`: a file, or a browser store's entry. */
+export async function readModelText(path: string): Promise<string> {
+  checkPath(path);
+  const location = browserLocation(path);
+  if (location) return keyedStore(location.scheme, path).read(location.key);
+  try {
+    return storage().read(path);
+  } catch (error) {
+    throw error instanceof MLPError ? error : new MLPError('IO', `cannot read ${printable(path)}: ${systemReason(error)}`);
+  }
+}
+
+/** Writes the model text at `path`, all or nothing: a file atomically, or a browser store's entry. */
+export async function writeModelText(path: string, text: string): Promise<void> {
+  checkPath(path);
+  const location = browserLocation(path);
+  if (location) return keyedStore(location.scheme, path).write(location.key, text);
+  try {
+    storage().writeAtomic(path, text);
+  } catch (error) {
+    throw error instanceof MLPError ? error : new MLPError('IO', `cannot write ${printable(path)}: ${systemReason(error)}`);
+  }
+}
+
+function keyedStore(scheme: BrowserScheme, path: string): KeyedStore {
+  const store = keyed[scheme];
+  if (store === undefined || current !== undefined) {
+    throw new MLPError('INVALID_ARGUMENT', `path ${JSON.stringify(printable(path))} names browser storage (${scheme === 'indexeddb' ? 'IndexedDB' : 'localStorage'}), which only the browser build of wasm-mlp has; in Node save to a file path`);
+  }
+  return store;
 }
 
 /**

@@ -14,8 +14,8 @@ import { fitCannotAwait, type History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import { kernelModule, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
-import { parseModel, type ModelJSON } from '../io/model-json.ts';
-import { checkPath, storage } from '../io/storage.ts';
+import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
+import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn } from './worker-protocol.ts';
 import { fromWire } from './worker-protocol.ts';
@@ -137,9 +137,10 @@ export class WorkerMLP {
     return (await this.#call('toJSON', () => [options])).value as ModelJSON;
   }
 
-  /** Writes the model file from the worker (Node). */
+  /** Writes the model file from the worker (Node); a browser store from this thread (a worker has no localStorage). */
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('toJSON');
+    if (browserLocation(path)) return writeModelText(path, modelText(await this.toJSON(options ?? {})));
     await this.#call('save', () => [path, options]);
   }
 

@@ -158,10 +158,18 @@ export class KernelNet {
     this.backend.ints()[this.layout.net / 4 + f] = value;
   }
 
-  train(shift = 0): TrainResult {
+  /**
+   * train() of setup.epochs whole epochs; or, with `span`, of `span.epochs` epochs from
+   * position `span.from` of the first to `span.to` of the last, with the permutations from
+   * epoch `span.order` on and the stats written `span.stats` epochs in.
+   */
+  train(shift = 0, span?: { epochs: number; from: number; to: number; order: number; stats: number }): TrainResult {
     const { backend, layout, setup } = this;
     this.setHeader(H_SHIFT, shift);
-    const ran = backend.train(layout.net, this.xAt, this.yAt, setup.rows, setup.shuffle ? this.orderAt : -1, setup.epochs, this.statsAt, this.vxAt, this.vyAt, setup.valRows);
+    const s = span ?? { epochs: setup.epochs, from: 0, to: setup.rows + setup.valRows, order: 0, stats: 0 };
+    if ((s.order * setup.rows) % 2 !== 0) throw new Error('the permutations of a span must start on an f64 boundary: use an even row count');
+    const order = setup.shuffle ? this.orderAt + (s.order * setup.rows) / 2 : -1;
+    const ran = backend.train(layout.net, this.xAt, this.yAt, setup.rows, order, s.epochs, this.statsAt + s.stats * 4, this.vxAt, this.vyAt, setup.valRows, s.from, s.to);
     const m = backend.memory();
     const count = layout.paramCount;
     const p = this.header(H_PARAMS);
@@ -173,7 +181,7 @@ export class KernelNet {
     });
     return {
       ran,
-      stats: m.slice(this.statsAt, this.statsAt + ran * 4),
+      stats: m.slice(this.statsAt, this.statsAt + (s.stats + ran) * 4),
       params: m.slice(p, p + count),
       state1: m.slice(s1, s1 + count),
       state2: m.slice(s2, s2 + count),

@@ -39,10 +39,10 @@ export class JsBackend implements Backend {
     this.#instance.ints = new Int32Array(grown.buffer);
   }
 
-  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number {
+  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number {
     enter(this.#instance);
     try {
-      return train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount);
+      return train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
     } finally {
       leave(this.#instance);
     }

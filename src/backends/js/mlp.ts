@@ -15,7 +15,7 @@ import {
   L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, LAYER_FIELDS, NET_HEADER,
   LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
-  S_STEP, S_WEIGHT_DECAY,
+  S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM, S_PAUSED_TRAIN_CORRECT, S_PAUSED_TRAIN_LOSS, S_STEP, S_WEIGHT_DECAY,
 } from '../layout.ts';
 
 /** What a wasm instance keeps between calls: its memory and the running totals. */
@@ -519,54 +519,93 @@ function writeChecks(net: number): void {
   memory[checks + layers] = state;
 }
 
-/** The end of a train() call that ran `epochs` epochs: settings back to memory, the checks. */
-function finishTraining(net: number, epochs: number): number {
+/**
+ * The end of a train() call that ran `epochs` epochs: settings back to memory, the checks
+ * (unless `checked`: the call ran no update, and the last update's call wrote them).
+ */
+function finishTraining(net: number, epochs: number, checked: boolean): number {
   storeSettings(net);
-  writeChecks(net);
+  if (!checked) writeChecks(net);
   return epochs;
+}
+
+/** Resumes the running totals a call that paused inside an epoch left, `terms` of them added. */
+function resumeTotals(settings: number, terms: number): void {
+  lossSum = memory[settings + S_PAUSED_LOSS_SUM];
+  lossTerms = terms;
+  correct = memory[settings + S_PAUSED_CORRECT];
 }
 
 /** assembly/mlp.ts train(): see there. */
 export function train(
   net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number,
-  valInputs: number, valTargets: number, valCount: number,
+  valInputs: number, valTargets: number, valCount: number, from: number, to: number,
 ): number {
   const m = memory;
   loadSettings(net);
   const batch = header(net, H_BATCH);
   const fused = batch === 1 && header(net, H_OPTIMIZER) === OPTIMIZER_SGD && !(weightDecay > 0);
-  const threshold = m[header(net, H_SETTINGS) + S_ERROR_THRESHOLD];
+  const settings = header(net, H_SETTINGS);
+  const threshold = m[settings + S_ERROR_THRESHOLD];
   const out = stats;
+  const total = count + valCount;
   let shifted = header(net, H_SHIFT) !== 0;
+  let checked = from >= count; // the checks describe the parameters (no update yet)
   for (let e = 0; e < epochs; e++) {
-    clearTotals();
-    for (let first = 0; first < count; first += batch) {
-      const rows = Math.min(batch, count - first);
-      gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
-      forward(net, rows, false);
-      score(net, rows, true);
-      if (fused) backwardSample(net);
-      else backward(net, rows);
-      if (shifted) {
-        adoptShift(net);
-        shifted = false;
+    const start = e === 0 ? from : 0;
+    const stop = e === epochs - 1 ? to : total;
+    if (start < count) {
+      if (start === 0) clearTotals();
+      else resumeTotals(settings, start);
+      const trainStop = Math.min(stop, count);
+      for (let first = start; first < trainStop; first += batch) {
+        const rows = Math.min(batch, count - first);
+        gather(net, inputs, targets, order, order < 0 ? first : e * count + first, rows);
+        forward(net, rows, false);
+        score(net, rows, true);
+        if (fused) backwardSample(net);
+        else backward(net, rows);
+        checked = false;
+        if (shifted) {
+          adoptShift(net);
+          shifted = false;
+        }
       }
+      if (trainStop < count) {
+        m[settings + S_PAUSED_LOSS_SUM] = lossSum;
+        m[settings + S_PAUSED_CORRECT] = correct;
+        return finishTraining(net, e, checked);
+      }
+      m[out + e * 4] = lossSum / count;
+      m[out + e * 4 + 1] = correct;
+    } else {
+      m[out + e * 4] = m[settings + S_PAUSED_TRAIN_LOSS];
+      m[out + e * 4 + 1] = m[settings + S_PAUSED_TRAIN_CORRECT];
     }
-    const loss = lossSum / count;
-    m[out + e * 4] = loss;
-    m[out + e * 4 + 1] = correct;
+    const loss = m[out + e * 4];
     let finite = Number.isFinite(loss);
     if (valCount > 0) {
-      clearTotals();
-      evaluateRows(net, valInputs, valTargets, valCount, -1);
+      const valStart = Math.max(start, count) - count;
+      if (valStart === 0) clearTotals();
+      else resumeTotals(settings, valStart);
+      const n0 = field(net, 0, L_IN);
+      const nL = field(net, header(net, H_LAYERS) - 1, L_OUT);
+      evaluateRows(net, valInputs + valStart * n0, valTargets + valStart * nL, stop - count - valStart, -1);
+      if (stop < total) {
+        m[settings + S_PAUSED_LOSS_SUM] = lossSum;
+        m[settings + S_PAUSED_CORRECT] = correct;
+        m[settings + S_PAUSED_TRAIN_LOSS] = loss;
+        m[settings + S_PAUSED_TRAIN_CORRECT] = m[out + e * 4 + 1];
+        return finishTraining(net, e, checked);
+      }
       const valLoss = lossSum / valCount;
       m[out + e * 4 + 2] = valLoss;
       m[out + e * 4 + 3] = correct;
       finite = finite && Number.isFinite(valLoss);
     }
-    if (loss < threshold || !finite) return finishTraining(net, e + 1);
+    if (loss < threshold || !finite) return finishTraining(net, e + 1, checked);
   }
-  return finishTraining(net, epochs);
+  return finishTraining(net, epochs, checked);
 }
 
 /** assembly/mlp.ts evaluate(): see there. */

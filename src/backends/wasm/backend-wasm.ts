@@ -1,6 +1,7 @@
 // The WebAssembly backend: one kernel instance (and so one linear memory) per net. The host
-// lays everything out once; each call hands the kernel whole epochs or whole data sets. With
-// threads, the net borrows workers from the process-wide pool (threads.ts) for each call.
+// lays everything out once; each call hands the kernel epochs (or a slice of one) or whole
+// data sets. With threads, the net borrows workers from the process-wide pool (threads.ts)
+// for each call.
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
 import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
@@ -68,10 +69,10 @@ class WasmBackend implements Backend {
     this.#refresh();
   }
 
-  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number {
+  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number {
     this.#enlist();
     try {
-      return this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount);
+      return this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
     } catch (error) {
       throw kernelFailure('train', error);
     }

@@ -26,7 +26,7 @@ export type KernelExports = {
   /** First free byte after the kernel's static data. */
   heapBase(): number;
   /** assembly/mlp.ts train(): returns the epochs run (see Backend.train). */
-  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number): number;
+  train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number;
   /** assembly/mlp.ts evaluate(): stats[0..1] = running loss sum and correct count (resume 0 clears them). */
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void;
   /** assembly/mlp.ts work(): a worker thread's visit to a net (threads build only). */

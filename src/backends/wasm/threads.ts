@@ -57,11 +57,14 @@ export function useSpawner(next: Spawner): void {
   spawner = next;
 }
 
+/** The response headers that make a page cross-origin isolated, so that it may share memory with Workers. */
+export const ISOLATION_HEADERS = ['Cross-Origin-Opener-Policy: same-origin', 'Cross-Origin-Embedder-Policy: require-corp'] as const;
+
 /** Why `threads` > 1 cannot run here, or undefined when it can. */
 export function threadsUnavailable(): string | undefined {
   if (typeof SharedArrayBuffer === 'undefined') return 'this engine has no SharedArrayBuffer';
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  if (spawner === browserSpawner && isolated !== true) return 'the page is not cross-origin isolated (serve it with COOP/COEP headers)';
+  if (spawner === browserSpawner && isolated !== true) return `the page is not cross-origin isolated: serve it with the headers ${ISOLATION_HEADERS.join(' and ')}`;
   if (spawner === browserSpawner && typeof Worker === 'undefined') return 'this engine has no Web Workers';
   return undefined;
 }
