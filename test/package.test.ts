@@ -28,7 +28,7 @@ const MAX_UNPACKED = 640_000;
  * every file's size.
  */
 const DEFAULT_PAGE = ['build/browser/wasm-mlp.js', 'build/browser/wasm-mlp-simd.wasm'];
-const DEFAULT_PAGE_LIMITS = { raw: 102_000, gzip: 39_000 };
+const DEFAULT_PAGE_LIMITS = { raw: 108_000, gzip: 41_000 };
 
 /** Runs a command; the test fails with its output when it does not exit 0. */
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
