@@ -189,44 +189,64 @@ export async function launch(name: BrowserName): Promise<TestBrowser> {
   return name === 'chromium' ? launchChromium(path) : launchFirefox(path);
 }
 
+/** What both drivers' pages share, as far as the tests use it. */
+interface DriverPage {
+  on(event: string, handler: (value: never) => void): unknown;
+  goto(url: string): Promise<unknown>;
+  screenshot(options: { path: string }): Promise<unknown>;
+  mouse: { move(x: number, y: number): Promise<unknown>; down(): Promise<unknown>; up(): Promise<unknown> };
+  click(selector: string): Promise<unknown>;
+  close(): Promise<unknown>;
+}
+
+/** The calls whose signatures differ between playwright-core and puppeteer-core. */
+type DriverCalls = Pick<TestPage, 'evaluate' | 'waitForFunction' | 'setViewport'>;
+
+/** A TestPage over a driver's page: the same events watched and the same calls, in either browser. */
+function testPage(page: DriverPage, calls: DriverCalls): TestPage {
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (msg: { type(): string; text(): string }) => {
+    if (msg.type() === 'error') consoleErrors.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (error: Error) => consoleErrors.push(`uncaught: ${error.message ?? String(error)}`));
+  page.on('requestfailed', (request: { url(): string }) => consoleErrors.push(`request failed: ${request.url()}`));
+  page.on('request', (request: { url(): string }) => {
+    if (isNetworkUrl(request.url())) requests.push(request.url());
+  });
+  return {
+    consoleErrors,
+    requests,
+    ...calls,
+    async goto(url) {
+      await page.goto(url);
+    },
+    async screenshot(path) {
+      await page.screenshot({ path });
+    },
+    mouse: {
+      move: async (x, y) => void (await page.mouse.move(x, y)),
+      down: async () => void (await page.mouse.down()),
+      up: async () => void (await page.mouse.up()),
+    },
+    click: async (selector) => void (await page.click(selector)),
+    close: async () => void (await page.close()),
+  };
+}
+
 async function launchChromium(executablePath: string): Promise<TestBrowser> {
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   return {
     async newPage() {
       const page = await browser.newPage();
-      const consoleErrors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') consoleErrors.push(`console.error: ${msg.text()}`);
-      });
-      page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-      page.on('requestfailed', (request) => consoleErrors.push(`request failed: ${request.url()}`));
-      page.on('request', (request) => {
-        if (isNetworkUrl(request.url())) requests.push(request.url());
-      });
-      return {
-        consoleErrors,
-        requests,
-        async goto(url) {
-          await page.goto(url);
-        },
+      return testPage(page as unknown as DriverPage, {
         evaluate: <A, T>(fn: (arg: A) => T | Promise<T>, arg?: A) =>
           page.evaluate(fn as (arg: unknown) => T | Promise<T>, arg as unknown),
         async waitForFunction(fn, timeoutMs = DEFAULT_WAIT_MS) {
           await page.waitForFunction(fn, undefined, { timeout: timeoutMs });
         },
         setViewport: (width, height) => page.setViewportSize({ width, height }),
-        async screenshot(path) {
-          await page.screenshot({ path });
-        },
-        mouse: {
-          move: (x, y) => page.mouse.move(x, y),
-          down: () => page.mouse.down(),
-          up: () => page.mouse.up(),
-        },
-        click: (selector) => page.click(selector),
-        close: () => page.close(),
-      };
+      });
     },
     close: () => browser.close(),
   };
@@ -244,39 +264,14 @@ async function launchFirefox(executablePath: string): Promise<TestBrowser> {
   return {
     async newPage() {
       const page = await browser.newPage();
-      const consoleErrors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') consoleErrors.push(`console.error: ${msg.text()}`);
-      });
-      page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${(error as Error).message ?? String(error)}`));
-      page.on('requestfailed', (request) => consoleErrors.push(`request failed: ${request.url()}`));
-      page.on('request', (request) => {
-        if (isNetworkUrl(request.url())) requests.push(request.url());
-      });
-      return {
-        consoleErrors,
-        requests,
-        async goto(url) {
-          await page.goto(url);
-        },
+      return testPage(page as unknown as DriverPage, {
         evaluate: <A, T>(fn: (arg: A) => T | Promise<T>, arg?: A) =>
           page.evaluate(fn as (arg: unknown) => unknown, arg) as Promise<T>,
         async waitForFunction(fn, timeoutMs = DEFAULT_WAIT_MS) {
           await page.waitForFunction(fn, { timeout: timeoutMs });
         },
         setViewport: (width, height) => page.setViewport({ width, height }),
-        async screenshot(path) {
-          await page.screenshot({ path });
-        },
-        mouse: {
-          move: (x, y) => page.mouse.move(x, y),
-          down: () => page.mouse.down(),
-          up: () => page.mouse.up(),
-        },
-        click: (selector) => page.click(selector),
-        close: () => page.close(),
-      };
+      });
     },
     close: () => browser.close(),
   };
