@@ -6,6 +6,7 @@
 // plain fit refuses a promise.
 import { afterAll, describe, expect, it } from 'vitest';
 import { MLP, MLPError, type BackendName, type CreateOptions, type EpochStats, type FitOptions, type History, type MLPErrorCode, type Optimizer } from '../src/index.ts';
+import { ANGLE_X, ANGLE_Y } from './helpers/angle-classes.ts';
 
 const BACKENDS: BackendName[] = ['wasm', 'js'];
 
@@ -61,16 +62,8 @@ async function expectError(call: () => unknown, code: MLPErrorCode, parts: strin
   for (const part of parts) expect((error as MLPError).message).toContain(part);
 }
 
-/** 30 points in the plane, 3 classes by angle, one-hot. */
-const X: number[][] = [];
-const Y: number[][] = [];
-for (let i = 0; i < 30; i++) {
-  const angle = (i * 2.399963) % (2 * Math.PI);
-  const r = 0.3 + ((i * 7) % 11) / 10;
-  X.push([r * Math.cos(angle), r * Math.sin(angle)]);
-  const k = (Math.floor((angle / (2 * Math.PI)) * 3) + (i % 7 === 0 ? 1 : 0)) % 3;
-  Y.push([0, 1, 2].map((j) => (j === k ? 1 : 0)));
-}
+const X = ANGLE_X;
+const Y = ANGLE_Y;
 const CLASSIFIER: CreateOptions = { layers: [2, 6, 3], activation: ['tanh', 'softmax'], loss: 'cross-entropy', init: 'xavier', seed: 31, classes: ['a', 'b', 'c'] };
 const OPTIONS: FitOptions = { epochs: 12, learningRate: 0.05, optimizer: 'adam', batchSize: 4, shuffle: true, validationSplit: 0.2, normalize: 'zscore' };
 

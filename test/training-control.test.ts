@@ -17,6 +17,7 @@ import {
   loadCSV, MLP, MLPError, parseCSV, type BackendName, type CreateOptions, type EpochStats, type FitOptions, type History,
   type MLPErrorCode, type ModelJSON,
 } from '../src/index.ts';
+import { ANGLE_X, ANGLE_Y } from './helpers/angle-classes.ts';
 
 const BACKENDS: BackendName[] = ['wasm', 'js'];
 
@@ -113,16 +114,8 @@ async function expectError(call: () => unknown, code: MLPErrorCode, parts: (stri
 // ---------------------------------------------------------------------------------------
 // Data
 
-/** 30 points in the plane, 3 classes by angle (a few labels flipped), one-hot. */
-const CLS_X: number[][] = [];
-const CLS_Y: number[][] = [];
-for (let i = 0; i < 30; i++) {
-  const angle = (i * 2.399963) % (2 * Math.PI);
-  const r = 0.3 + ((i * 7) % 11) / 10;
-  CLS_X.push([r * Math.cos(angle), r * Math.sin(angle)]);
-  const k = (Math.floor((angle / (2 * Math.PI)) * 3) + (i % 7 === 0 ? 1 : 0)) % 3;
-  CLS_Y.push([0, 1, 2].map((j) => (j === k ? 1 : 0)));
-}
+const CLS_X = ANGLE_X;
+const CLS_Y = ANGLE_Y;
 
 /** 24 rows, 3 inputs, a smooth real-valued target (not 0/1: a regression). */
 const REG_X: number[][] = [];
