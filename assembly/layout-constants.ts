@@ -24,6 +24,7 @@ export const H_SYNC: i32 = 16; // the threads' job block (SYNC_*), 64 bytes
 export const H_CAN_WAIT: i32 = 17; // 1 when the calling thread may block in atomic.wait
 export const H_SHIFT: i32 = 18; // elements from the current copy to the one train() writes (0: in place)
 export const H_CHECKS: i32 = 19; // f64 x (L + 1): sums of |W_l| + |b_l| per layer, then of the optimizer state
+export const H_DTYPE: i32 = 20; // DTYPE_*: the element type of every buffer but the settings, checks and stats (f64)
 export const NET_HEADER: i32 = 24;
 
 // The threads' job block: i32 fields.
@@ -98,3 +99,5 @@ export const LOSS_BINARY_CROSS_ENTROPY: i32 = 2;
 export const OPTIMIZER_SGD: i32 = 0;
 export const OPTIMIZER_MOMENTUM: i32 = 1;
 export const OPTIMIZER_ADAM: i32 = 2;
+export const DTYPE_FLOAT64: i32 = 0;
+export const DTYPE_FLOAT32: i32 = 1;

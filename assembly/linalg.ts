@@ -1,25 +1,33 @@
 // The kernel's products: the forward Z = A.W^T + b, the hidden deltas D.W, the weight
-// gradients D^T.A, and the per-sample fused SGD pass. Each has a scalar form and, when
-// compiled with SIMD, a register-blocked form (one 4x4 micro-kernel, block4x4, with plain
-// loops around it, BLIS's shape). SIMD lanes always run across independent outputs, never across a sum:
-// every output is still summed in increasing index order, its first term first, exactly as
-// the scalar loops and src/backends/js/linalg.ts sum it, so all three give the same bits.
+// gradients D^T.A, and the per-sample fused SGD pass. Each is generic over the element type
+// T: f64 (f64x2 lanes) or f32 (f32x4 lanes), IEEE-754 arithmetic of that type throughout. Each
+// has a scalar form and, when compiled with SIMD, a register-blocked form (one micro-kernel,
+// 4 rows x two vectors of outputs, with plain loops around it, BLIS's shape). SIMD lanes always
+// run across independent outputs, never across a sum: every output is still summed in
+// increasing index order, its first term first, exactly as the scalar loops and
+// src/backends/js/linalg.ts sum it, so all three give the same bits.
 // Threads split each product the same way, by outputs: `part` of `parts` computes a range of
 // whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
 
 // @ts-ignore: decorator
-@inline function ld(p: usize): f64 {
-  return load<f64>(p);
+@inline function ld<T>(p: usize): T {
+  return load<T>(p);
 }
 
 // @ts-ignore: decorator
-@inline function st(p: usize, v: f64): void {
-  store<f64>(p, v);
+@inline function st<T>(p: usize, v: T): void {
+  store<T>(p, v);
 }
 
 // @ts-ignore: decorator
-@inline function splat(p: usize): v128 {
-  return v128.load64_splat(p);
+@inline function splat<T>(p: usize): v128 {
+  return v128.load_splat<T>(p);
+}
+
+/** Lanes of T in a v128: 2 for f64, 4 for f32. */
+// @ts-ignore: decorator
+@inline export function lanes<T>(): i32 {
+  return <i32>(16 / sizeof<T>());
 }
 
 /** Where `part` of `parts` starts in [0, count): whole units of `unit`; the last part ends at count. */
@@ -28,50 +36,54 @@
   return part >= parts ? count : ((count / unit) * part / parts) * unit;
 }
 
-/** The unit a part's range of outputs is cut in: the micro-kernels' 4, or single outputs. */
+/** The unit a part's range of outputs is cut in: the micro-kernel's two vectors (4 f64, 8 f32), or single outputs. */
 // @ts-ignore: decorator
-@inline export function unit(): i32 {
-  return ASC_FEATURE_SIMD ? 4 : 1;
+@inline export function unit<T>(): i32 {
+  return ASC_FEATURE_SIMD ? 2 * lanes<T>() : 1;
 }
 
 /**
  * Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows and this part's outputs j (all
- * row-major). `pack` is scratch for nOut * nIn doubles (W^T in panels of 4 outputs).
+ * row-major). `pack` is scratch for nOut * nIn elements (W^T in panels of unit<T>() outputs).
  */
-export function forwardProduct(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
+export function forwardProduct<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
   if (ASC_FEATURE_SIMD) {
     if (rows == 1) {
-      if (part == 0) matvecSimd(w, b, a, z, nIn, nOut);
+      if (part == 0) {
+        if (sizeof<T>() == 8) matvecSimd(w, b, a, z, nIn, nOut);
+        else matvec32(w, b, a, z, nIn, nOut);
+      }
     } else {
-      gemmSimd(w, b, a, z, rows, nIn, nOut, pack, part, parts);
+      gemmSimd<T>(w, b, a, z, rows, nIn, nOut, pack, part, parts);
     }
     return;
   }
-  forwardScalar(w, b, a, z, 0, rows, splitAt(nOut, 1, part, parts), splitAt(nOut, 1, part + 1, parts), nIn, nOut);
+  forwardScalar<T>(w, b, a, z, 0, rows, splitAt(nOut, 1, part, parts), splitAt(nOut, 1, part + 1, parts), nIn, nOut);
 }
 
 /** The scalar forward over rows [r0, r1) and outputs [j0, j1). */
-function forwardScalar(w: usize, b: usize, a: usize, z: usize, r0: i32, r1: i32, j0: i32, j1: i32, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
+function forwardScalar<T>(w: usize, b: usize, a: usize, z: usize, r0: i32, r1: i32, j0: i32, j1: i32, nIn: i32, nOut: i32): void {
+  const sh = alignof<T>();
+  const inBytes = (<usize>nIn) << sh;
   for (let r = r0; r < r1; r++) {
     const x = a + <usize>r * inBytes;
-    const zr = z + ((<usize>(r * nOut)) << 3);
+    const zr = z + ((<usize>(r * nOut)) << sh);
     for (let j = j0; j < j1; j++) {
       const row = w + <usize>j * inBytes;
-      let s = ld(row) * ld(x);
-      for (let i = 1; i < nIn; i++) s += ld(row + ((<usize>i) << 3)) * ld(x + ((<usize>i) << 3));
-      st(zr + ((<usize>j) << 3), s + ld(b + ((<usize>j) << 3)));
+      let s: T = ld<T>(row) * ld<T>(x);
+      for (let i = 1; i < nIn; i++) s += ld<T>(row + ((<usize>i) << sh)) * ld<T>(x + ((<usize>i) << sh));
+      st<T>(zr + ((<usize>j) << sh), s + ld<T>(b + ((<usize>j) << sh)));
     }
   }
 }
 
 /**
- * One row: lanes are outputs j and j+1 of a pair of W's rows. Each output's sum is a chain
+ * One row in f64: lanes are outputs j and j+1 of a pair of W's rows. Each output's sum is a chain
  * of dependent adds, so four pairs (eight outputs) run side by side to keep the adder busy.
  */
 function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): void {
   const inBytes = (<usize>nIn) << 3;
-  const x0 = splat(x);
+  const x0 = splat<f64>(x);
   let j = 0;
   for (; j + 7 < nOut; j += 8) {
     const w0 = w + <usize>j * inBytes;
@@ -93,7 +105,7 @@ function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32)
     }
     if (i < nIn) {
       const at = (<usize>i) << 3;
-      const xi = splat(x + at);
+      const xi = splat<f64>(x + at);
       acc0 = f64x2.add(acc0, f64x2.mul(firstTerms(w0 + at, inBytes), xi));
       acc1 = f64x2.add(acc1, f64x2.mul(firstTerms(w2 + at, inBytes), xi));
       acc2 = f64x2.add(acc2, f64x2.mul(firstTerms(w4 + at, inBytes), xi));
@@ -116,17 +128,17 @@ function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32)
     }
     if (i < nIn) {
       const at = (<usize>i) << 3;
-      acc = f64x2.add(acc, f64x2.mul(firstTerms(w0 + at, inBytes), splat(x + at)));
+      acc = f64x2.add(acc, f64x2.mul(firstTerms(w0 + at, inBytes), splat<f64>(x + at)));
     }
     v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(b + ((<usize>j) << 3))));
   }
-  if (j < nOut) forwardScalar(w, b, x, z, 0, 1, j, nOut, nIn, nOut);
+  if (j < nOut) forwardScalar<f64>(w, b, x, z, 0, 1, j, nOut, nIn, nOut);
 }
 
 /** The doubles at p and p + rowBytes (one input index of two rows of W) as one vector. */
 // @ts-ignore: decorator
 @inline function firstTerms(p: usize, rowBytes: usize): v128 {
-  return f64x2.replace_lane(f64x2.splat(ld(p)), 1, ld(p + rowBytes));
+  return f64x2.replace_lane(f64x2.splat(ld<f64>(p)), 1, ld<f64>(p + rowBytes));
 }
 
 /** acc + the two rows' terms i, then + their terms i+1 (p is row j at i; xv is x[i], x[i+1]). */
@@ -137,86 +149,174 @@ function matvecSimd(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32)
   return f64x2.add(f64x2.add(acc, v128.shuffle<f64>(p0, p1, 0, 2)), v128.shuffle<f64>(p0, p1, 1, 3));
 }
 
-/** Several rows: this part's panels of W^T packed, then 4 rows x 4 outputs per micro-kernel call. */
-function gemmSimd(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const j0 = splitAt(nOut, 4, part, parts);
-  const j1 = splitAt(nOut, 4, part + 1, parts);
-  const full = j1 & ~3; // the last part's range may end in outputs that fill no panel
-  // pack[p][i][k] = W[4p + k][i]: one 32-byte line per input index.
-  for (let j = j0; j < full; j += 4) {
+/**
+ * One row in f32: lanes are outputs j..j+3 of four rows of W. Four consecutive terms of each
+ * row are multiplied at once and transposed, so each lane still adds its own terms one at a
+ * time in order; two groups (eight outputs) run side by side to keep the adder busy.
+ */
+function matvec32(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  const x0 = splat<f32>(x);
+  let j = 0;
+  for (; j + 7 < nOut; j += 8) {
+    const w0 = w + <usize>j * inBytes;
+    const w4 = w0 + 4 * inBytes;
+    let acc0 = f32x4.mul(column4(w0, inBytes), x0);
+    let acc1 = f32x4.mul(column4(w4, inBytes), x0);
+    let i = 1;
+    for (; i + 3 < nIn; i += 4) {
+      const at = (<usize>i) << 2;
+      const xv = v128.load(x + at);
+      acc0 = addQuadTerms(acc0, w0 + at, inBytes, xv);
+      acc1 = addQuadTerms(acc1, w4 + at, inBytes, xv);
+    }
+    for (; i < nIn; i++) {
+      const at = (<usize>i) << 2;
+      const xi = splat<f32>(x + at);
+      acc0 = f32x4.add(acc0, f32x4.mul(column4(w0 + at, inBytes), xi));
+      acc1 = f32x4.add(acc1, f32x4.mul(column4(w4 + at, inBytes), xi));
+    }
+    const zj = z + ((<usize>j) << 2);
+    const bj = b + ((<usize>j) << 2);
+    v128.store(zj, f32x4.add(acc0, v128.load(bj)));
+    v128.store(zj, f32x4.add(acc1, v128.load(bj, 16)), 16);
+  }
+  for (; j + 3 < nOut; j += 4) {
+    const w0 = w + <usize>j * inBytes;
+    let acc = f32x4.mul(column4(w0, inBytes), x0);
+    let i = 1;
+    for (; i + 3 < nIn; i += 4) {
+      const at = (<usize>i) << 2;
+      acc = addQuadTerms(acc, w0 + at, inBytes, v128.load(x + at));
+    }
+    for (; i < nIn; i++) {
+      const at = (<usize>i) << 2;
+      acc = f32x4.add(acc, f32x4.mul(column4(w0 + at, inBytes), splat<f32>(x + at)));
+    }
+    v128.store(z + ((<usize>j) << 2), f32x4.add(acc, v128.load(b + ((<usize>j) << 2))));
+  }
+  if (j < nOut) forwardScalar<f32>(w, b, x, z, 0, 1, j, nOut, nIn, nOut);
+}
+
+/** The f32s at p, p + rowBytes, p + 2 rowBytes, p + 3 rowBytes (one input index of four rows of W). */
+// @ts-ignore: decorator
+@inline function column4(p: usize, rowBytes: usize): v128 {
+  const w1 = load<f32>(p + rowBytes);
+  const w2 = load<f32>(p + 2 * rowBytes);
+  const w3 = load<f32>(p + 3 * rowBytes);
+  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(p)), 1, w1), 2, w2), 3, w3);
+}
+
+/** acc + the four rows' terms i, then i+1, i+2, i+3 (p is row j at i; xv is x[i..i+3]). */
+// @ts-ignore: decorator
+@inline function addQuadTerms(acc: v128, p: usize, rowBytes: usize, xv: v128): v128 {
+  const p0 = f32x4.mul(v128.load(p), xv); // W[j][i..i+3] x[i..i+3]
+  const p1 = f32x4.mul(v128.load(p + rowBytes), xv);
+  const p2 = f32x4.mul(v128.load(p + 2 * rowBytes), xv);
+  const p3 = f32x4.mul(v128.load(p + 3 * rowBytes), xv);
+  const lo01 = v128.shuffle<f32>(p0, p1, 0, 4, 1, 5);
+  const lo23 = v128.shuffle<f32>(p2, p3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(p0, p1, 2, 6, 3, 7);
+  const hi23 = v128.shuffle<f32>(p2, p3, 2, 6, 3, 7);
+  acc = f32x4.add(acc, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  acc = f32x4.add(acc, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  acc = f32x4.add(acc, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  return f32x4.add(acc, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+}
+
+/** Several rows: this part's panels of W^T packed, then 4 rows x one panel of outputs per micro-kernel call. */
+function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
+  const sh = alignof<T>();
+  const P = unit<T>();
+  const inBytes = (<usize>nIn) << sh;
+  const j0 = splitAt(nOut, P, part, parts);
+  const j1 = splitAt(nOut, P, part + 1, parts);
+  const full = j1 & ~(P - 1); // the last part's range may end in outputs that fill no panel
+  // pack[p][i][k] = W[P p + k][i]: one 32-byte line per input index.
+  for (let j = j0; j < full; j += P) {
     const dst = pack + <usize>j * inBytes;
     const src = w + <usize>j * inBytes;
     for (let i = 0; i < nIn; i++) {
-      const at = (<usize>i) << 3;
-      const d = dst + (at << 2);
-      st(d, ld(src + at));
-      st(d + 8, ld(src + inBytes + at));
-      st(d + 16, ld(src + 2 * inBytes + at));
-      st(d + 24, ld(src + 3 * inBytes + at));
+      const at = (<usize>i) << sh;
+      const d = dst + ((<usize>i) << 5);
+      st<T>(d, ld<T>(src + at));
+      st<T>(d + sizeof<T>(), ld<T>(src + inBytes + at));
+      st<T>(d + 2 * sizeof<T>(), ld<T>(src + 2 * inBytes + at));
+      st<T>(d + 3 * sizeof<T>(), ld<T>(src + 3 * inBytes + at));
+      if (sizeof<T>() == 4) {
+        st<T>(d + 16, ld<T>(src + 4 * inBytes + at));
+        st<T>(d + 20, ld<T>(src + 5 * inBytes + at));
+        st<T>(d + 24, ld<T>(src + 6 * inBytes + at));
+        st<T>(d + 28, ld<T>(src + 7 * inBytes + at));
+      }
     }
   }
   const fullRows = rows & ~3;
   for (let r = 0; r < fullRows; r += 4) {
-    // Z[r..r+3][j..j+3]: the panel's lines (t = i) against the rows' inputs A[r+k][i], plus b.
-    for (let j = j0; j < full; j += 4) block4x4(pack + <usize>j * inBytes, 32, a + <usize>r * inBytes, inBytes, 8, nIn, z + ((<usize>(r * nOut + j)) << 3), (<usize>nOut) << 3, b + ((<usize>j) << 3));
+    // Z[r..r+3][j..j+P-1]: the panel's lines (t = i) against the rows' inputs A[r+k][i], plus b.
+    for (let j = j0; j < full; j += P) microKernel<T>(pack + <usize>j * inBytes, 32, a + <usize>r * inBytes, inBytes, sizeof<T>(), nIn, z + ((<usize>(r * nOut + j)) << sh), (<usize>nOut) << sh, b + ((<usize>j) << sh));
   }
-  if (full < j1) forwardScalar(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
-  if (fullRows < rows) forwardScalar(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
+  if (full < j1) forwardScalar<T>(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
+  if (fullRows < rows) forwardScalar<T>(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
 }
 
 /** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
-export function backProduct(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  const i0 = splitAt(nIn, unit(), part, parts);
-  const i1 = splitAt(nIn, unit(), part + 1, parts);
+export function backProduct<T>(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const sh = alignof<T>();
+  const P = unit<T>();
+  const inBytes = (<usize>nIn) << sh;
+  const outBytes = (<usize>nOut) << sh;
+  const i0 = splitAt(nIn, P, part, parts);
+  const i1 = splitAt(nIn, P, part + 1, parts);
   let full = i0;
   let fullRows = 0;
   if (ASC_FEATURE_SIMD) {
     if (rows == 1) {
-      if (part == 0) backRow(w, d, e, nIn, nOut);
+      if (part == 0) backRow<T>(w, d, e, nIn, nOut);
       return;
     }
-    full = i1 & ~3;
+    full = i1 & ~(P - 1);
     fullRows = rows & ~3;
     for (let r = 0; r < fullRows; r += 4) {
-      // E[r..r+3][i..i+3]: rows of W (t = j) against the rows' deltas D[r+k][j].
-      for (let i = i0; i < full; i += 4) {
-        block4x4(w + ((<usize>i) << 3), inBytes, d + ((<usize>(r * nOut)) << 3), outBytes, 8, nOut, e + <usize>r * inBytes + ((<usize>i) << 3), inBytes, 0);
+      // E[r..r+3][i..i+P-1]: rows of W (t = j) against the rows' deltas D[r+k][j].
+      for (let i = i0; i < full; i += P) {
+        microKernel<T>(w + ((<usize>i) << sh), inBytes, d + ((<usize>(r * nOut)) << sh), outBytes, sizeof<T>(), nOut, e + <usize>r * inBytes + ((<usize>i) << sh), inBytes, 0);
       }
     }
   }
   // Scalar: the tail columns of the blocked rows, then every column of the other rows.
-  backScalar(w, d, e, 0, fullRows, full, i1, nIn, nOut);
-  backScalar(w, d, e, fullRows, rows, i0, i1, nIn, nOut);
+  backScalar<T>(w, d, e, 0, fullRows, full, i1, nIn, nOut);
+  backScalar<T>(w, d, e, fullRows, rows, i0, i1, nIn, nOut);
 }
 
-function backScalar(w: usize, d: usize, e: usize, r0: i32, r1: i32, i0: i32, i1: i32, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
+function backScalar<T>(w: usize, d: usize, e: usize, r0: i32, r1: i32, i0: i32, i1: i32, nIn: i32, nOut: i32): void {
+  const sh = alignof<T>();
+  const inBytes = (<usize>nIn) << sh;
   for (let r = r0; r < r1; r++) {
-    const dr = d + ((<usize>(r * nOut)) << 3);
+    const dr = d + ((<usize>(r * nOut)) << sh);
     const er = e + <usize>r * inBytes;
     for (let i = i0; i < i1; i++) {
-      const at = (<usize>i) << 3;
-      let s = ld(w + at) * ld(dr);
-      for (let j = 1; j < nOut; j++) s += ld(w + <usize>j * inBytes + at) * ld(dr + ((<usize>j) << 3));
-      st(er + at, s);
+      const at = (<usize>i) << sh;
+      let s: T = ld<T>(w + at) * ld<T>(dr);
+      for (let j = 1; j < nOut; j++) s += ld<T>(w + <usize>j * inBytes + at) * ld<T>(dr + ((<usize>j) << sh));
+      st<T>(er + at, s);
     }
   }
 }
 
-/** One row of deltas: lanes are inputs i, i+1 along the contiguous rows of W. */
-function backRow(w: usize, d: usize, e: usize, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
+/** One row of deltas: lanes are consecutive inputs along the contiguous rows of W. */
+function backRow<T>(w: usize, d: usize, e: usize, nIn: i32, nOut: i32): void {
+  const sh = alignof<T>();
+  const L = lanes<T>();
+  const inBytes = (<usize>nIn) << sh;
   let i = 0;
-  for (; i + 1 < nIn; i += 2) {
-    const at = (<usize>i) << 3;
-    let acc = f64x2.mul(v128.load(w + at), splat(d));
-    for (let j = 1; j < nOut; j++) acc = f64x2.add(acc, f64x2.mul(v128.load(w + <usize>j * inBytes + at), splat(d + ((<usize>j) << 3))));
+  for (; i + L - 1 < nIn; i += L) {
+    const at = (<usize>i) << sh;
+    let acc = v128.mul<T>(v128.load(w + at), splat<T>(d));
+    for (let j = 1; j < nOut; j++) acc = v128.add<T>(acc, v128.mul<T>(v128.load(w + <usize>j * inBytes + at), splat<T>(d + ((<usize>j) << sh))));
     v128.store(e + at, acc);
   }
-  if (i < nIn) backScalar(w, d, e, 0, 1, i, nIn, nIn, nOut);
+  if (i < nIn) backScalar<T>(w, d, e, 0, 1, i, nIn, nIn, nOut);
 }
 
 
@@ -224,43 +324,46 @@ function backRow(w: usize, d: usize, e: usize, nIn: i32, nOut: i32): void {
  * G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order) for this part's
  * outputs j: the batch's gradient sums.
  */
-export function gradientProduct(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
-  const j0 = splitAt(nOut, unit(), part, parts);
-  const j1 = splitAt(nOut, unit(), part + 1, parts);
+export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+  const sh = alignof<T>();
+  const P = unit<T>();
+  const inBytes = (<usize>nIn) << sh;
+  const outBytes = (<usize>nOut) << sh;
+  const j0 = splitAt(nOut, P, part, parts);
+  const j1 = splitAt(nOut, P, part + 1, parts);
   for (let j = j0; j < j1; j++) {
-    let s = ld(d + ((<usize>j) << 3));
-    for (let r = 1; r < rows; r++) s += ld(d + <usize>r * outBytes + ((<usize>j) << 3));
-    st(gb + ((<usize>j) << 3), s);
+    let s: T = ld<T>(d + ((<usize>j) << sh));
+    for (let r = 1; r < rows; r++) s += ld<T>(d + <usize>r * outBytes + ((<usize>j) << sh));
+    st<T>(gb + ((<usize>j) << sh), s);
   }
   let fullOut = j0;
   let fullIn = 0;
   if (ASC_FEATURE_SIMD) {
     fullOut = j1 & ~3;
-    fullIn = nIn & ~3;
+    fullIn = nIn & ~(P - 1);
     for (let j = j0; j < fullOut; j += 4) {
-      // G[j..j+3][i..i+3]: rows of A (t = r) against the deltas D[r][j+k].
-      for (let i = 0; i < fullIn; i += 4) {
-        block4x4(a + ((<usize>i) << 3), inBytes, d + ((<usize>j) << 3), 8, outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << 3), inBytes, 0);
+      // G[j..j+3][i..i+P-1]: rows of A (t = r) against the deltas D[r][j+k].
+      for (let i = 0; i < fullIn; i += P) {
+        microKernel<T>(a + ((<usize>i) << sh), inBytes, d + ((<usize>j) << sh), sizeof<T>(), outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << sh), inBytes, 0);
       }
     }
   }
-  gradientScalar(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
-  gradientScalar(d, a, g, fullOut, j1, 0, nIn, rows, nIn, nOut);
+  gradientScalar<T>(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
+  gradientScalar<T>(d, a, g, fullOut, j1, 0, nIn, rows, nIn, nOut);
 }
 
-function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32, i1: i32, rows: i32, nIn: i32, nOut: i32): void {
-  const inBytes = (<usize>nIn) << 3;
-  const outBytes = (<usize>nOut) << 3;
+function gradientScalar<T>(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32, i1: i32, rows: i32, nIn: i32, nOut: i32): void {
+  const sh = alignof<T>();
+  const inBytes = (<usize>nIn) << sh;
+  const outBytes = (<usize>nOut) << sh;
   for (let j = j0; j < j1; j++) {
-    const dj = d + ((<usize>j) << 3);
+    const dj = d + ((<usize>j) << sh);
     const gj = g + <usize>j * inBytes;
     for (let i = i0; i < i1; i++) {
-      const at = (<usize>i) << 3;
-      let s = ld(dj) * ld(a + at);
-      for (let r = 1; r < rows; r++) s += ld(dj + <usize>r * outBytes) * ld(a + <usize>r * inBytes + at);
-      st(gj + at, s);
+      const at = (<usize>i) << sh;
+      let s: T = ld<T>(dj) * ld<T>(a + at);
+      for (let r = 1; r < rows; r++) s += ld<T>(dj + <usize>r * outBytes) * ld<T>(a + <usize>r * inBytes + at);
+      st<T>(gj + at, s);
     }
   }
 }
@@ -271,7 +374,7 @@ function gradientScalar(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32,
  * weight W[j][i] = W[j][i] - lr * (d[j] * x[i]) is used at once for
  * z[j] = (sum_i W[j][i] * xNext[i]) + b[j] (b updated first), so W streams through once
  * per sample instead of twice. The new W and b go `shift` bytes from the old ones (0: in
- * place). Lanes are outputs j, j+1, as in matvecSimd. SIMD builds only.
+ * place). Lanes are outputs j, j+1, as in matvecSimd. SIMD builds, f64 only.
  */
 export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f64): void {
   if (!ASC_FEATURE_SIMD) return;
@@ -283,10 +386,10 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
     const w0 = w + <usize>j * inBytes;
     const w2 = w0 + 2 * inBytes;
     const dj = d + ((<usize>j) << 3);
-    const vd0 = splat(dj);
-    const vd1 = splat(dj + 8);
-    const vd2 = splat(dj + 16);
-    const vd3 = splat(dj + 24);
+    const vd0 = splat<f64>(dj);
+    const vd1 = splat<f64>(dj + 8);
+    const vd2 = splat<f64>(dj + 16);
+    const vd3 = splat<f64>(dj + 24);
     let acc0 = stepFirst(w0, inBytes, shift, dj, x, xNext, lr);
     let acc1 = stepFirst(w2, inBytes, shift, dj + 16, x, xNext, lr);
     let i = 1;
@@ -303,8 +406,8 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
   for (; j + 1 < nOut; j += 2) {
     const w0 = w + <usize>j * inBytes;
     const dj = d + ((<usize>j) << 3);
-    const vd0 = splat(dj);
-    const vd1 = splat(dj + 8);
+    const vd0 = splat<f64>(dj);
+    const vd1 = splat<f64>(dj + 8);
     let acc = stepFirst(w0, inBytes, shift, dj, x, xNext, lr);
     let i = 1;
     for (; i + 1 < nIn; i += 2) {
@@ -315,29 +418,29 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
   }
   if (j < nOut) {
     const row = w + <usize>j * inBytes;
-    const dj = ld(d + ((<usize>j) << 3));
+    const dj = ld<f64>(d + ((<usize>j) << 3));
     let s: f64 = 0;
     for (let i = 0; i < nIn; i++) {
       const at = (<usize>i) << 3;
-      const v = ld(row + at) - lr * (dj * ld(x + at));
-      st(row + shift + at, v);
-      s = i == 0 ? v * ld(xNext) : s + v * ld(xNext + at);
+      const v = ld<f64>(row + at) - lr * (dj * ld<f64>(x + at));
+      st<f64>(row + shift + at, v);
+      s = i == 0 ? v * ld<f64>(xNext) : s + v * ld<f64>(xNext + at);
     }
     const bj = b + ((<usize>j) << 3);
-    st(bj + shift, ld(bj) - lr * dj);
-    st(z + ((<usize>j) << 3), s + ld(bj + shift));
+    st<f64>(bj + shift, ld<f64>(bj) - lr * dj);
+    st<f64>(z + ((<usize>j) << 3), s + ld<f64>(bj + shift));
   }
 }
 
 /** Rows j, j+1 (from w0) at input 0: the new weights stored, their first terms returned (lanes j, j+1). */
 // @ts-ignore: decorator
 @inline function stepFirst(w0: usize, inBytes: usize, shift: usize, dj: usize, x: usize, xNext: usize, lr: f64): v128 {
-  const x0 = ld(x);
-  const a0 = ld(w0) - lr * (ld(dj) * x0);
-  const a1 = ld(w0 + inBytes) - lr * (ld(dj + 8) * x0);
-  st(w0 + shift, a0);
-  st(w0 + inBytes + shift, a1);
-  return f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat(xNext));
+  const x0 = ld<f64>(x);
+  const a0 = ld<f64>(w0) - lr * (ld<f64>(dj) * x0);
+  const a1 = ld<f64>(w0 + inBytes) - lr * (ld<f64>(dj + 8) * x0);
+  st<f64>(w0 + shift, a0);
+  st<f64>(w0 + inBytes + shift, a1);
+  return f64x2.mul(f64x2.replace_lane(f64x2.splat(a0), 1, a1), splat<f64>(xNext));
 }
 
 /** Rows j, j+1 at inputs i, i+1 (p is row j at i): the new weights stored, acc + term i, then + term i+1. */
@@ -355,79 +458,80 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
 /** Rows j, j+1: the odd last input when i < nIn, then the new biases and z[j], z[j+1] = sums + new b. */
 // @ts-ignore: decorator
 @inline function stepLast(acc: v128, i: i32, w0: usize, b: usize, shift: usize, dj: usize, x: usize, xNext: usize, z: usize, j: i32, nIn: i32, inBytes: usize, lr: f64): void {
-  const d0 = ld(dj);
-  const d1 = ld(dj + 8);
+  const d0 = ld<f64>(dj);
+  const d1 = ld<f64>(dj + 8);
   if (i < nIn) {
     const at = (<usize>i) << 3;
-    const xi = ld(x + at);
-    const p = ld(w0 + at) - lr * (d0 * xi);
-    const q = ld(w0 + inBytes + at) - lr * (d1 * xi);
-    st(w0 + shift + at, p);
-    st(w0 + inBytes + shift + at, q);
-    acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat(xNext + at)));
+    const xi = ld<f64>(x + at);
+    const p = ld<f64>(w0 + at) - lr * (d0 * xi);
+    const q = ld<f64>(w0 + inBytes + at) - lr * (d1 * xi);
+    st<f64>(w0 + shift + at, p);
+    st<f64>(w0 + inBytes + shift + at, q);
+    acc = f64x2.add(acc, f64x2.mul(f64x2.replace_lane(f64x2.splat(p), 1, q), splat<f64>(xNext + at)));
   }
   const bj = b + ((<usize>j) << 3);
-  st(bj + shift, ld(bj) - lr * d0);
-  st(bj + shift + 8, ld(bj + 8) - lr * d1);
+  st<f64>(bj + shift, ld<f64>(bj) - lr * d0);
+  st<f64>(bj + shift + 8, ld<f64>(bj + 8) - lr * d1);
   v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj + shift)));
 }
 
 /**
  * The one micro-kernel, of the forward product, the back-product and the gradient sums: for
- * k < 4, C[k][0..3] = sum over t < count, in order and first term first, of s_k(t) * v(t),
- * where v(t) is the 4 doubles at vec + t * vecStride and s_k(t) the double at
- * sc + k * scSpacing + t * scStep; then, when bias != 0, C[k][c] + bias[c] (the forward's
- * "(sum) + b"). Lanes are C's 4 columns; row k goes to out + k * outStride. Inlined, so each
+ * k < 4, C[k][0..P-1] = sum over t < count, in order and first term first, of s_k(t) * v(t),
+ * where v(t) is the P = unit<T>() elements (two vectors: 4 f64 or 8 f32) at vec + t * vecStride
+ * and s_k(t) the element at sc + k * scSpacing + t * scStep; then, when bias != 0,
+ * C[k][c] + bias[c] (the forward's "(sum) + b"). Lanes are C's columns; row k goes to
+ * out + k * outStride. Inlined, so each
  * call site's constant bias (0 or not) leaves a single store path.
  */
 // @ts-ignore: decorator
-@inline function block4x4(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize, bias: usize): void {
+@inline function microKernel<T>(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize, bias: usize): void {
   const s1 = sc + scSpacing;
   const s2 = s1 + scSpacing;
   const s3 = s2 + scSpacing;
   let v0 = v128.load(vec);
   let v1 = v128.load(vec + 16);
-  let s = splat(sc);
-  let c00 = f64x2.mul(s, v0);
-  let c01 = f64x2.mul(s, v1);
-  s = splat(s1);
-  let c10 = f64x2.mul(s, v0);
-  let c11 = f64x2.mul(s, v1);
-  s = splat(s2);
-  let c20 = f64x2.mul(s, v0);
-  let c21 = f64x2.mul(s, v1);
-  s = splat(s3);
-  let c30 = f64x2.mul(s, v0);
-  let c31 = f64x2.mul(s, v1);
+  let s = splat<T>(sc);
+  let c00 = v128.mul<T>(s, v0);
+  let c01 = v128.mul<T>(s, v1);
+  s = splat<T>(s1);
+  let c10 = v128.mul<T>(s, v0);
+  let c11 = v128.mul<T>(s, v1);
+  s = splat<T>(s2);
+  let c20 = v128.mul<T>(s, v0);
+  let c21 = v128.mul<T>(s, v1);
+  s = splat<T>(s3);
+  let c30 = v128.mul<T>(s, v0);
+  let c31 = v128.mul<T>(s, v1);
   for (let t = 1; t < count; t++) {
     const q = vec + <usize>t * vecStride;
     const at = <usize>t * scStep;
     v0 = v128.load(q);
     v1 = v128.load(q + 16);
-    s = splat(sc + at);
-    c00 = f64x2.add(c00, f64x2.mul(s, v0));
-    c01 = f64x2.add(c01, f64x2.mul(s, v1));
-    s = splat(s1 + at);
-    c10 = f64x2.add(c10, f64x2.mul(s, v0));
-    c11 = f64x2.add(c11, f64x2.mul(s, v1));
-    s = splat(s2 + at);
-    c20 = f64x2.add(c20, f64x2.mul(s, v0));
-    c21 = f64x2.add(c21, f64x2.mul(s, v1));
-    s = splat(s3 + at);
-    c30 = f64x2.add(c30, f64x2.mul(s, v0));
-    c31 = f64x2.add(c31, f64x2.mul(s, v1));
+    s = splat<T>(sc + at);
+    c00 = v128.add<T>(c00, v128.mul<T>(s, v0));
+    c01 = v128.add<T>(c01, v128.mul<T>(s, v1));
+    s = splat<T>(s1 + at);
+    c10 = v128.add<T>(c10, v128.mul<T>(s, v0));
+    c11 = v128.add<T>(c11, v128.mul<T>(s, v1));
+    s = splat<T>(s2 + at);
+    c20 = v128.add<T>(c20, v128.mul<T>(s, v0));
+    c21 = v128.add<T>(c21, v128.mul<T>(s, v1));
+    s = splat<T>(s3 + at);
+    c30 = v128.add<T>(c30, v128.mul<T>(s, v0));
+    c31 = v128.add<T>(c31, v128.mul<T>(s, v1));
   }
   if (bias != 0) {
     const b0 = v128.load(bias);
     const b1 = v128.load(bias + 16);
-    c00 = f64x2.add(c00, b0);
-    c01 = f64x2.add(c01, b1);
-    c10 = f64x2.add(c10, b0);
-    c11 = f64x2.add(c11, b1);
-    c20 = f64x2.add(c20, b0);
-    c21 = f64x2.add(c21, b1);
-    c30 = f64x2.add(c30, b0);
-    c31 = f64x2.add(c31, b1);
+    c00 = v128.add<T>(c00, b0);
+    c01 = v128.add<T>(c01, b1);
+    c10 = v128.add<T>(c10, b0);
+    c11 = v128.add<T>(c11, b1);
+    c20 = v128.add<T>(c20, b0);
+    c21 = v128.add<T>(c21, b1);
+    c30 = v128.add<T>(c30, b0);
+    c31 = v128.add<T>(c31, b1);
   }
   v128.store(out, c00);
   v128.store(out + 16, c01);

@@ -26,6 +26,7 @@ export const H_SYNC = 16; // the threads' job block (SYNC_*), 64 bytes
 export const H_CAN_WAIT = 17; // 1 when the calling thread may block in atomic.wait
 export const H_SHIFT = 18; // elements from the current copy to the one train() writes (0: in place)
 export const H_CHECKS = 19; // f64 x (L + 1): sums of |W_l| + |b_l| per layer, then of the optimizer state
+export const H_DTYPE = 20; // DTYPE_*: the element type of every buffer but the settings, checks and stats (f64)
 export const NET_HEADER = 24;
 
 // The threads' job block: i32 fields.
@@ -88,9 +89,11 @@ export const SETTINGS_SIZE = 16;
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear', 'softmax'] as const;
 export const LOSSES = ['mse', 'cross-entropy', 'binary-cross-entropy'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export const DTYPES = ['float64', 'float32'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Loss = (typeof LOSSES)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
+export type Dtype = (typeof DTYPES)[number];
 
 // The codes by name, for the kernels' switches (scripts/gen-layout.mjs checks that every name
 // has one and writes them into assembly/layout-constants.ts).
@@ -106,6 +109,8 @@ export const LOSS_BINARY_CROSS_ENTROPY = LOSSES.indexOf('binary-cross-entropy');
 export const OPTIMIZER_SGD = OPTIMIZERS.indexOf('sgd');
 export const OPTIMIZER_MOMENTUM = OPTIMIZERS.indexOf('momentum');
 export const OPTIMIZER_ADAM = OPTIMIZERS.indexOf('adam');
+export const DTYPE_FLOAT64 = DTYPES.indexOf('float64');
+export const DTYPE_FLOAT32 = DTYPES.indexOf('float32');
 
 /** Bytes a kernel buffer may span: wasm32 linear memory tops out at 4 GiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
