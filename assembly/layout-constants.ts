@@ -2,8 +2,8 @@
 // The network descriptor's offsets and the kernel codes; assembly/layout.ts re-exports them
 // with the accessors that read the descriptor.
 
-// The descriptor's i32 header fields. Addresses are f64 element indices (byte address =
-// index * 8), so the pure-JS backend reads the very same descriptor from its own buffer.
+// The descriptor's i32 header fields. Addresses are element indices (byte address =
+// index * the dtype's bytes), so the pure-JS backend reads the very same descriptor from its own buffer.
 export const H_LAYERS: i32 = 0; // weight layers L
 export const H_LOSS: i32 = 1; // LOSS_*
 export const H_OPTIMIZER: i32 = 2; // OPTIMIZER_*

@@ -13,6 +13,6 @@ export { MLPError, type MLPErrorCode } from './api/errors.ts';
 export { trainTestSplit, type SplitOptions } from './data/split.ts';
 export type { ModelJSON, TrainingState } from './io/model-json.ts';
 export type { Normalization } from './data/normalize.ts';
-export type { Activation, Loss, Optimizer } from './backends/layout.ts';
+export type { Activation, Dtype, Loss, Optimizer } from './backends/layout.ts';
 export type { BackendName } from './api/validate.ts';
 export type { Matrix } from './api/rows.ts';

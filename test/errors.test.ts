@@ -220,7 +220,7 @@ describe.each(BACKENDS)('inputs and targets, %s backend', (backend) => {
     ['null in targets', FIT, XOR_INPUTS, [[0], [null], [1], [0]], ['targets[1][0] must be', 'a finite number', 'got null']],
     ['a null row', FIT, [[0, 0], null, [1, 0], [1, 1]], XOR_TARGETS, ['inputs[1] must be', 'an array of 2 numbers', 'got null']],
     ['a string row', PREDICT, ['12'], undefined, ['inputs[0] must be', 'an array of 2 numbers', 'got "12"']],
-    ['inputs a string', FIT, 'abc', XOR_TARGETS, ['inputs must be', 'an array of rows (number[][]), a row-major Float64Array, or { data, rows }', 'got "abc"']],
+    ['inputs a string', FIT, 'abc', XOR_TARGETS, ['inputs must be', 'an array of rows (number[][]), a row-major Float64Array or Float32Array, or { data, rows }', 'got "abc"']],
     ['inputs missing', PREDICT, undefined, undefined, ['inputs must be', 'an array of rows', 'got undefined']],
     ['targets null', FIT, XOR_INPUTS, null, ['targets must be', 'an array of rows', 'got null']],
     ['Float64Array length not a multiple of the width', FIT, new Float64Array(7), XOR_TARGETS, ['inputs must be', 'a non-empty row-major Float64Array whose length is a multiple of 2', 'got a Float64Array of length 7']],
@@ -230,7 +230,7 @@ describe.each(BACKENDS)('inputs and targets, %s backend', (backend) => {
     ['{ data, rows } inconsistent (array data)', PREDICT, { data: [1, 2, 3], rows: 1 }, undefined, ['inputs.data must be', '1 rows x 2 columns = 2 numbers', 'got [1,2,3]']],
     ['{ data, rows } rows 0', PREDICT, { data: [], rows: 0 }, undefined, ['inputs.rows must be', 'a positive integer', 'got 0']],
     ['{ data, rows } rows 1.5', PREDICT, { data: [0, 0, 0], rows: 1.5 }, undefined, ['inputs.rows must be', 'a positive integer', 'got 1.5']],
-    ['{ data, rows } data a string', FIT, { data: 'abcd', rows: 2 }, XOR_TARGETS, ['inputs.data must be', 'a Float64Array or an array of numbers', 'got "abcd"']],
+    ['{ data, rows } data a string', FIT, { data: 'abcd', rows: 2 }, XOR_TARGETS, ['inputs.data must be', 'a Float64Array, a Float32Array or an array of numbers', 'got "abcd"']],
     ['{ data, rows } NaN in data', FIT, XOR_INPUTS, { data: [0, 1, NaN, 0], rows: 4 }, ['targets[2][0] must be', 'a finite number', 'got NaN']],
     // Array holes (which forEach would skip): a missing row is reported, not read as zeros.
     ['a hole for a row of inputs', PREDICT, [, [1, 2]], undefined, ['inputs[0] must be', 'an array of 2 numbers', 'got undefined']],

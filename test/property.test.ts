@@ -14,15 +14,18 @@
 // the same MLPError on both, and a second fit must carry on identically. fast-check runs
 // with a fixed seed; a failure prints the shrunk configuration with its seed and path (set
 // FC_SEED / FC_RUNS / FC_OPTION_RUNS to explore further) and the first differing number
-// with its hex bits.
+// with its hex bits. Both properties run for float32 nets as well (dtype: 'float32', on
+// FC_F32_RUNS / FC_F32_OPTION_RUNS configurations): single precision, the same bits.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MLP, MLPError, type EpochStats, type FitOptions, type History, type ModelJSON } from '../src/index.ts';
+import { MLP, MLPError, type Dtype, type EpochStats, type FitOptions, type History, type ModelJSON } from '../src/index.ts';
 import { configOf, extremeInputValue, inputValue, optionConfig, type Config, type OptionConfig } from './helpers/property-configs.ts';
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
 const FC_RUNS = Number(process.env.FC_RUNS ?? 1000);
 const FC_OPTION_RUNS = Number(process.env.FC_OPTION_RUNS ?? 2000);
+const FC_F32_RUNS = Number(process.env.FC_F32_RUNS ?? 400);
+const FC_F32_OPTION_RUNS = Number(process.env.FC_F32_OPTION_RUNS ?? 1000);
 
 /** A number, its value and its IEEE-754 bit pattern, for failure messages. */
 function show(value: number | undefined): string {
@@ -48,7 +51,7 @@ function sameRows(what: string, a: readonly ArrayLike<number>[], b: readonly Arr
 }
 
 function sameModel(what: string, a: ModelJSON, b: ModelJSON, names?: string[]): void {
-  for (const key of ['format', 'version', 'loss', 'alpha'] as const) {
+  for (const key of ['format', 'version', 'loss', 'alpha', 'dtype'] as const) {
     if (a[key] !== b[key]) throw new Error(`${what}.${key}: ${a[key]} vs ${b[key]}`);
   }
   if (JSON.stringify(a.activations) !== JSON.stringify(b.activations)) throw new Error(`${what}.activations differ`);
@@ -76,11 +79,12 @@ function sameOutcome(what: string, a: number[] | string, b: number[] | string, n
 }
 
 
-async function checkConfig(c: Config): Promise<void> {
+async function checkConfig(c: Config, dtype: Dtype = 'float64'): Promise<void> {
   const nets: MLP[] = [];
   try {
     const create = async (backend: 'wasm' | 'js') => {
-      const net = await MLP.create({ layers: c.layers, seed: c.seed, backend });
+      const net = await MLP.create({ layers: c.layers, seed: c.seed, backend, dtype });
+      if (net.dtype !== dtype) throw new Error(`net.dtype ${net.dtype}, created with ${dtype}`);
       nets.push(net);
       return net;
     };
@@ -107,6 +111,7 @@ async function checkConfig(c: Config): Promise<void> {
     const jsToWasm = await MLP.fromJSON(JSON.parse(JSON.stringify(js.toJSON())), { backend: 'wasm' });
     nets.push(jsToWasm);
     if (wasmToJs.backend !== 'js' || jsToWasm.backend !== 'wasm') throw new Error('fromJSON ignored { backend }');
+    if (wasmToJs.dtype !== dtype || jsToWasm.dtype !== dtype) throw new Error(`fromJSON made ${wasmToJs.dtype} / ${jsToWasm.dtype} nets of a ${dtype} model`);
     const loadedNames = ['original', 'loaded'];
     sameModel('wasm model loaded into js', trained, wasmToJs.toJSON(), loadedNames);
     sameRows('wasm predictions vs its copy loaded into js', predictions, wasmToJs.predict(c.inputs), loadedNames);
@@ -246,12 +251,12 @@ function checkHistory(c: OptionConfig, epochs: number, r: FitResult): void {
   }
 }
 
-async function checkOptionConfig(c: OptionConfig): Promise<void> {
+async function checkOptionConfig(c: OptionConfig, dtype: Dtype = 'float64'): Promise<void> {
   const nets: MLP[] = [];
   try {
     const create = async (backend: 'wasm' | 'js', simd?: boolean) => {
       const net = await MLP.create({
-        layers: c.layers, seed: c.seed, backend, simd, activation: c.activation, alpha: c.alpha, loss: c.loss, init: c.init, classes: c.classes,
+        layers: c.layers, seed: c.seed, backend, simd, activation: c.activation, alpha: c.alpha, loss: c.loss, init: c.init, classes: c.classes, dtype,
       });
       nets.push(net);
       return net;
@@ -321,18 +326,32 @@ async function checkOptionConfig(c: OptionConfig): Promise<void> {
   }
 }
 
+describe('float32: wasm SIMD, wasm scalar and js are bitwise identical', () => {
+  it(`on ${FC_F32_RUNS} random configurations (fast-check seed ${FC_SEED})`, async () => {
+    await fc.assert(fc.asyncProperty(configOf(inputValue), (c) => checkConfig(c, 'float32')), { seed: FC_SEED, numRuns: FC_F32_RUNS });
+  });
+
+  it(`with extreme inputs, on ${Math.ceil(FC_F32_RUNS / 5)} configurations (fast-check seed ${FC_SEED})`, async () => {
+    await fc.assert(fc.asyncProperty(configOf(extremeInputValue), (c) => checkConfig(c, 'float32')), { seed: FC_SEED, numRuns: Math.ceil(FC_F32_RUNS / 5) });
+  });
+
+  it(`over random combinations of every training option, on ${FC_F32_OPTION_RUNS} configurations (fast-check seed ${FC_SEED})`, async () => {
+    await fc.assert(fc.asyncProperty(optionConfig, (c) => checkOptionConfig(c, 'float32')), { seed: FC_SEED, numRuns: FC_F32_OPTION_RUNS });
+  });
+});
+
 describe('wasm and js backends are bitwise identical', () => {
   it(`on ${FC_RUNS} random configurations (fast-check seed ${FC_SEED})`, async () => {
-    await fc.assert(fc.asyncProperty(configOf(inputValue), checkConfig), { seed: FC_SEED, numRuns: FC_RUNS });
+    await fc.assert(fc.asyncProperty(configOf(inputValue), (c) => checkConfig(c)), { seed: FC_SEED, numRuns: FC_RUNS });
   });
 
   it(`with extreme inputs that saturate the sigmoids, on ${Math.ceil(FC_RUNS / 5)} configurations (fast-check seed ${FC_SEED})`, async () => {
-    await fc.assert(fc.asyncProperty(configOf(extremeInputValue), checkConfig), { seed: FC_SEED, numRuns: Math.ceil(FC_RUNS / 5) });
+    await fc.assert(fc.asyncProperty(configOf(extremeInputValue), (c) => checkConfig(c)), { seed: FC_SEED, numRuns: Math.ceil(FC_RUNS / 5) });
   });
 
   it(`over random combinations of every training option, SIMD and scalar kernels too, on ${FC_OPTION_RUNS} configurations (fast-check seed ${FC_SEED})`, async () => {
     coverage.clear();
-    await fc.assert(fc.asyncProperty(optionConfig, checkOptionConfig), { seed: FC_SEED, numRuns: FC_OPTION_RUNS });
+    await fc.assert(fc.asyncProperty(optionConfig, (c) => checkOptionConfig(c)), { seed: FC_SEED, numRuns: FC_OPTION_RUNS });
     // The generator really reached every option value and every way a fit can end.
     const expected = [
       'completed', 'errorThreshold', 'earlyStopping', 'callback', 'TRAINING_DIVERGED',

@@ -8,6 +8,7 @@ import { resetOptimizerState, readCounters, writeCounters, type Counters, type N
 import type { NetMemory } from './net-memory.ts';
 import type { Optimizer } from '../backends/layout.ts';
 import type { RandomState } from '../math/random.ts';
+import type { Floats } from '../backends/layout.ts';
 
 export class FitTransaction {
   readonly #memory: NetMemory;
@@ -16,7 +17,7 @@ export class FitTransaction {
   readonly #info: NetInfo;
   readonly #random: RandomState | undefined;
   /** The state a switch of optimizer zeroed, with the copy it was in. */
-  #replacedState: [Float64Array, Float64Array] | undefined;
+  #replacedState: [Floats, Floats] | undefined;
 
   /** `random`: a snapshot of the stream, when the fit draws from it (shuffling). */
   constructor(memory: NetMemory, info: NetInfo, random: RandomState | undefined) {

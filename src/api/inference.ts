@@ -6,12 +6,13 @@ import { MLPError } from './errors.ts';
 import type { NetMemory } from './net-memory.ts';
 import { copyRows, type RowShape } from './rows.ts';
 import type { Normalization } from '../data/normalize.ts';
+import type { Floats } from '../backends/layout.ts';
 
 /** Doubles of rows and outputs one chunk may take (8 MiB). */
 const CHUNK_ELEMENTS = 1 << 20;
 
 /** Called once per chunk with the memory, where the chunk's outputs start, its first row and its row count. */
-export type ChunkVisitor = (memory: Float64Array, outputs: number, first: number, count: number) => void;
+export type ChunkVisitor = (memory: Floats, outputs: number, first: number, count: number) => void;
 
 function chunkRows(rows: number, widths: number): number {
   return Math.max(1, Math.min(rows, Math.floor(CHUNK_ELEMENTS / widths)));
@@ -54,17 +55,17 @@ export function scoreRows(
   inputs: RowShape,
   targets: RowShape,
   normalization: Normalization | null,
-  visit: (memory: Float64Array, outputs: number, targets: number, first: number, count: number) => void,
+  visit: (memory: Floats, outputs: number, targets: number, first: number, count: number) => void,
 ): Scores {
   const { layout, backend } = memory;
   const nIn = layout.inputSize;
   const nOut = layout.outputSize;
   const chunk = chunkRows(inputs.rows, nIn + 2 * nOut);
-  const start = memory.take(chunk * (nIn + 2 * nOut) + 2);
+  const start = memory.take(chunk * (nIn + 2 * nOut) + layout.elementsForDoubles(3));
   try {
     const y = start + chunk * nIn;
     const out = y + chunk * nOut;
-    const stats = out + chunk * nOut;
+    const stats = layout.alignDouble(out + chunk * nOut);
     for (let first = 0; first < inputs.rows; first += chunk) {
       const count = Math.min(chunk, inputs.rows - first);
       let m = memory.floats();
@@ -75,8 +76,9 @@ export function scoreRows(
       checkOutputs(m, out, first, count, nOut, inputs.argument);
       visit(m, out, y, first, count);
     }
-    const m = memory.floats();
-    return { lossSum: m[stats], correct: m[stats + 1] };
+    const d = memory.doubles();
+    const at = layout.double(stats);
+    return { lossSum: d[at], correct: d[at + 1] };
   } finally {
     memory.release(start);
   }
@@ -104,7 +106,7 @@ export function firstNonFiniteRow(memory: NetMemory, x: number, rows: number): n
   }
 }
 
-function checkOutputs(m: Float64Array, out: number, first: number, count: number, width: number, argument: string): void {
+function checkOutputs(m: Floats, out: number, first: number, count: number, width: number, argument: string): void {
   const end = out + count * width;
   for (let i = out; i < end; i++) {
     const v = m[i];

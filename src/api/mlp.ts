@@ -4,7 +4,7 @@
 // Every call is a transaction: a call that throws leaves the net exactly as it was.
 import type { Backend } from '../backends/backend.ts';
 import { createBackend } from '../backends/create-backend.ts';
-import { S_ALPHA } from '../backends/layout.ts';
+import { S_ALPHA, type Dtype } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
@@ -64,7 +64,7 @@ export class MLP {
   private constructor(backend: Backend, architecture: Architecture, random: RandomState, seed: number | undefined, info: NetInfo) {
     this.#memory = new NetMemory(backend, architecture, EVAL_ROWS);
     // The settings block's lasting parts: the leaky-relu slope, and fresh optimizer counters.
-    this.#memory.floats()[this.#memory.layout.settings + S_ALPHA] = architecture.alpha;
+    this.#memory.doubles()[this.#memory.layout.double(this.#memory.layout.settings) + S_ALPHA] = architecture.alpha;
     writeCounters(this.#memory, { step: 0, beta1Power: 1, beta2Power: 1 });
     this.#architecture = architecture;
     this.#random = random;
@@ -142,6 +142,12 @@ export class MLP {
 
   get backend(): BackendName {
     return this.#alive('backend').backend.name;
+  }
+
+  /** The type of the net's parameters and arithmetic: 'float64' or 'float32'. */
+  get dtype(): Dtype {
+    this.#alive('dtype');
+    return this.#architecture.dtype ?? 'float64';
   }
 
   /** Whether the net runs the SIMD kernel (false for the scalar wasm kernel and for js). */
@@ -515,13 +521,13 @@ function cannotAwait(answer: Promise<unknown>): MLPError {
   return fitCannotAwait();
 }
 
-function isBinary(data: Float64Array): boolean {
+function isBinary(data: ArrayLike<number>): boolean {
   for (let i = 0; i < data.length; i++) if (data[i] !== 0 && data[i] !== 1) return false;
   return true;
 }
 
 /** argmax (first maximum) of a row, or for one output whether it is >= 0.5. */
-function classOf(data: Float64Array, at: number, width: number): number {
+function classOf(data: ArrayLike<number>, at: number, width: number): number {
   if (width === 1) return data[at] >= 0.5 ? 1 : 0;
   let best = 0;
   for (let k = 1; k < width; k++) if (data[at + k] > data[at + best]) best = k;

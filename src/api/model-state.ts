@@ -29,14 +29,14 @@ export interface Counters {
 }
 
 export function readCounters(memory: NetMemory): Counters {
-  const m = memory.floats();
-  const s = memory.layout.settings;
+  const m = memory.doubles();
+  const s = memory.layout.double(memory.layout.settings);
   return { step: m[s + S_STEP], beta1Power: m[s + S_BETA1_POWER], beta2Power: m[s + S_BETA2_POWER] };
 }
 
 export function writeCounters(memory: NetMemory, c: Counters): void {
-  const m = memory.floats();
-  const s = memory.layout.settings;
+  const m = memory.doubles();
+  const s = memory.layout.double(memory.layout.settings);
   m[s + S_STEP] = c.step;
   m[s + S_BETA1_POWER] = c.beta1Power;
   m[s + S_BETA2_POWER] = c.beta2Power;
@@ -66,6 +66,7 @@ export function readModel(memory: NetMemory, architecture: Architecture, info: N
     activations: [...architecture.activations],
     alpha: architecture.alpha,
     loss: architecture.loss,
+    ...(architecture.dtype === 'float32' ? { dtype: 'float32' as const } : {}),
     normalization: info.normalization && structuredClone(info.normalization),
     classes: info.classes && [...info.classes],
     features: info.features && [...info.features],

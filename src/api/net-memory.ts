@@ -2,11 +2,12 @@
 // the two copies of the trainable state is current, and a stack of per-call data above the
 // net's own buffers. A call takes its data region from `top` and gives it back when it
 // returns, so a call made from inside another (predict in a fit's onEpochEnd) lays its rows
-// above the outer call's and never overwrites them.
+// above the outer call's and never overwrites them. Indices count the net's elements (f64, or
+// f32 for a float32 net); floats() views the memory as those, doubles() as f64.
 import type { Backend } from '../backends/backend.ts';
 import {
   H_BATCH, H_OPTIMIZER, H_PARAMS, H_SHIFT, H_STATE1, H_STATE2, L_BIASES, L_WEIGHTS, LAYER_FIELDS, NET_HEADER, NetLayout, OPTIMIZERS,
-  type NetShape, type Optimizer,
+  type Floats, type NetShape, type Optimizer,
 } from '../backends/layout.ts';
 import { canBlock } from '../backends/wasm/threads.ts';
 
@@ -15,11 +16,12 @@ export class NetMemory {
   #layout: NetLayout;
   /** First free element: above the net's buffers and the data of every call under way. */
   top: number;
+  #f32: Float32Array = new Float32Array(0);
 
   constructor(backend: Backend, shape: NetShape, capacity: number) {
     this.backend = backend;
     this.#layout = new NetLayout(shape, backend.base, capacity);
-    backend.reserve(this.#layout.end);
+    backend.reserve(this.#layout.doublesFor(this.#layout.end));
     this.#layout.writeDescriptor(backend.ints(), 'sgd', 1, backend.threads, canBlock());
     this.top = this.#layout.end;
   }
@@ -28,8 +30,16 @@ export class NetMemory {
     return this.#layout;
   }
 
-  /** The memory as f64; fetch it again after anything that may grow it. */
-  floats(): Float64Array {
+  /** The memory as the net's elements; fetch it again after anything that may grow it. */
+  floats(): Floats {
+    const m = this.backend.memory();
+    if (this.#layout.unit === 8) return m;
+    if (this.#f32.buffer !== m.buffer || this.#f32.length !== m.length * 2) this.#f32 = new Float32Array(m.buffer, m.byteOffset, m.length * 2);
+    return this.#f32;
+  }
+
+  /** The memory as f64, indexed by layout.double(index): the settings, checks and stats blocks. */
+  doubles(): Float64Array {
     return this.backend.memory();
   }
 
@@ -37,10 +47,13 @@ export class NetMemory {
     return this.backend.ints();
   }
 
-  /** Elements [at, at + size) for the caller's data; give them back with `release(at)`. */
+  /**
+   * Elements [at, at + size) for the caller's data; give them back with `release(at)`. `at`
+   * starts an f64 (8-byte aligned), so a block of stats may begin the region.
+   */
   take(size: number): number {
-    const at = this.top;
-    this.backend.reserve(at + size);
+    const at = this.#layout.alignDouble(this.top);
+    this.backend.reserve(this.#layout.doublesFor(at + size));
     this.top = at + size;
     return at;
   }
@@ -61,7 +74,7 @@ export class NetMemory {
     const optimizer = OPTIMIZERS[ints[h + H_OPTIMIZER]];
     const batch = ints[h + H_BATCH];
     this.#layout = this.#layout.withCapacity(rows);
-    this.backend.reserve(this.#layout.end);
+    this.backend.reserve(this.#layout.doublesFor(this.#layout.end));
     this.#layout.writeDescriptor(this.ints(), optimizer, batch, this.backend.threads, canBlock());
     this.pointAt(copy);
     this.top = this.#layout.end;
@@ -86,7 +99,7 @@ export class NetMemory {
   }
 
   /** The current parameters (all W_l, b_l in order), a view valid until memory grows. */
-  params(copy = this.copy): Float64Array {
+  params(copy = this.copy): Floats {
     const at = this.at('params', copy);
     return this.floats().subarray(at, at + this.#layout.paramCount);
   }

@@ -4,7 +4,7 @@
 // and the public option types with their doc comments (options.generated.ts, by
 // scripts/gen-options.mjs) derive from the options documented here. The library never
 // imports this file, so its bundles carry none of the text.
-import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../backends/layout.ts';
+import { ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS } from '../backends/layout.ts';
 import {
   CREATE_OPTION_SPECS, FIT_OPTION_SPECS, INITS, LOAD_OPTION_SPECS, NORMALIZATIONS, SAVE_OPTION_SPECS, type OptionCall, type OptionSpec,
 } from './option-registry.ts';
@@ -108,6 +108,10 @@ const CREATE: Docs<typeof CREATE_OPTION_SPECS> = {
   classes: {
     type: 'readonly string[] | null', defaultText: 'none', spec: true,
     doc: 'Class labels, one per output (two for a single sigmoid output), for predictClass.',
+  },
+  dtype: {
+    type: 'Dtype', spec: false,
+    doc: `The type of every parameter and computation: ${names(DTYPES)} (float32: twice the SIMD lanes, still the same bits on every backend; docs/training.md).`,
   },
   worker: WORKER,
 };
@@ -241,7 +245,7 @@ export const OPTION_INTERFACES: readonly { readonly call: OptionCall; readonly n
 
 /** The types the option types name, by the module that exports them (relative to src/api/). */
 export const OPTION_TYPE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  '../backends/layout.ts': ['Activation', 'Loss', 'Optimizer'],
+  '../backends/layout.ts': ['Activation', 'Dtype', 'Loss', 'Optimizer'],
   './option-registry.ts': ['EpochStats', 'Init', 'Normalize'],
   './validate.ts': ['BackendName'],
   './rows.ts': ['Matrix'],

@@ -5,7 +5,7 @@
 // its browser bundle) carries none of that text.
 import { invalidArgument, MLPError } from './errors.ts';
 import { NORMALIZATIONS, type Normalize } from '../data/normalize.ts';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
+import { ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
 import {
   checkBackend, checkBoolean, checkClasses, checkEpochs, checkLayers, checkLearningRate, checkSeed, guardedRead, oneOf, type BackendName,
 } from './validate.ts';
@@ -123,6 +123,10 @@ export const CREATE_OPTION_SPECS = [
   option({
     name: 'classes', call: 'create', default: null as string[] | null,
     check: (value, s) => (value === null ? null : checkClasses(value, (s.layers as number[]).at(-1)!, 'classes')),
+  }),
+  option({
+    name: 'dtype', call: 'create', default: 'float64' as Dtype,
+    check: (value) => oneOf(value, 'dtype', DTYPES),
   }),
   WORKER,
 ] as const;

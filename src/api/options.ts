@@ -3,7 +3,7 @@
 // nonsensical value or combination rejected with an MLPError that names the option, the value
 // and what was expected. The options themselves are listed once, in option-registry.ts.
 import { invalidArgument, MLPError } from './errors.ts';
-import { type Activation, type Loss } from '../backends/layout.ts';
+import { type Activation, type Dtype, type Loss } from '../backends/layout.ts';
 import {
   CREATE_OPTION_SPECS, FIT_OPTION_SPECS, LOAD_OPTION_SPECS, NORMALIZATIONS, SAVE_OPTION_SPECS, type Normalize, type OptionSpec, type SettingsOf,
 } from './option-registry.ts';
@@ -18,6 +18,8 @@ export interface Architecture {
   activations: Activation[];
   alpha: number;
   loss: Loss;
+  /** The net's element type (left out: float64). */
+  dtype?: Dtype;
 }
 
 type CreateOptionSettings = SettingsOf<typeof CREATE_OPTION_SPECS>;
@@ -98,6 +100,7 @@ export function checkCreateOptions(options: unknown): CreateSettings {
     simd: s.simd,
     threads: s.threads,
     classes: s.classes,
+    dtype: s.dtype,
     worker: s.worker,
   };
 }

@@ -1,16 +1,21 @@
-// The data path: rows as users hand them in (number[][], a row-major Float64Array, or
-// { data, rows }) read once, checked cell by cell, normalised and written straight into the
+// The data path: rows as users hand them in (number[][], a row-major Float64Array or
+// Float32Array, or { data, rows }) read once, checked cell by cell, normalised and written straight into the
 // backend's flat memory, with no intermediate copy. Shapes are checked first (rowShape), so
 // the caller can reserve memory before any cell is read; cells are read in row chunks
 // (copyRows), so predict can stream any number of rows through a bounded buffer.
 import { invalidArgument, MLPError } from './errors.ts';
 import type { Normalization } from '../data/normalize.ts';
+import type { Floats } from '../backends/layout.ts';
 
-/** Rows of numbers: `number[][]`, a row-major Float64Array, or one with its row count. */
+/**
+ * Rows of numbers: `number[][]`, a row-major Float64Array or Float32Array, or one with its row
+ * count. Float32Array cells are read exactly (every float32 is a float64), for either dtype.
+ */
 export type Matrix =
   | readonly (readonly number[])[]
   | Float64Array
-  | { readonly data: Float64Array | readonly number[]; readonly rows: number };
+  | Float32Array
+  | { readonly data: Float64Array | Float32Array | readonly number[]; readonly rows: number };
 
 /** A matrix whose shape has been checked: `cells` is flat (row-major) unless `nested`. */
 export interface RowShape {
@@ -19,11 +24,15 @@ export interface RowShape {
   readonly width: number;
   /** number[][]: read row by row. */
   readonly nested: readonly unknown[] | undefined;
-  /** Flat row-major cells (Float64Array or number[]). */
+  /** Flat row-major cells (Float64Array, Float32Array or number[]). */
   readonly cells: ArrayLike<unknown> | undefined;
 }
 
-const EXPECTED = 'an array of rows (number[][]), a row-major Float64Array, or { data, rows }';
+const EXPECTED = 'an array of rows (number[][]), a row-major Float64Array or Float32Array, or { data, rows }';
+
+function isFloatArray(value: unknown): value is Float64Array | Float32Array {
+  return value instanceof Float64Array || value instanceof Float32Array;
+}
 
 /** Checks that `value` is rows of `width` cells (not the cells themselves) and counts them. */
 export function rowShape(value: unknown, argument: string, width: number, side: string): RowShape {
@@ -31,16 +40,16 @@ export function rowShape(value: unknown, argument: string, width: number, side: 
     if (value.length === 0) throw invalidArgument(argument, value, 'at least one row');
     return { argument, rows: value.length, width, nested: value, cells: undefined };
   }
-  if (value instanceof Float64Array) {
+  if (isFloatArray(value)) {
     if (value.length === 0 || value.length % width !== 0) {
-      throw invalidArgument(argument, value, `a non-empty row-major Float64Array whose length is a multiple of ${width} (the network's ${side} size)`);
+      throw invalidArgument(argument, value, `a non-empty row-major ${value.constructor.name} whose length is a multiple of ${width} (the network's ${side} size)`);
     }
     return { argument, rows: value.length / width, width, nested: undefined, cells: value };
   }
   if (value === null || typeof value !== 'object') throw invalidArgument(argument, value, EXPECTED);
   const { data, rows } = value as { data?: unknown; rows?: unknown };
   if (data === undefined && rows === undefined) throw invalidArgument(argument, value, EXPECTED);
-  if (!(data instanceof Float64Array) && !Array.isArray(data)) throw invalidArgument(`${argument}.data`, data, 'a Float64Array or an array of numbers');
+  if (!isFloatArray(data) && !Array.isArray(data)) throw invalidArgument(`${argument}.data`, data, 'a Float64Array, a Float32Array or an array of numbers');
   if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 1) throw invalidArgument(`${argument}.rows`, rows, 'a positive integer');
   if (data.length !== rows * width) throw invalidArgument(`${argument}.data`, data, `${rows} rows x ${width} columns = ${rows * width} numbers`);
   return { argument, rows, width, nested: undefined, cells: data };
@@ -48,14 +57,15 @@ export function rowShape(value: unknown, argument: string, width: number, side: 
 
 /**
  * Writes rows [first, first + count) of `shape` into `memory` from element `at`, each cell
- * checked finite and, with a normalisation, mapped to (x - offset) / scale. Returns the
+ * checked finite and, with a normalisation, mapped to (x - offset) / scale (in float64; a
+ * float32 memory rounds the result once, and it must stay finite there). Returns the
  * largest |value| written, a bound the caller may use to prove predictions finite.
  */
-export function copyRows(shape: RowShape, first: number, count: number, memory: Float64Array, at: number, normalization: Normalization | null, side: string): number {
+export function copyRows(shape: RowShape, first: number, count: number, memory: Floats, at: number, normalization: Normalization | null, side: string): number {
   const { width, nested, cells } = shape;
   const offset = normalization?.offset;
   const scale = normalization?.scale;
-  if (offset === undefined && cells instanceof Float64Array && cells.buffer !== memory.buffer) return copyFlat(shape, cells, first, count, memory, at);
+  if (offset === undefined && isFloatArray(cells) && cells.buffer !== memory.buffer) return copyFlat(shape, cells, first, count, memory, at);
   let largest = 0;
   let o = at;
   for (let r = first; r < first + count; r++) {
@@ -63,7 +73,7 @@ export function copyRows(shape: RowShape, first: number, count: number, memory: 
     let c0 = 0;
     if (nested !== undefined) {
       const item: unknown = nested[r];
-      if (!Array.isArray(item) && !(item instanceof Float64Array)) throw invalidArgument(`${shape.argument}[${r}]`, item, `an array of ${width} numbers`);
+      if (!Array.isArray(item) && !isFloatArray(item)) throw invalidArgument(`${shape.argument}[${r}]`, item, `an array of ${width} numbers`);
       if (item.length !== width) {
         const error = invalidArgument(`${shape.argument}[${r}]`, item, `a row of ${width} numbers (the network's ${side} size)`);
         // One number where a net's several outputs are expected: most likely a class column.
@@ -81,16 +91,18 @@ export function copyRows(shape: RowShape, first: number, count: number, memory: 
       if (typeof cell !== 'number' || !(cell - cell === 0)) throw badCell(shape, r, c, cell);
       const x = offset === undefined ? cell : (cell - offset[c]) / scale![c];
       if (!(x - x === 0)) throw invalidArgument(`${shape.argument}[${r}][${c}]`, cell, `a number the model's normalisation maps to a finite value (it gives ${x})`);
-      memory[o++] = x;
-      const magnitude = x < 0 ? -x : x;
+      memory[o] = x;
+      const stored = memory[o++];
+      const magnitude = stored < 0 ? -stored : stored;
+      if (!(magnitude <= Number.MAX_VALUE)) throw outOfFloat32(shape, r, c, cell);
       if (magnitude > largest) largest = magnitude;
     }
   }
   return largest;
 }
 
-/** A Float64Array's rows as they are: one native copy, then one pass that checks them in place. */
-function copyFlat(shape: RowShape, cells: Float64Array, first: number, count: number, memory: Float64Array, at: number): number {
+/** A flat array's rows as they are: one native copy, then one pass that checks them in place. */
+function copyFlat(shape: RowShape, cells: Float64Array | Float32Array, first: number, count: number, memory: Floats, at: number): number {
   const n = count * shape.width;
   memory.set(cells.subarray(first * shape.width, first * shape.width + n), at);
   let largest = 0;
@@ -100,7 +112,9 @@ function copyFlat(shape: RowShape, cells: Float64Array, first: number, count: nu
     // NaN fails both comparisons, so it is caught with ±Infinity.
     if (!(magnitude <= Number.MAX_VALUE)) {
       const cell = i - at + first * shape.width;
-      throw badCell(shape, Math.floor(cell / shape.width), cell % shape.width, x);
+      const row = Math.floor(cell / shape.width);
+      const value = cells[cell];
+      throw value - value === 0 ? outOfFloat32(shape, row, cell % shape.width, value) : badCell(shape, row, cell % shape.width, value);
     }
     if (magnitude > largest) largest = magnitude;
   }
@@ -109,6 +123,11 @@ function copyFlat(shape: RowShape, cells: Float64Array, first: number, count: nu
 
 function badCell(shape: RowShape, row: number, column: number, cell: unknown): MLPError {
   return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, 'a finite number');
+}
+
+/** A finite cell a float32 net cannot hold (beyond ±3.4028234663852886e38 once normalised). */
+function outOfFloat32(shape: RowShape, row: number, column: number, cell: unknown): MLPError {
+  return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, "a number within float32's range (this net's dtype is 'float32')");
 }
 
 /** Targets must pair with inputs row for row. */

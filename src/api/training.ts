@@ -6,7 +6,7 @@
 // changes the net only through its FitTransaction, so any throw leaves the net as it was.
 // The loop is a generator so that fit and fitAsync drive the same steps: fitAsync yields to
 // the event loop between them and awaits the promise an async onEpochEnd hands back.
-import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY, type NetLayout } from '../backends/layout.ts';
+import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY, type Floats, type NetLayout } from '../backends/layout.ts';
 import type { Backend } from '../backends/backend.ts';
 import { fitNormalization, type Normalization } from '../data/normalize.ts';
 import { MLPError } from './errors.ts';
@@ -68,7 +68,7 @@ export interface FitHost {
   readonly architecture: Architecture;
   readonly random: RandomState;
   /** Whether accuracy means something for these targets (see MLP.#classifies). */
-  classifies(targets: Float64Array): boolean;
+  classifies(targets: Floats): boolean;
   /** Publishes the normalisation in force once the rows are written. */
   setNormalization(normalization: Normalization | null): void;
   /** Throws DISPOSED once the net was disposed (from a callback, or between fitAsync's steps). */
@@ -86,7 +86,7 @@ export interface FitHost {
  */
 export type FitPause = Promise<unknown> | undefined;
 
-/** Where one fit's data lies in memory (f64 element indices). */
+/** Where one fit's data lies in memory (element indices; stats starts an f64 block). */
 interface Region {
   start: number;
   x: number;
@@ -113,9 +113,10 @@ function* writeData(memory: NetMemory, data: FitData, o: FitSettings, current: N
   const rows = data.trainRows;
   const valRows = data.validation ? data.validation.inputs.rows : data.inputs.rows - rows;
   const chunk = planChunk(o, rows);
-  const orderSize = o.shuffle ? Math.ceil((chunk * rows) / 2) : 0;
+  // The permutations (i32) and the stats (f64), in the net's elements; the stats 8-byte aligned.
+  const orderSize = o.shuffle ? layout.alignDouble(Math.ceil((chunk * rows * 4) / layout.unit)) : 0;
   const allRows = data.inputs.rows;
-  const size = allRows * (n0 + nL) + (data.validation ? valRows * (n0 + nL) : 0) + orderSize + chunk * STATS;
+  const size = layout.alignDouble(allRows * (n0 + nL) + (data.validation ? valRows * (n0 + nL) : 0)) + orderSize + layout.elementsForDoubles(chunk * STATS);
   const start = memory.take(size);
   const x = start;
   const y = x + allRows * n0;
@@ -127,6 +128,7 @@ function* writeData(memory: NetMemory, data: FitData, o: FitSettings, current: N
     vy = vx + valRows * n0;
     next = vy + valRows * nL;
   }
+  next = layout.alignDouble(next);
   const region: Region = { start, x, y, vx, vy, order: next, stats: next + orderSize, rows, valRows, chunk };
   const copy = (shape: RowShape, count: number, at: number, normalization: Normalization | null, side: string) => copyInSlices(memory, shape, count, at, normalization, side, sliced);
   let normalization = current;
@@ -275,12 +277,12 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
       if (o.shuffle) {
         // A permutation per epoch the call starts; a resumed epoch's is already first.
         const ints = memory.ints();
-        for (let e = position > 0 ? 1 : 0; e < span.epochs; e++) ints.set(host.random.permutation(rows), region.order * 2 + e * rows);
+        for (let e = position > 0 ? 1 : 0; e < span.epochs; e++) ints.set(host.random.permutation(rows), (region.order * layout.unit) / 4 + e * rows);
       }
       const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, span.epochs, region.stats, region.vx, region.vy, valRows, position, span.to);
       position = span.to < rows + valRows ? span.to : 0;
       if (ran > 0) {
-        recordEpochs(history, memory.floats(), region, ran, classify, o.learningRate);
+        recordEpochs(history, memory.doubles(), layout.double(region.stats), region, ran, classify, o.learningRate);
         history.stopReason = stopping.after(history, ran);
         let answer = reporter?.after(history);
         if (answer instanceof Promise) {
@@ -301,10 +303,10 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
 }
 
 /** Appends the `ran` epochs the kernel just wrote to the history; a non-finite loss diverged. */
-function recordEpochs(history: History, stats: Float64Array, region: Region, ran: number, classify: boolean, learningRate: number): void {
+function recordEpochs(history: History, stats: Float64Array, first: number, region: Region, ran: number, classify: boolean, learningRate: number): void {
   const { rows, valRows } = region;
   for (let e = 0; e < ran; e++) {
-    const at = region.stats + e * STATS;
+    const at = first + e * STATS;
     const loss = stats[at];
     const valLoss = stats[at + 2];
     if (!finite(loss) || (valRows > 0 && !finite(valLoss))) {
@@ -325,7 +327,7 @@ function recordEpochs(history: History, stats: Float64Array, region: Region, ran
 class EarlyStopping {
   readonly #memory: NetMemory;
   readonly #o: FitSettings;
-  #best: Float64Array | undefined;
+  #best: Floats | undefined;
   #bestLoss = Infinity;
   #waited = 0;
   /** Whether restoreBestWeights put back an earlier epoch's parameters. */
@@ -398,8 +400,8 @@ class EpochReporter {
 }
 
 function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
-  const m = memory.floats();
-  const s = memory.layout.settings;
+  const m = memory.doubles();
+  const s = memory.layout.double(memory.layout.settings);
   m[s + S_LEARNING_RATE] = o.learningRate;
   m[s + S_MOMENTUM] = o.momentum;
   m[s + S_BETA1] = o.beta1;
@@ -421,7 +423,8 @@ function* checkFinalState(memory: NetMemory, a: Architecture, region: Region, la
   const { layout } = memory;
   const layers = layout.slots.length;
   const m = memory.floats();
-  let sums: Float64Array = m.subarray(layout.checks, layout.checks + layers + 1);
+  const checks = layout.double(layout.checks);
+  let sums: Float64Array = memory.doubles().subarray(checks, checks + layers + 1);
   if (restored) {
     // restoreBestWeights put back other parameters than the kernel summed (not the state).
     sums = sums.slice();
@@ -459,7 +462,7 @@ function finite(x: number): boolean {
   return x - x === 0;
 }
 
-function allFinite(m: Float64Array, from: number, to: number): boolean {
+function allFinite(m: Floats, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!(m[i] - m[i] === 0)) return false;
   return true;
 }

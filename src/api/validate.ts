@@ -17,7 +17,7 @@ export function checkLayers(value: unknown, argument = 'layers'): number[] {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw invalidArgument(argument, value, expected);
     layers.push(n);
   }
-  const bytes = new NetLayout({ layers, activations: [], loss: 'mse' }, 0, 1).end * 8;
+  const bytes = new NetLayout({ layers, activations: [], loss: 'mse', dtype: 'float64' }, 0, 1).end * 8;
   if (bytes > MAX_MEMORY_BYTES) {
     throw new MLPError(
       'OUT_OF_MEMORY',

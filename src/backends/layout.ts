@@ -1,11 +1,12 @@
 // Where a network's numbers live: descriptor, settings, parameters, gradients, optimizer
-// state and the batch scratch, as f64 element indices into one flat buffer (the wasm
-// kernel's linear memory or the js backend's ArrayBuffer), and the i32 descriptor both
-// kernels read. The single definition of every descriptor offset and kernel code:
+// state and the batch scratch, as element indices into one flat buffer (the wasm kernel's
+// linear memory or the js backend's ArrayBuffer; elements of the net's dtype: f64, or f32
+// for a float32 net, whose settings, checks and stats blocks are still f64), and the i32
+// descriptor both kernels read. The single definition of every descriptor offset and kernel code:
 // scripts/gen-layout.mjs writes them into assembly/layout-constants.ts for the wasm kernel.
 
-// The descriptor's i32 header fields. Addresses are f64 element indices (byte address =
-// index * 8), so the pure-JS backend reads the very same descriptor from its own buffer.
+// The descriptor's i32 header fields. Addresses are element indices (byte address =
+// index * the dtype's bytes), so the pure-JS backend reads the very same descriptor from its own buffer.
 export const H_LAYERS = 0; // weight layers L
 export const H_LOSS = 1; // LOSS_*
 export const H_OPTIMIZER = 2; // OPTIMIZER_*
@@ -115,7 +116,11 @@ export const DTYPE_FLOAT32 = DTYPES.indexOf('float32');
 /** Bytes a kernel buffer may span: wasm32 linear memory tops out at 4 GiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
 
-const align = (index: number) => Math.ceil(index / 8) * 8; // 64-byte lines
+/** Bytes per element of each dtype: the unit of every index in a net of that dtype. */
+export const ELEMENT_BYTES: Readonly<Record<Dtype, number>> = { float64: 8, float32: 4 };
+
+/** The flat memory as the net's elements: f64, or f32 for a float32 net. */
+export type Floats = Float64Array | Float32Array;
 
 export interface LayerSlots {
   readonly inSize: number;
@@ -129,6 +134,8 @@ export interface NetShape {
   readonly layers: readonly number[];
   readonly activations: readonly Activation[];
   readonly loss: Loss;
+  /** Default float64. */
+  readonly dtype?: Dtype;
 }
 
 export class NetLayout {
@@ -160,19 +167,26 @@ export class NetLayout {
   readonly sync: number;
   readonly #scratch: { input: number; target: number; aux: number; pack: number; z: number[]; a: number[]; d: number[] };
 
+  /** Bytes per element: every index of this layout counts them. */
+  readonly unit: number;
+
   /** `base` is the first f64 element the net may use. Parameters do not move with `capacity`. */
   constructor(shape: NetShape, base: number, capacity: number) {
     const { layers } = shape;
     const count = layers.length - 1;
     this.shape = shape;
     this.capacity = capacity;
-    let next = align(base);
-    this.net = next * 8;
-    next = align(next + Math.ceil((NET_HEADER + LAYER_FIELDS * count) / 2));
+    const unit = (this.unit = ELEMENT_BYTES[shape.dtype ?? 'float64']);
+    const line = 64 / unit;
+    const align = (index: number) => Math.ceil(index / line) * line; // 64-byte lines
+    const doubles = 8 / unit;
+    let next = align(base * doubles);
+    this.net = next * unit;
+    next = align(next + Math.ceil((NET_HEADER + LAYER_FIELDS * count) * 4 / unit));
     this.settings = next;
-    this.sync = align(next + SETTINGS_SIZE);
-    this.checks = this.sync + 8;
-    next = this.params = align(this.checks + count + 1);
+    this.sync = align(next + SETTINGS_SIZE * doubles);
+    this.checks = this.sync + line;
+    next = this.params = align(this.checks + (count + 1) * doubles);
     const slots: LayerSlots[] = [];
     for (let l = 1; l <= count; l++) {
       const weights = next;
@@ -223,6 +237,27 @@ export class NetLayout {
     return capacity === this.capacity ? this : new NetLayout(this.shape, this.net / 8, capacity);
   }
 
+  /** The f64 index of element index `index` (an f64 block's start: settings, checks, stats). */
+  double(index: number): number {
+    return (index * this.unit) / 8;
+  }
+
+  /** F64 elements that hold elements [0, end). */
+  doublesFor(end: number): number {
+    return Math.ceil((end * this.unit) / 8);
+  }
+
+  /** The first index at or after `index` that starts an f64. */
+  alignDouble(index: number): number {
+    const perDouble = 8 / this.unit;
+    return Math.ceil(index / perDouble) * perDouble;
+  }
+
+  /** Elements of the net's dtype that `count` f64 values take. */
+  elementsForDoubles(count: number): number {
+    return (count * 8) / this.unit;
+  }
+
   /**
    * Writes the descriptor, pointing it at parameter copy `copy` (0 or 1) with H_SHIFT = 0
    * (train() updates in place); `ints` views the same buffer as the kernel's memory.
@@ -252,6 +287,7 @@ export class NetLayout {
     ints[h + H_CAN_WAIT] = canWait ? 1 : 0;
     ints[h + H_SHIFT] = 0;
     ints[h + H_CHECKS] = this.checks;
+    ints[h + H_DTYPE] = DTYPES.indexOf(shape.dtype ?? 'float64');
     this.slots.forEach((s, l) => {
       const f = h + NET_HEADER + l * LAYER_FIELDS;
       ints[f + L_IN] = s.inSize;

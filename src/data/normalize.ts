@@ -12,7 +12,7 @@ export interface Normalization {
   scale: number[];
 }
 
-export function fitNormalization(kind: 'zscore' | 'minmax', data: Float64Array, rows: number, width: number): Normalization {
+export function fitNormalization(kind: 'zscore' | 'minmax', data: ArrayLike<number>, rows: number, width: number): Normalization {
   const offset: number[] = [];
   const scale: number[] = [];
   for (let c = 0; c < width; c++) {

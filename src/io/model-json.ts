@@ -5,7 +5,7 @@
 // once into our own copy, and reading it (a proxy, a getter) can only fail with an MLPError.
 import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
-import { OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
+import { DTYPES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
 import type { Normalization } from '../data/normalize.ts';
 import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
 import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
@@ -37,6 +37,8 @@ export interface ModelJSON {
   /** The leaky-relu slope. */
   alpha: number;
   loss: Loss;
+  /** The element type; written for a float32 net only (a float64 model has no such field). */
+  dtype?: Dtype;
   /** Applied to raw inputs by predict and evaluate. */
   normalization: Normalization | null;
   /** Class labels, one per output (two for a single sigmoid output). */
@@ -63,7 +65,7 @@ export function modelText(model: ModelJSON): string {
 }
 
 const V1_KEYS = ['format', 'version', 'layers', 'activation', 'weights', 'biases'];
-const V2_KEYS = ['format', 'version', 'layers', 'activations', 'alpha', 'loss', 'normalization', 'classes', 'features', 'target', 'weights', 'biases', 'training'];
+const V2_KEYS = ['format', 'version', 'layers', 'activations', 'alpha', 'loss', 'dtype', 'normalization', 'classes', 'features', 'target', 'weights', 'biases', 'training'];
 
 const invalid = (what: string, value: unknown, expected: string) =>
   new MLPError('INVALID_MODEL', `model ${what} must be ${expected}; got ${describeValue(value)}`);
@@ -112,12 +114,14 @@ function parseModelObject(model: unknown): ModelJSON {
   } else {
     architecture = asModelError(() => checkArchitecture(layers, m.activations, m.alpha, m.loss, 'activations'));
   }
+  const dtype = m.dtype === undefined ? 'float64' : asModelError(() => oneOf(m.dtype, 'dtype', DTYPES));
   const inputs = layers[0];
   const outputs = layers[layers.length - 1];
   const result: ModelJSON = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     ...architecture,
+    ...(dtype === 'float32' ? { dtype } : {}),
     normalization: m.normalization == null ? null : checkNormalization(m.normalization, inputs),
     classes: m.classes == null ? null : asModelError(() => checkClasses(m.classes, outputs, 'classes')),
     features: m.features == null ? null : asModelError(() => checkFeatureNames(m.features, inputs, 'features')),

@@ -66,7 +66,7 @@ export class RandomState {
   }
 
   /** `np.random.rand(...).ravel()` into out[offset … offset+count). */
-  fill(out: Float64Array, offset = 0, count = out.length - offset): void {
+  fill(out: Float64Array | Float32Array, offset = 0, count = out.length - offset): void {
     if (!Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 0 || offset + count > out.length) {
       throw new RangeError(`fill range [${offset}, ${offset + count}) is outside an array of length ${out.length}`);
     }

@@ -45,7 +45,7 @@ export function serveWorkerNet(port: HostPort): void {
         : message.how === 'fromJSON'
           ? MLP.fromJSON(first, options as LoadOptions)
           : MLP.load(first as string, options as LoadOptions))) as MLP;
-      const snapshot = { layers: net.layers, backend: net.backend, simd: net.simd, threads: net.threads, classes: net.classes, seed: net.seed };
+      const snapshot = { layers: net.layers, backend: net.backend, simd: net.simd, threads: net.threads, classes: net.classes, seed: net.seed, dtype: net.dtype };
       port.post({ type: 'done', id: message.id, value: undefined, snapshot });
     } catch (error) {
       port.post({ type: 'failed', id: message.id, error: toWire(error) });

@@ -12,6 +12,7 @@ import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from '../api
 import type { Matrix } from '../api/rows.ts';
 import { fitCannotAwait, type History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
+import type { Dtype } from '../backends/layout.ts';
 import { kernelModule, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
@@ -82,6 +83,10 @@ export class WorkerMLP {
 
   get threads(): number {
     return this.#alive('threads').threads;
+  }
+
+  get dtype(): Dtype {
+    return this.#alive('dtype').dtype;
   }
 
   get classes(): string[] | null {
@@ -318,7 +323,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-function isShared(array: Float64Array): boolean {
+function isShared(array: Float64Array | Float32Array): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
 }
 
@@ -331,9 +336,9 @@ function isShared(array: Float64Array): boolean {
  */
 function packRows(value: unknown, width: number, transfer: Transferable[]): unknown {
   try {
-    if (value instanceof Float64Array) return isShared(value) ? value : moved(value.slice(), transfer);
+    if (value instanceof Float64Array || value instanceof Float32Array) return isShared(value) ? value : moved(value.slice(), transfer);
     if (Array.isArray(value)) return packNested(value, width, transfer) ?? value;
-    if (isOptionsObject(value) && value.data instanceof Float64Array && !isShared(value.data)) return { ...value, data: moved(value.data.slice(), transfer) };
+    if (isOptionsObject(value) && (value.data instanceof Float64Array || value.data instanceof Float32Array) && !isShared(value.data)) return { ...value, data: moved(value.data.slice(), transfer) };
   } catch {
     // A proxy or a getter that throws: posting it fails, and MLP's checks say why.
   }
@@ -355,7 +360,7 @@ function packNested(rows: unknown[], width: number, transfer: Transferable[]): {
   return { data: moved(data, transfer), rows: rows.length };
 }
 
-function moved(array: Float64Array, transfer: Transferable[]): Float64Array {
+function moved<A extends Float64Array | Float32Array>(array: A, transfer: Transferable[]): A {
   transfer.push(array.buffer);
   return array;
 }
@@ -377,7 +382,7 @@ export function kernelKinds(s: { backend: BackendName; simd: boolean | undefined
 export function workerCreateOptions(s: CreateSettings): CreateOptions {
   return {
     layers: s.layers, activation: s.activations, alpha: s.alpha, loss: s.loss, init: s.init, seed: s.seed,
-    backend: s.backend, simd: s.simd, threads: s.threads, classes: s.classes,
+    backend: s.backend, simd: s.simd, threads: s.threads, classes: s.classes, dtype: s.dtype,
   };
 }
 

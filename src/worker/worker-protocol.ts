@@ -6,6 +6,7 @@
 import { MLPError, type MLPErrorCode } from '../api/errors.ts';
 import type { EpochStats } from '../api/options.ts';
 import type { BackendName } from '../api/validate.ts';
+import type { Dtype } from '../backends/layout.ts';
 import type { KernelKind } from '../backends/wasm/kernel.ts';
 
 /** How a worker's net comes to be: MLP.create, MLP.fromJSON or MLP.load, with their arguments. */
@@ -49,6 +50,7 @@ export interface NetSnapshot {
   threads: number;
   classes: string[] | null;
   seed: number | undefined;
+  dtype: Dtype;
 }
 
 /** An error as it travels: an MLPError's code and message, or "the caller's own onEpochEnd threw". */

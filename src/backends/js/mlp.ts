@@ -2,13 +2,17 @@
 // for operation, in the form its scalar build runs them: the same names, the same loops, the
 // same order of every floating-point operation (test/property.test.ts compares the bits).
 // Change both or neither. The AssemblyScript's module globals are this module's; `net` is the
-// descriptor's byte address there too, every other address an f64 element index into `memory`
-// (the AssemblyScript takes byte addresses). There are no threads: parallel() runs the one part.
+// descriptor's byte address there too, every other address an element index into `memory`, the
+// memory as the net's dtype (the AssemblyScript takes byte addresses); a float32 net rounds
+// every intermediate with `round` (./rounding.ts) where the AssemblyScript computes in f32.
+// There are no threads: parallel() runs the one part.
 import { exp } from '../../math/exp.ts';
 import { log } from '../../math/log.ts';
 import { tanh } from '../../math/tanh.ts';
 import { backProduct, forwardProduct, gradientProduct } from './linalg.ts';
+import { round, roundFor } from './rounding.ts';
 import {
+  DTYPE_FLOAT32, H_DTYPE, type Floats,
   ACTIVATION_LEAKY_RELU, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   H_AUX, H_BATCH, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT,
   H_STATE1, H_STATE2, H_TARGET, JOB_BACK, JOB_FORWARD, JOB_GRADIENTS,
@@ -21,19 +25,27 @@ import {
 /** What a wasm instance keeps between calls: its memory and the running totals. */
 export interface Instance {
   floats: Float64Array;
+  /** The same memory as f32, for float32 nets (made when first needed). */
+  floats32?: Float32Array;
   ints: Int32Array;
   lossSum: number;
   lossTerms: number;
   correct: number;
 }
 
-// The memory of the current call (the AssemblyScript's linear memory), as f64 and as i32.
-let memory: Float64Array = new Float64Array(0);
+// The memory of the current call (the AssemblyScript's linear memory): as the net's elements,
+// as f64 (the settings, checks and stats blocks) and as i32. `unit` is the element's bytes.
+let memory: Floats = new Float64Array(0);
+let doubles: Float64Array = new Float64Array(0);
 let ints: Int32Array = new Int32Array(0);
+let unit = 8;
+let current: Instance | undefined;
 
 /** Makes `instance` the one the next calls run on. */
 export function enter(instance: Instance): void {
-  memory = instance.floats;
+  current = instance;
+  doubles = instance.floats;
+  memory = doubles;
   ints = instance.ints;
   lossSum = instance.lossSum;
   lossTerms = instance.lossTerms;
@@ -45,6 +57,26 @@ export function leave(instance: Instance): void {
   instance.lossSum = lossSum;
   instance.lossTerms = lossTerms;
   instance.correct = correct;
+}
+
+/** Element type of the net at `net` (H_DTYPE): the memory view, the index unit and the rounding. */
+function useDtype(net: number): void {
+  const dtype = ints[(net >> 2) + H_DTYPE];
+  roundFor(dtype);
+  if (dtype === DTYPE_FLOAT32) {
+    const instance = current!;
+    if (instance.floats32?.buffer !== doubles.buffer) instance.floats32 = new Float32Array(doubles.buffer);
+    memory = instance.floats32;
+    unit = 4;
+  } else {
+    memory = doubles;
+    unit = 8;
+  }
+}
+
+/** The f64 index of element index `index` (an f64 block's start). */
+function double(index: number): number {
+  return (index * unit) / 8;
 }
 
 // assembly/layout.ts's accessors.
@@ -82,8 +114,8 @@ let lossTerms = 0;
 let correct = 0;
 
 function loadSettings(net: number): void {
-  const m = memory;
-  const s = header(net, H_SETTINGS);
+  const m = doubles;
+  const s = double(header(net, H_SETTINGS));
   learningRate = m[s + S_LEARNING_RATE];
   momentum = m[s + S_MOMENTUM];
   beta1 = m[s + S_BETA1];
@@ -97,8 +129,8 @@ function loadSettings(net: number): void {
 }
 
 function storeSettings(net: number): void {
-  const m = memory;
-  const s = header(net, H_SETTINGS);
+  const m = doubles;
+  const s = double(header(net, H_SETTINGS));
   m[s + S_BETA1_POWER] = beta1Power;
   m[s + S_BETA2_POWER] = beta2Power;
   m[s + S_STEP] = step;
@@ -111,10 +143,10 @@ function addLoss(value: number): void {
 
 /** f'(z) of a non-softmax activation, from a = f(z) or z as docs/training.md says. */
 function derivative(kind: number, a: number, z: number): number {
-  if (kind === ACTIVATION_SIGMOID) return a * (1.0 - a);
-  if (kind === ACTIVATION_TANH) return 1.0 - a * a;
+  if (kind === ACTIVATION_SIGMOID) return round(a * round(1.0 - a));
+  if (kind === ACTIVATION_TANH) return round(1.0 - round(a * a));
   if (kind === ACTIVATION_RELU) return z > 0 ? 1.0 : 0.0;
-  if (kind === ACTIVATION_LEAKY_RELU) return z > 0 ? 1.0 : alpha;
+  if (kind === ACTIVATION_LEAKY_RELU) return z > 0 ? 1.0 : round(alpha);
   return 1.0;
 }
 
@@ -125,9 +157,9 @@ function softmax(z: number, a: number, n: number, aux: number): void {
   for (let k = 1; k < n; k++) if (m[z + k] > max) max = m[z + k];
   let sum = 0;
   for (let k = 0; k < n; k++) {
-    const e = exp(m[z + k] - max);
+    const e = round(exp(round(m[z + k] - max)));
     m[a + k] = e;
-    sum = k === 0 ? e : sum + e;
+    sum = k === 0 ? e : round(sum + e);
   }
   for (let k = 0; k < n; k++) m[a + k] = m[a + k] / sum;
   m[aux] = max;
@@ -142,7 +174,7 @@ function activateColumns(kind: number, z: number, a: number, rows: number, n: nu
     let k = at + j0;
     const end = at + j1;
     if (kind === ACTIVATION_SIGMOID) {
-      for (; k < end; k++) m[a + k] = 1.0 / (1.0 + exp(-m[z + k]));
+      for (; k < end; k++) m[a + k] = 1.0 / round(1.0 + round(exp(-m[z + k])));
       continue;
     }
     for (; k < end; k++) {
@@ -150,7 +182,7 @@ function activateColumns(kind: number, z: number, a: number, rows: number, n: nu
       let out = v; // linear
       if (kind === ACTIVATION_TANH) out = tanh(v);
       else if (kind === ACTIVATION_RELU) out = v > 0 ? v : 0.0;
-      else if (kind === ACTIVATION_LEAKY_RELU) out = v > 0 ? v : alpha * v;
+      else if (kind === ACTIVATION_LEAKY_RELU) out = v > 0 ? v : round(alpha) * v;
       m[a + k] = out;
     }
   }
@@ -198,17 +230,17 @@ function score(net: number, rows: number, deltas: boolean): void {
     if (loss === LOSS_MSE) {
       let squares = 0;
       for (let k = 0; k < n; k++) {
-        const e = m[y + k] - m[a + k];
-        squares = k === 0 ? e * e : squares + e * e;
+        const e = round(m[y + k] - m[a + k]);
+        squares = k === 0 ? round(e * e) : round(squares + round(e * e));
       }
-      addLoss(squares / n);
+      addLoss(round(squares / n));
     } else if (loss === LOSS_CROSS_ENTROPY) {
       const max = m[aux];
-      const logSum = log(m[aux + 1]);
+      const logSum = round(log(m[aux + 1]));
       let sum = 0;
       for (let k = 0; k < n; k++) {
-        const term = m[y + k] * ((m[z + k] - max) - logSum);
-        sum = k === 0 ? term : sum + term;
+        const term = round(m[y + k] * round(round(m[z + k] - max) - logSum));
+        sum = k === 0 ? term : round(sum + term);
       }
       addLoss(-sum);
     } else {
@@ -216,14 +248,14 @@ function score(net: number, rows: number, deltas: boolean): void {
       for (let k = 0; k < n; k++) {
         const ak = m[a + k];
         const yk = m[y + k];
-        let logA = log(ak);
+        let logA = round(log(ak));
         if (logA < -100.0) logA = -100.0;
-        let logB = log(1.0 - ak);
+        let logB = round(log(round(1.0 - ak)));
         if (logB < -100.0) logB = -100.0;
-        const term = yk * logA + (1.0 - yk) * logB;
-        sum = k === 0 ? term : sum + term;
+        const term = round(round(yk * logA) + round(round(1.0 - yk) * logB));
+        sum = k === 0 ? term : round(sum + term);
       }
-      addLoss(-sum / n);
+      addLoss(round(-sum / n));
     }
     if (n === 1) {
       if (m[a] >= 0.5 === m[y] >= 0.5) correct++;
@@ -242,13 +274,13 @@ function score(net: number, rows: number, deltas: boolean): void {
       } else if (kind === ACTIVATION_SOFTMAX) {
         let c = 0;
         for (let k = 0; k < n; k++) {
-          const g = m[a + k] - m[y + k];
+          const g = round(m[a + k] - m[y + k]);
           m[d + k] = g;
-          c = k === 0 ? g * m[a + k] : c + g * m[a + k];
+          c = k === 0 ? round(g * m[a + k]) : round(c + round(g * m[a + k]));
         }
-        for (let k = 0; k < n; k++) m[d + k] = m[a + k] * (m[d + k] - c);
+        for (let k = 0; k < n; k++) m[d + k] = m[a + k] * round(m[d + k] - c);
       } else {
-        for (let k = 0; k < n; k++) m[d + k] = (m[a + k] - m[y + k]) * derivative(kind, m[a + k], m[z + k]);
+        for (let k = 0; k < n; k++) m[d + k] = round(m[a + k] - m[y + k]) * derivative(kind, m[a + k], m[z + k]);
       }
     }
     a += n;
@@ -291,28 +323,34 @@ function update(net: number, first: number, count: number, rows: number, decay: 
   const wOut = first + shift;
   const s1Out = s1 + shift;
   const s2Out = s2 + shift;
-  const lr = learningRate;
-  const c1 = 1.0 - beta1;
-  const c2 = 1.0 - beta2;
-  const k1 = 1.0 - beta1Power;
-  const k2 = 1.0 - beta2Power;
+  // The hyperparameters in the net's dtype; 1 - beta^t in float64, then rounded once.
+  const lr = round(learningRate);
+  const mu = round(momentum);
+  const b1 = round(beta1);
+  const b2 = round(beta2);
+  const eps = round(epsilon);
+  const wd = round(weightDecay);
+  const c1 = round(1.0 - b1);
+  const c2 = round(1.0 - b2);
+  const k1 = round(1.0 - beta1Power);
+  const k2 = round(1.0 - beta2Power);
   for (let p = 0; p < count; p++) {
-    let grad = m[g + p] / rows;
-    if (decay) grad = grad + weightDecay * m[w + p];
+    let grad = round(m[g + p] / rows);
+    if (decay) grad = round(grad + round(wd * m[w + p]));
     if (optimizer === OPTIMIZER_SGD) {
-      m[wOut + p] = m[w + p] - lr * grad;
+      m[wOut + p] = m[w + p] - round(lr * grad);
     } else if (optimizer === OPTIMIZER_MOMENTUM) {
-      const v = momentum * m[s1 + p] + grad;
+      const v = round(round(mu * m[s1 + p]) + grad);
       m[s1Out + p] = v;
-      m[wOut + p] = m[w + p] - lr * v;
+      m[wOut + p] = m[w + p] - round(lr * v);
     } else {
-      const mm = beta1 * m[s1 + p] + c1 * grad;
-      const v = beta2 * m[s2 + p] + c2 * (grad * grad);
+      const mm = round(round(b1 * m[s1 + p]) + round(c1 * grad));
+      const v = round(round(b2 * m[s2 + p]) + round(c2 * round(grad * grad)));
       m[s1Out + p] = mm;
       m[s2Out + p] = v;
-      const mHat = mm / k1;
-      const vHat = v / k2;
-      m[wOut + p] = m[w + p] - (lr * mHat) / (Math.sqrt(vHat) + epsilon);
+      const mHat = round(mm / k1);
+      const vHat = round(v / k2);
+      m[wOut + p] = m[w + p] - round(round(lr * mHat) / round(round(Math.sqrt(vHat)) + eps));
     }
   }
 }
@@ -374,18 +412,18 @@ function backward(net: number, rows: number): void {
 function fusedRow(row: number, out: number, below: number, x: number, d: number, nIn: number, lr: number, first: boolean): void {
   const m = memory;
   if (below < 0) {
-    for (let i = 0; i < nIn; i++) m[out + i] = m[row + i] - lr * (d * m[x + i]);
+    for (let i = 0; i < nIn; i++) m[out + i] = m[row + i] - round(lr * round(d * m[x + i]));
   } else if (first) {
     for (let i = 0; i < nIn; i++) {
       const w = m[row + i];
       m[below + i] = w * d;
-      m[out + i] = w - lr * (d * m[x + i]);
+      m[out + i] = w - round(lr * round(d * m[x + i]));
     }
   } else {
     for (let i = 0; i < nIn; i++) {
       const w = m[row + i];
-      m[below + i] = m[below + i] + w * d;
-      m[out + i] = w - lr * (d * m[x + i]);
+      m[below + i] = m[below + i] + round(w * d);
+      m[out + i] = w - round(lr * round(d * m[x + i]));
     }
   }
 }
@@ -399,7 +437,7 @@ function fusedRow(row: number, out: number, below: number, x: number, d: number,
 function backwardSample(net: number): void {
   const m = memory;
   const last = header(net, H_LAYERS) - 1;
-  const lr = learningRate;
+  const lr = round(learningRate);
   const shift = header(net, H_SHIFT);
   step += 1;
   beta1Power = beta1Power * beta1;
@@ -415,7 +453,7 @@ function backwardSample(net: number): void {
     for (let j = 0; j < nOut; j++) {
       const dj = m[d + j];
       fusedRow(w, w + shift, below, x, dj, nIn, lr, j === 0);
-      m[b + shift + j] = m[b + j] - lr * dj;
+      m[b + shift + j] = m[b + j] - round(lr * dj);
       w += nIn;
     }
     if (l > 0) derivativeColumns(field(net, l - 1, L_ACTIVATION), below, x, field(net, l - 1, L_Z), 1, nIn, 0, nIn);
@@ -443,7 +481,7 @@ function gather(net: number, inputs: number, targets: number, order: number, fir
   const x = header(net, H_INPUT);
   const y = header(net, H_TARGET);
   for (let r = 0; r < rows; r++) {
-    const row = ints[order * 2 + first + r];
+    const row = ints[(order * unit) / 4 + first + r];
     m.copyWithin(x + r * nIn, inputs + row * nIn, inputs + (row + 1) * nIn);
     if (targets >= 0) m.copyWithin(y + r * nOut, targets + row * nOut, targets + (row + 1) * nOut);
   }
@@ -492,7 +530,7 @@ function adoptShift(net: number): void {
   ints[(net >> 2) + H_SHIFT] = 0;
 }
 
-/** sum of |v| over n doubles from `p`, in order. */
+/** sum of |v| over n elements from `p`, in order, in f64. */
 function sumAbs(p: number, n: number, sum: number): number {
   const m = memory;
   for (let i = 0; i < n; i++) sum += Math.abs(m[p + i]);
@@ -506,17 +544,17 @@ function sumAbs(p: number, n: number, sum: number): number {
  */
 function writeChecks(net: number): void {
   const layers = header(net, H_LAYERS);
-  const checks = header(net, H_CHECKS);
+  const checks = double(header(net, H_CHECKS));
   for (let l = 0; l < layers; l++) {
     const n = field(net, l, L_OUT);
-    memory[checks + l] = sumAbs(field(net, l, L_BIASES), n, sumAbs(field(net, l, L_WEIGHTS), n * field(net, l, L_IN), 0));
+    doubles[checks + l] = sumAbs(field(net, l, L_BIASES), n, sumAbs(field(net, l, L_WEIGHTS), n * field(net, l, L_IN), 0));
   }
   const optimizer = header(net, H_OPTIMIZER);
   const count = header(net, H_PARAM_COUNT);
   let state = 0;
   if (optimizer !== OPTIMIZER_SGD) state = sumAbs(header(net, H_STATE1), count, state);
   if (optimizer === OPTIMIZER_ADAM) state = sumAbs(header(net, H_STATE2), count, state);
-  memory[checks + layers] = state;
+  doubles[checks + layers] = state;
 }
 
 /**
@@ -531,9 +569,9 @@ function finishTraining(net: number, epochs: number, checked: boolean): number {
 
 /** Resumes the running totals a call that paused inside an epoch left, `terms` of them added. */
 function resumeTotals(settings: number, terms: number): void {
-  lossSum = memory[settings + S_PAUSED_LOSS_SUM];
+  lossSum = doubles[settings + S_PAUSED_LOSS_SUM];
   lossTerms = terms;
-  correct = memory[settings + S_PAUSED_CORRECT];
+  correct = doubles[settings + S_PAUSED_CORRECT];
 }
 
 /** assembly/mlp.ts train(): see there. */
@@ -541,13 +579,14 @@ export function train(
   net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number,
   valInputs: number, valTargets: number, valCount: number, from: number, to: number,
 ): number {
-  const m = memory;
+  useDtype(net);
+  const m = doubles; // the settings and stats
   loadSettings(net);
   const batch = header(net, H_BATCH);
   const fused = batch === 1 && header(net, H_OPTIMIZER) === OPTIMIZER_SGD && !(weightDecay > 0);
-  const settings = header(net, H_SETTINGS);
+  const settings = double(header(net, H_SETTINGS));
   const threshold = m[settings + S_ERROR_THRESHOLD];
-  const out = stats;
+  const out = double(stats);
   const total = count + valCount;
   let shifted = header(net, H_SHIFT) !== 0;
   let checked = from >= count; // the checks describe the parameters (no update yet)
@@ -610,11 +649,12 @@ export function train(
 
 /** assembly/mlp.ts evaluate(): see there. */
 export function evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void {
+  useDtype(net);
   loadSettings(net);
   if (resume === 0) clearTotals();
   evaluateRows(net, inputs, targets, count, outputs);
   if (stats >= 0) {
-    memory[stats] = lossSum;
-    memory[stats + 1] = correct;
+    doubles[double(stats)] = lossSum;
+    doubles[double(stats) + 1] = correct;
   }
 }
