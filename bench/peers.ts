@@ -51,7 +51,8 @@ const WARM_SECONDS = 0.25;
 const MAX_WARM_FITS = 100;
 
 /** The row options a peer can mirror; any other (a thread count, say) makes its cell n/a. */
-const PEER_OPTIONS: ReadonlySet<string> = new Set(['activation', 'loss', 'init']);
+// dtype too: the peers train in float32 whatever it says, from our (then float32) initial weights.
+const PEER_OPTIONS: ReadonlySet<string> = new Set(['activation', 'loss', 'init', 'dtype']);
 
 function unmirrored(w: Workload): string | null {
   const extra = Object.keys(w.create).filter((k) => !PEER_OPTIONS.has(k));

@@ -66,7 +66,7 @@ const NOTEBOOK: RowOptions = { activation: 'sigmoid', loss: 'mse', init: 'unifor
 const DIGITS_ABOUT = 'examples/data/digits.csv (1,797 rows): pixels / 16, one-hot digit';
 const WIDE_ABOUT = '2,048 generated MNIST-sized rows (seeded), each a noisy copy of its class prototype';
 
-export const WORKLOADS: Workload[] = [
+const BASE_WORKLOADS: Workload[] = [
   {
     name: 'seed',
     layers: [2, 2, 1],
@@ -177,6 +177,16 @@ export const WORKLOADS: Workload[] = [
   },
 ];
 
+/** A row's float32 twin: the same net, data, initial draws and hyperparameters, dtype 'float32'. */
+function float32(w: Workload): Workload {
+  return { ...w, name: `${w.name}-f32`, create: { ...w.create, dtype: 'float32' }, about: `${w.about}; dtype: 'float32'` };
+}
+
+/** The rows whose float32 twins the bench times beside them (the issue's float32 / float64 targets). */
+const FLOAT32_ROWS = ['mid-b1', 'mid-b32', 'wide-b64', 'wide-b1'];
+
+export const WORKLOADS: Workload[] = [...BASE_WORKLOADS, ...BASE_WORKLOADS.filter((w) => FLOAT32_ROWS.includes(w.name)).map(float32)];
+
 /** One cell of bench.ts's table: a row and a variant. */
 export interface Cell {
   workload: string;
@@ -202,6 +212,13 @@ const wasmOverJs = (workload: string, min: number): Target => ({
   min,
 });
 
+const float32OverFloat64 = (workload: string, min: number): Target => ({
+  label: `${workload}: float32 / float64 (wasm)`,
+  over: { workload: `${workload}-f32`, variant: 'wasm' },
+  under: { workload, variant: 'wasm' },
+  min,
+});
+
 /** The issue's table, on the 2-core machine, single thread. */
 export const TARGETS: Target[] = [
   wasmOverJs('seed', 1.5),
@@ -211,6 +228,9 @@ export const TARGETS: Target[] = [
   wasmOverJs('wide-b64', 8),
   wasmOverJs('wide-b1', 4),
   { label: 'wide-b64: threads 2 / threads 1', over: { workload: 'wide-b64-t2', variant: 'wasm' }, under: { workload: 'wide-b64', variant: 'wasm' }, min: 1.7 },
+  float32OverFloat64('wide-b64', 1.8),
+  float32OverFloat64('mid-b32', 1.6),
+  float32OverFloat64('wide-b1', 1.4),
 ];
 
 /**

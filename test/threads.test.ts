@@ -2,15 +2,16 @@
 // configurations large enough that every product is split across the workers (widths and
 // batch sizes that are not multiples of 4 too, so the split edges and tails are exercised),
 // trained with 1, 2 and 3 threads and with js; every loss, parameter and prediction compared
-// with Object.is. Also: the workers end with dispose(), and a net nobody disposes does not
+// with Object.is, for float64 and for float32 nets. Also: the workers end with dispose(), and a net nobody disposes does not
 // keep the process alive.
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MLP, type Activation } from '../src/index.ts';
+import { MLP, type Activation, type Dtype } from '../src/index.ts';
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
 const RUNS = Number(process.env.FC_THREAD_RUNS ?? 40);
+const F32_RUNS = Number(process.env.FC_F32_THREAD_RUNS ?? 12);
 
 interface Config {
   layers: number[];
@@ -68,8 +69,8 @@ function same(what: string, a: number[], b: number[]): void {
   if (a.length !== b.length || i >= 0) throw new Error(`${what}[${i}]: ${a[i]} (0x${bits(a[i])}) vs ${b[i]} (0x${bits(b[i])})`);
 }
 
-async function train(c: Config, variant: { backend: 'wasm' | 'js'; threads?: number }) {
-  const net = await MLP.create({ layers: c.layers, activation: c.activation, loss: c.loss, init: 'xavier', seed: c.seed, ...variant });
+async function train(c: Config, variant: { backend: 'wasm' | 'js'; threads?: number }, dtype: Dtype = 'float64') {
+  const net = await MLP.create({ layers: c.layers, activation: c.activation, loss: c.loss, init: 'xavier', seed: c.seed, dtype, ...variant });
   try {
     const history = net.fit(c.inputs, c.targets, { epochs: c.epochs, batchSize: c.batchSize, optimizer: c.optimizer, learningRate: 0.01, shuffle: c.shuffle });
     const model = net.toJSON({ includeOptimizer: true });
@@ -82,21 +83,25 @@ async function train(c: Config, variant: { backend: 'wasm' | 'js'; threads?: num
   }
 }
 
+/** 1, 2 and 3 threads and js train configuration `c` to the same bits. */
+async function sameOnEveryThreadCount(c: Config, dtype: Dtype): Promise<void> {
+  const one = await train(c, { backend: 'wasm', threads: 1 }, dtype);
+  const js = await train(c, { backend: 'js' }, dtype);
+  same('js vs 1 thread', js.numbers, one.numbers);
+  for (const threads of [2, 3]) {
+    const many = await train(c, { backend: 'wasm', threads }, dtype);
+    if (many.threads !== threads) throw new Error(`asked for ${threads} threads, got ${many.threads}`);
+    same(`${threads} threads vs 1`, many.numbers, one.numbers);
+  }
+}
+
 describe('threads', () => {
   it(`1, 2 and 3 threads and js give the same bits on ${RUNS} random mini-batch configurations (fast-check seed ${FC_SEED})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(config, async (c) => {
-        const one = await train(c, { backend: 'wasm', threads: 1 });
-        const js = await train(c, { backend: 'js' });
-        same('js vs 1 thread', js.numbers, one.numbers);
-        for (const threads of [2, 3]) {
-          const many = await train(c, { backend: 'wasm', threads });
-          if (many.threads !== threads) throw new Error(`asked for ${threads} threads, got ${many.threads}`);
-          same(`${threads} threads vs 1`, many.numbers, one.numbers);
-        }
-      }),
-      { seed: FC_SEED, numRuns: RUNS },
-    );
+    await fc.assert(fc.asyncProperty(config, (c) => sameOnEveryThreadCount(c, 'float64')), { seed: FC_SEED, numRuns: RUNS });
+  });
+
+  it(`float32: 1, 2 and 3 threads and js give the same bits on ${F32_RUNS} random mini-batch configurations (fast-check seed ${FC_SEED})`, async () => {
+    await fc.assert(fc.asyncProperty(config, (c) => sameOnEveryThreadCount(c, 'float32')), { seed: FC_SEED, numRuns: F32_RUNS });
   });
 
   it('a fit that diverges on two threads leaves the workers in step: the next fit matches one thread', async () => {
