@@ -1,0 +1,87 @@
+// Streamed training (fitAsync on a DataSource): the same bits as the in-memory fit of the
+// same rows in the same order, on every kernel, however the source cuts its rows into
+// blocks; normalisation fitted in passes as in memory; validation from arrays or a second
+// source; the seeded shuffle buffer; errors naming the block; the fit as a transaction.
+import { describe, expect, it } from 'vitest';
+import { MLP, type DataSource, type FitOptions, type RowBlock } from '../src/index.ts';
+
+const KERNELS = {
+  simd: { backend: 'wasm' },
+  scalar: { backend: 'wasm', simd: false },
+  threads: { backend: 'wasm', threads: 2 },
+  js: { backend: 'js' },
+} as const;
+
+/** Deterministic rows: inputs in [-2, 2), one-hot targets of 3 classes (a smooth rule). */
+function makeRows(count: number, width = 4, classes = 3): { inputs: number[][]; targets: number[][] } {
+  const inputs: number[][] = [];
+  const targets: number[][] = [];
+  let s = 12345;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 4 - 2;
+  };
+  for (let r = 0; r < count; r++) {
+    const row = Array.from({ length: width }, next);
+    inputs.push(row);
+    const k = Math.floor(((Math.sin(row[0] * 3 + row[1]) + 1) / 2) * classes) % classes;
+    targets.push(Array.from({ length: classes }, (_, j) => (j === k ? 1 : 0)));
+  }
+  return { inputs, targets };
+}
+
+type Form = 'nested' | 'flat' | 'shaped';
+
+/** The rows as a source of blocks of `blockRows` (the last may be shorter), in the given form. */
+function arraySource(inputs: number[][], targets: number[][], blockRows: number, form: Form = 'nested', log?: string[]): DataSource {
+  const as = (rows: number[][]) => {
+    if (form === 'nested') return rows.map((r) => [...r]);
+    const flat = Float64Array.from(rows.flat());
+    return form === 'flat' ? flat : { data: flat, rows: rows.length };
+  };
+  return {
+    async *batches(): AsyncGenerator<RowBlock> {
+      log?.push('pass');
+      for (let r = 0; r < inputs.length; r += blockRows) {
+        yield { inputs: as(inputs.slice(r, r + blockRows)), targets: as(targets.slice(r, r + blockRows)) };
+      }
+    },
+  };
+}
+
+async function net(kernel: keyof typeof KERNELS, layers = [4, 5, 3]) {
+  return MLP.create({ layers, activation: ['tanh', 'softmax'], loss: 'cross-entropy', seed: 7, ...KERNELS[kernel] });
+}
+
+/** The net's state and the history, as text whose equality is bitwise equality of every double. */
+function bits(model: unknown, history: unknown): string {
+  return JSON.stringify({ model, history }, (_k, v) => (typeof v === 'number' && Object.is(v, -0) ? '-0' : v));
+}
+
+const CASES: { name: string; rows: number; options: FitOptions }[] = [
+  { name: 'sgd, batch 1 (the fused per-sample path)', rows: 13, options: { epochs: 3, learningRate: 0.2 } },
+  { name: 'sgd, batch 3, last batch of 1 row', rows: 13, options: { epochs: 2, batchSize: 3, learningRate: 0.3 } },
+  { name: 'adam, batch 4, weight decay, zscore', rows: 14, options: { epochs: 3, batchSize: 4, optimizer: 'adam', learningRate: 0.01, weightDecay: 1e-3, normalize: 'zscore' } },
+  { name: 'momentum, batch 5, minmax', rows: 17, options: { epochs: 2, batchSize: 5, optimizer: 'momentum', learningRate: 0.05, normalize: 'minmax' } },
+  { name: 'batch larger than the data', rows: 6, options: { epochs: 2, batchSize: 8, learningRate: 0.1 } },
+];
+
+describe('a streamed fit gives the bits of the in-memory fit', () => {
+  for (const kernel of Object.keys(KERNELS) as (keyof typeof KERNELS)[]) {
+    for (const c of CASES) {
+      it(`${kernel}: ${c.name}`, async () => {
+        const { inputs, targets } = makeRows(c.rows);
+        const reference = await net(kernel);
+        const history = await reference.fitAsync(inputs, targets, c.options);
+        const expected = bits(reference.toJSON({ includeOptimizer: true }), history);
+        reference.dispose();
+        for (const [blockRows, form] of [[1, 'nested'], [2, 'flat'], [3, 'shaped'], [5, 'nested'], [c.rows, 'flat'], [7, 'shaped']] as const) {
+          const streamed = await net(kernel);
+          const h = await streamed.fitAsync(arraySource(inputs, targets, blockRows, form), c.options);
+          expect(bits(streamed.toJSON({ includeOptimizer: true }), h), `blocks of ${blockRows} (${form})`).toBe(expected);
+          streamed.dispose();
+        }
+      });
+    }
+  }
+});
