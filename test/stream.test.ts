@@ -85,3 +85,75 @@ describe('a streamed fit gives the bits of the in-memory fit', () => {
     }
   }
 });
+
+describe('chunks, validation and stopping', () => {
+  it('rows wider than a chunk holds many of (chunks of whole batches, blocks across them) give the in-memory bits', async () => {
+    // 2000 inputs: the chunk buffer holds some 126 rows, so 300 rows take several chunks.
+    const { inputs, targets } = makeRows(300, 2000);
+    const options: FitOptions = { epochs: 2, batchSize: 7, learningRate: 0.01, optimizer: 'momentum', normalize: 'zscore' };
+    for (const kernel of ['simd', 'js'] as const) {
+      const reference = await net(kernel, [2000, 3, 3]);
+      const history = await reference.fitAsync(inputs, targets, options);
+      const expected = bits(reference.toJSON({ includeOptimizer: true }), history);
+      for (const blockRows of [1, 50, 127, 300]) {
+        const streamed = await net(kernel, [2000, 3, 3]);
+        const h = await streamed.fitAsync(arraySource(inputs, targets, blockRows, 'flat'), options);
+        expect(bits(streamed.toJSON({ includeOptimizer: true }), h), `${kernel}, blocks of ${blockRows}`).toBe(expected);
+      }
+    }
+  });
+
+  it('validation from arrays or from a second source: the in-memory valLoss and valAccuracy, bit for bit', async () => {
+    const { inputs, targets } = makeRows(40);
+    const val = makeRows(11);
+    const options: FitOptions = { epochs: 4, batchSize: 3, learningRate: 0.2, normalize: 'zscore' };
+    for (const kernel of Object.keys(KERNELS) as (keyof typeof KERNELS)[]) {
+      const reference = await net(kernel);
+      const history = await reference.fitAsync(inputs, targets, { ...options, validationData: val });
+      expect(history.valLoss).toHaveLength(4);
+      const expected = bits(reference.toJSON(), history);
+      const a = await net(kernel);
+      const ha = await a.fitAsync(arraySource(inputs, targets, 4), { ...options, validationData: val });
+      expect(bits(a.toJSON(), ha)).toBe(expected);
+      const b = await net(kernel);
+      const hb = await b.fitAsync(arraySource(inputs, targets, 6), { ...options, validationSource: arraySource(val.inputs, val.targets, 2) });
+      expect(bits(b.toJSON(), hb)).toBe(expected);
+    }
+  });
+
+  it('early stopping, errorThreshold, onEpochEnd and an abort stop a streamed fit where they stop the in-memory one', async () => {
+    const { inputs, targets } = makeRows(30);
+    const val = makeRows(9);
+    const runs: FitOptions[] = [
+      { epochs: 30, learningRate: 2, validationData: val, patience: 2, restoreBestWeights: true },
+      { epochs: 30, learningRate: 0.5, errorThreshold: 1.45 },
+      { epochs: 10, onEpochEnd: (s) => s.epoch < 3 },
+    ];
+    for (const options of runs) {
+      const reference = await net('simd');
+      const seen: unknown[] = [];
+      const history = await reference.fitAsync(inputs, targets, { ...options, ...(options.onEpochEnd ? { onEpochEnd: (s) => (seen.push([s.epoch, s.loss, s.accuracy]), options.onEpochEnd!(s)) } : {}) });
+      const streamed = await net('simd');
+      const seenStreamed: unknown[] = [];
+      const h = await streamed.fitAsync(arraySource(inputs, targets, 4), { ...options, ...(options.onEpochEnd ? { onEpochEnd: (s) => (seenStreamed.push([s.epoch, s.loss, s.accuracy]), options.onEpochEnd!(s)) } : {}) });
+      expect(h.epochs).toBeLessThan(options.epochs!);
+      expect(bits(streamed.toJSON(), h)).toBe(bits(reference.toJSON(), history));
+      expect(seenStreamed).toEqual(seen);
+    }
+    // An abort between epochs: the net of a fit of fewer epochs.
+    const controller = new AbortController();
+    const streamed = await net('simd');
+    const h = await streamed.fitAsync(arraySource(inputs, targets, 4), { epochs: 10, signal: controller.signal, onEpochEnd: (s) => void (s.epoch === 2 && controller.abort()) });
+    expect([h.epochs, h.stopReason]).toEqual([2, 'aborted']);
+    const reference = await net('simd');
+    await reference.fitAsync(inputs, targets, { epochs: 2 });
+    expect(JSON.stringify(streamed.toJSON())).toBe(JSON.stringify(reference.toJSON()));
+  });
+
+  it("the source's classes label the net, as a dataset's do", async () => {
+    const { inputs, targets } = makeRows(6);
+    const streamed = await net('js');
+    await streamed.fitAsync({ ...arraySource(inputs, targets, 2), classes: ['a', 'b', 'c'] }, { epochs: 1 });
+    expect(streamed.classes).toEqual(['a', 'b', 'c']);
+  });
+});
