@@ -75,20 +75,38 @@ function storeSettings<T>(net: usize): void {
   return <T>1.0;
 }
 
-/** f(x) of an f64 function for an element: f64 itself, or f32 widened (exactly) and the result rounded once. */
+/**
+ * f(x) of an f64 function for an element: f64 itself, or f32 widened (exactly) and the result
+ * rounded once. The f32 forms are calls (not inlined copies): they keep the f32 code small.
+ */
 // @ts-ignore: decorator
 @inline function expT<T>(x: T): T {
+  if (sizeof<T>() == 4) return <T>exp32(<f32>x);
   return <T>exp(<f64>x);
 }
 
 // @ts-ignore: decorator
 @inline function logT<T>(x: T): T {
+  if (sizeof<T>() == 4) return <T>log32(<f32>x);
   return <T>log(<f64>x);
 }
 
 // @ts-ignore: decorator
 @inline function tanhT<T>(x: T): T {
+  if (sizeof<T>() == 4) return <T>tanh32(<f32>x);
   return <T>tanh(<f64>x);
+}
+
+function exp32(x: f32): f32 {
+  return <f32>exp(<f64>x);
+}
+
+function log32(x: f32): f32 {
+  return <f32>log(<f64>x);
+}
+
+function tanh32(x: f32): f32 {
+  return <f32>tanh(<f64>x);
 }
 
 /** softmax of one row of `n` values; leaves the row's max and sum in `aux`. */

@@ -122,8 +122,9 @@ async function scenarios(lib: Lib): Promise<Outcome> {
 }
 
 /**
- * A mini-batch net on every kernel: SIMD, scalar, SIMD with two worker threads, and js. Like
- * scenarios, shipped to the page as source. Returns each variant's thread count and bits.
+ * A mini-batch net on every kernel: SIMD, scalar, SIMD with two worker threads, and js, in
+ * float64 and (names ending ' float32') in float32. Like scenarios, shipped to the page as
+ * source. Returns each variant's thread count and bits.
  */
 async function kernels(lib: Lib): Promise<Record<string, { threads: number; simd: boolean; bits: string[] }>> {
   const view = new DataView(new ArrayBuffer(8));
@@ -140,16 +141,18 @@ async function kernels(lib: Lib): Promise<Record<string, { threads: number; simd
   const targets = inputs.map((_, i) => Array.from({ length: 6 }, (_, k) => (k === i % 6 ? 1 : 0)));
   const variants = { simd: { backend: 'wasm' }, scalar: { backend: 'wasm', simd: false }, threads: { backend: 'wasm', threads: 2 }, js: { backend: 'js' } } as const;
   const out: Record<string, { threads: number; simd: boolean; bits: string[] }> = {};
-  for (const [name, variant] of Object.entries(variants)) {
-    const net = await lib.MLP.create({ layers: [61, 45, 6], activation: ['relu', 'softmax'], loss: 'cross-entropy', init: 'he', seed: 5, ...variant });
-    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 32, optimizer: 'adam', learningRate: 0.01, shuffle: true });
-    const json = net.toJSON();
-    out[name] = {
-      threads: net.threads,
-      simd: net.simd,
-      bits: [...history.loss, ...json.weights.flat(), ...json.biases.flat(), ...net.predict(inputs).flat()].map(bits),
-    };
-    net.dispose();
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const [name, variant] of Object.entries(variants)) {
+      const net = await lib.MLP.create({ layers: [61, 45, 6], activation: ['relu', 'softmax'], loss: 'cross-entropy', init: 'he', seed: 5, dtype, ...variant });
+      const history = net.fit(inputs, targets, { epochs: 3, batchSize: 32, optimizer: 'adam', learningRate: 0.01, shuffle: true });
+      const json = net.toJSON();
+      out[dtype === 'float32' ? `${name} float32` : name] = {
+        threads: net.threads,
+        simd: net.simd,
+        bits: [...history.loss, ...json.weights.flat(), ...json.biases.flat(), ...net.predict(inputs).flat()].map(bits),
+      };
+      net.dispose();
+    }
   }
   return out;
 }
@@ -300,14 +303,16 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(Object.fromEntries(Object.entries(kernelsInPage).map(([k, v]) => [k, [v.threads, v.simd]]))).toEqual({
       simd: [1, true], scalar: [1, false], threads: [2, true], js: [1, false],
+      'simd float32': [1, true], 'scalar float32': [1, false], 'threads float32': [2, true], 'js float32': [1, false],
     });
   });
 
-  it('every kernel gives the same bits, in the page and in Node', () => {
-    const reference = kernelsInNode.js.bits;
-    expect(reference.length).toBeGreaterThan(100);
-    for (const [name, run] of Object.entries(kernelsInPage)) expect(run.bits, `page ${name}${staleness()}`).toEqual(reference);
-    for (const [name, run] of Object.entries(kernelsInNode)) expect(run.bits, `Node ${name}`).toEqual(reference);
+  it('every kernel gives the same bits, in the page and in Node, float64 and float32 alike', () => {
+    const reference = (name: string) => kernelsInNode[name.endsWith(' float32') ? 'js float32' : 'js'].bits;
+    expect(reference('js').length).toBeGreaterThan(100);
+    expect(reference('js float32')).not.toEqual(reference('js'));
+    for (const [name, run] of Object.entries(kernelsInPage)) expect(run.bits, `page ${name}${staleness()}`).toEqual(reference(name));
+    for (const [name, run] of Object.entries(kernelsInNode)) expect(run.bits, `Node ${name}`).toEqual(reference(name));
   });
 
   it('the page logged no errors', () => {
