@@ -3,12 +3,14 @@
 // mini-batches of 32, z-score inputs — on a seeded 80/20 train/test split; prints a line
 // per epoch, the test accuracy and confusion matrix, the training time and samples/s.
 // Run after `npm run build` (from the repo root, or anywhere: the data path is this file's):
-//   node examples/digits.mjs [wasm|js]
-// Both backends print the same numbers; only the time line differs.
+//   node examples/digits.mjs [wasm|js] [float64|float32]
+// Both backends print the same numbers; only the time line differs. float32 trains the same
+// net in single precision (dtype: 'float32').
 import { fileURLToPath } from 'node:url';
 import { MLP, loadCSV, trainTestSplit } from 'wasm-mlp';
 
 const backend = process.argv[2] ?? 'wasm';
+const dtype = process.argv[3] ?? 'float64';
 const SEED = 42;
 
 // The digit column is numeric; categorical makes it one-hot over the classes '0'..'9'.
@@ -24,6 +26,7 @@ const net = await MLP.create({
   init: 'he',
   seed: SEED,
   backend,
+  dtype,
   classes: data.classes,
 });
 

@@ -2,16 +2,18 @@
 // cross-entropy) on a seeded, shuffled 80/20 train/test split; prints the training
 // progress, the test loss, accuracy and confusion matrix, and saves the model.
 // Run after `npm run build` (from the repo root, or anywhere: the data path is this file's):
-//   node examples/iris.mjs [wasm|js] [MODEL.json]
+//   node examples/iris.mjs [wasm|js] [MODEL.json] [float64|float32]
 // Both backends print the same numbers (only the time line differs); the model goes to
-// MODEL.json, by default wasm-mlp-iris.json in the OS temp directory.
+// MODEL.json, by default wasm-mlp-iris.json in the OS temp directory. float32 trains the
+// same net in single precision (dtype: 'float32').
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MLP, loadCSV, trainTestSplit } from 'wasm-mlp';
 
 const backend = process.argv[2] ?? 'wasm';
-const modelPath = process.argv[3] ?? join(tmpdir(), 'wasm-mlp-iris.json');
+const modelPath = process.argv[3] || join(tmpdir(), 'wasm-mlp-iris.json');
+const dtype = process.argv[4] ?? 'float64';
 
 const data = loadCSV(fileURLToPath(new URL('./data/iris.csv', import.meta.url)));
 const SEED = 42;
@@ -29,6 +31,7 @@ const net = await MLP.create({
   init: 'xavier',
   seed: SEED,
   backend,
+  dtype,
   classes: data.classes,
 });
 
