@@ -214,6 +214,12 @@ function matvec32(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): 
   const p1 = f32x4.mul(v128.load(p + rowBytes), xv);
   const p2 = f32x4.mul(v128.load(p + 2 * rowBytes), xv);
   const p3 = f32x4.mul(v128.load(p + 3 * rowBytes), xv);
+  return addTransposed(acc, p0, p1, p2, p3);
+}
+
+/** acc + (p0[0], p1[0], p2[0], p3[0]), then + the lanes 1, 2 and 3 the same way: four rows' terms in order. */
+// @ts-ignore: decorator
+@inline function addTransposed(acc: v128, p0: v128, p1: v128, p2: v128, p3: v128): v128 {
   const lo01 = v128.shuffle<f32>(p0, p1, 0, 4, 1, 5);
   const lo23 = v128.shuffle<f32>(p2, p3, 0, 4, 1, 5);
   const hi01 = v128.shuffle<f32>(p0, p1, 2, 6, 3, 7);
@@ -473,6 +479,84 @@ export function sgdStepThenForward(w: usize, b: usize, shift: usize, d: usize, x
   st<f64>(bj + shift, ld<f64>(bj) - lr * d0);
   st<f64>(bj + shift + 8, ld<f64>(bj + 8) - lr * d1);
   v128.store(z + ((<usize>j) << 3), f64x2.add(acc, v128.load(bj + shift)));
+}
+
+/**
+ * sgdStepThenForward in f32: lanes are outputs j..j+3 of four rows of W, as in matvec32; the
+ * new weights of four inputs of the four rows are made at once, stored, multiplied by the
+ * next sample's inputs and transposed, so each lane adds its terms in order.
+ */
+export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize, x: usize, xNext: usize, z: usize, nIn: i32, nOut: i32, lr: f32): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const inBytes = (<usize>nIn) << 2;
+  const vLr = f32x4.splat(lr);
+  const x0 = ld<f32>(x);
+  let j = 0;
+  for (; j + 3 < nOut; j += 4) {
+    const w0 = w + <usize>j * inBytes;
+    const dj = d + ((<usize>j) << 2);
+    const vd0 = splat<f32>(dj);
+    const vd1 = splat<f32>(dj + 4);
+    const vd2 = splat<f32>(dj + 8);
+    const vd3 = splat<f32>(dj + 12);
+    const a0 = ld<f32>(w0) - lr * (ld<f32>(dj) * x0);
+    const a1 = ld<f32>(w0 + inBytes) - lr * (ld<f32>(dj + 4) * x0);
+    const a2 = ld<f32>(w0 + 2 * inBytes) - lr * (ld<f32>(dj + 8) * x0);
+    const a3 = ld<f32>(w0 + 3 * inBytes) - lr * (ld<f32>(dj + 12) * x0);
+    st<f32>(w0 + shift, a0);
+    st<f32>(w0 + inBytes + shift, a1);
+    st<f32>(w0 + 2 * inBytes + shift, a2);
+    st<f32>(w0 + 3 * inBytes + shift, a3);
+    let acc = f32x4.mul(f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(a0), 1, a1), 2, a2), 3, a3), splat<f32>(xNext));
+    let i = 1;
+    for (; i + 3 < nIn; i += 4) {
+      const at = (<usize>i) << 2;
+      const xv = v128.load(x + at);
+      const xn = v128.load(xNext + at);
+      const p = w0 + at;
+      const u0 = f32x4.sub(v128.load(p), f32x4.mul(vLr, f32x4.mul(vd0, xv)));
+      const u1 = f32x4.sub(v128.load(p + inBytes), f32x4.mul(vLr, f32x4.mul(vd1, xv)));
+      const u2 = f32x4.sub(v128.load(p + 2 * inBytes), f32x4.mul(vLr, f32x4.mul(vd2, xv)));
+      const u3 = f32x4.sub(v128.load(p + 3 * inBytes), f32x4.mul(vLr, f32x4.mul(vd3, xv)));
+      v128.store(p + shift, u0);
+      v128.store(p + inBytes + shift, u1);
+      v128.store(p + 2 * inBytes + shift, u2);
+      v128.store(p + 3 * inBytes + shift, u3);
+      acc = addTransposed(acc, f32x4.mul(u0, xn), f32x4.mul(u1, xn), f32x4.mul(u2, xn), f32x4.mul(u3, xn));
+    }
+    for (; i < nIn; i++) {
+      const at = (<usize>i) << 2;
+      const p = w0 + at;
+      const xi = ld<f32>(x + at);
+      const q0 = ld<f32>(p) - lr * (ld<f32>(dj) * xi);
+      const q1 = ld<f32>(p + inBytes) - lr * (ld<f32>(dj + 4) * xi);
+      const q2 = ld<f32>(p + 2 * inBytes) - lr * (ld<f32>(dj + 8) * xi);
+      const q3 = ld<f32>(p + 3 * inBytes) - lr * (ld<f32>(dj + 12) * xi);
+      st<f32>(p + shift, q0);
+      st<f32>(p + inBytes + shift, q1);
+      st<f32>(p + 2 * inBytes + shift, q2);
+      st<f32>(p + 3 * inBytes + shift, q3);
+      acc = f32x4.add(acc, f32x4.mul(f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(q0), 1, q1), 2, q2), 3, q3), splat<f32>(xNext + at)));
+    }
+    const bj = b + ((<usize>j) << 2);
+    const nb = f32x4.sub(v128.load(bj), f32x4.mul(vLr, v128.load(dj)));
+    v128.store(bj + shift, nb);
+    v128.store(z + ((<usize>j) << 2), f32x4.add(acc, nb));
+  }
+  for (; j < nOut; j++) {
+    const row = w + <usize>j * inBytes;
+    const dj = ld<f32>(d + ((<usize>j) << 2));
+    let s: f32 = 0;
+    for (let i = 0; i < nIn; i++) {
+      const at = (<usize>i) << 2;
+      const v = ld<f32>(row + at) - lr * (dj * ld<f32>(x + at));
+      st<f32>(row + shift + at, v);
+      s = i == 0 ? v * ld<f32>(xNext) : s + v * ld<f32>(xNext + at);
+    }
+    const bj = b + ((<usize>j) << 2);
+    st<f32>(bj + shift, ld<f32>(bj) - lr * dj);
+    st<f32>(z + ((<usize>j) << 2), s + ld<f32>(bj + shift));
+  }
 }
 
 /**

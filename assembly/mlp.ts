@@ -5,7 +5,7 @@
 // argument, rounded once. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
 import { exp } from './exp';
-import { backProduct, forwardProduct, gradientProduct, lanes, sgdStepThenForward, splitAt, unit } from './linalg';
+import { backProduct, forwardProduct, gradientProduct, lanes, sgdStepThenForward, sgdStepThenForward32, splitAt, unit } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
@@ -646,8 +646,9 @@ function backwardSample<T>(net: usize, next: usize, checks: bool): void {
     const d = at<T>(field(net, l, L_D));
     const x = l == 0 ? batchInputs : at<T>(field(net, l - 1, L_A));
     const below: usize = l == 0 ? 0 : at<T>(field(net, l - 1, L_D));
-    if (sizeof<T>() == 8 && l == 0 && next != 0) {
-      sgdStepThenForward(w, b, shift, d, x, next, at<T>(field(net, 0, L_Z)), nIn, nOut, <f64>lr);
+    if (l == 0 && next != 0) {
+      if (sizeof<T>() == 8) sgdStepThenForward(w, b, shift, d, x, next, at<T>(field(net, 0, L_Z)), nIn, nOut, <f64>lr);
+      else sgdStepThenForward32(w, b, shift, d, x, next, at<T>(field(net, 0, L_Z)), nIn, nOut, <f32>lr);
       continue;
     }
     let total: f64 = 0;
@@ -871,10 +872,9 @@ function trainT<T>(
           // Look ahead within the call's part of the epoch only: the epoch's end evaluates
           // and may stop, so its last update, which may be the call's last, writes the checks
           // instead (SIMD builds: the scalar build's checks are the in-order sums that
-          // writeChecks makes); a pause ends the call before the next sample. The look-ahead
-          // (sgdStepThenForward) is f64 only.
+          // writeChecks makes); a pause ends the call before the next sample.
           let next: usize = 0;
-          if (ASC_FEATURE_SIMD && sizeof<T>() == 8 && first + 1 < trainStop) {
+          if (ASC_FEATURE_SIMD && first + 1 < trainStop) {
             const row = order < 0 ? first + 1 : load<i32>(at<T>(order) + ((<usize>(e * count + first + 1)) << 2));
             next = at<T>(inputs + row * field(net, 0, L_IN));
           }
