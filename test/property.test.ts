@@ -24,8 +24,8 @@ import { configOf, extremeInputValue, inputValue, optionConfig, type Config, typ
 const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
 const FC_RUNS = Number(process.env.FC_RUNS ?? 1000);
 const FC_OPTION_RUNS = Number(process.env.FC_OPTION_RUNS ?? 2000);
-const FC_F32_RUNS = Number(process.env.FC_F32_RUNS ?? 400);
-const FC_F32_OPTION_RUNS = Number(process.env.FC_F32_OPTION_RUNS ?? 1000);
+const FC_F32_RUNS = Number(process.env.FC_F32_RUNS ?? 150);
+const FC_F32_OPTION_RUNS = Number(process.env.FC_F32_OPTION_RUNS ?? 500);
 
 /** A number, its value and its IEEE-754 bit pattern, for failure messages. */
 function show(value: number | undefined): string {
