@@ -5,12 +5,18 @@
 // Float32Array memory round by themselves; only intermediates go through `round`.
 import { DTYPE_FLOAT32 } from '../layout.ts';
 
-const unrounded = (x: number): number => x;
+let float32 = false;
 
-/** Rounds an intermediate result to the net's dtype. */
-export let round: (x: number) => number = unrounded;
+/**
+ * Rounds an intermediate result to the net's dtype. One function with a branch, not one
+ * function per dtype: every call site then sees a single target, which the engine inlines
+ * (with Math.fround as its float32 conversion), however the dtypes of the nets alternate.
+ */
+export function round(x: number): number {
+  return float32 ? Math.fround(x) : x;
+}
 
 /** Makes `round` that of dtype code `dtype` (H_DTYPE). */
 export function roundFor(dtype: number): void {
-  round = dtype === DTYPE_FLOAT32 ? Math.fround : unrounded;
+  float32 = dtype === DTYPE_FLOAT32;
 }
