@@ -3,6 +3,7 @@
 // declaration (for its types and instanceof) and the settings a worker net is opened with.
 // The methods' code, the channel to the worker and the worker's own library are in
 // worker-net.ts, which the first worker net loads (the browser bundle's lazy chunk).
+import { loadPiece } from '../api/load-piece.ts';
 import type { Dataset, Evaluation } from '../api/net-types.ts';
 import type { CreateSettings, LoadSettings } from '../api/options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from '../api/options.generated.ts';
@@ -48,7 +49,7 @@ export abstract class WorkerMLP {
 
 /** Starts a worker and makes its net there (MLP.create, fromJSON or load with these arguments). */
 export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: readonly KernelKind[]): Promise<WorkerMLP> {
-  return (await import('./worker-net.ts')).openWorkerNet(how, args, kinds);
+  return (await loadPiece('worker nets', () => import('./worker-net.ts'))).openWorkerNet(how, args, kinds);
 }
 
 /** The kernel builds a worker net of these settings may instantiate. */

@@ -13,7 +13,9 @@ import type { Matrix } from '../api/rows.ts';
 import { fitCannotAwait, type History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import { kernelModule, type KernelKind } from '../backends/wasm/kernel.ts';
-import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
+import type { ModelJSON } from '../io/model-json.ts';
+import { modelText } from '../io/model-text.ts';
+import { loadPiece } from '../api/load-piece.ts';
 import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
@@ -28,10 +30,11 @@ export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: rea
   // The worker instantiates the kernel this thread compiled: it never compiles bytes itself.
   const modules: Partial<Record<KernelKind, WebAssembly.Module>> = {};
   for (const kind of kinds) modules[kind] = await kernelModule(kind);
+  // What MLP would say about arguments that cannot be posted: a path, or a model, it cannot read.
+  const parseModel = how === 'fromJSON' ? (await loadPiece('model reader', () => import('../io/model-json.ts'))).parseModel : undefined;
   const channel = new WorkerChannel();
   try {
-    // What MLP would say about arguments that cannot be posted: a path, or a model, it cannot read.
-    const check = how === 'load' ? () => (storage(), checkPath(args[0])) : how === 'fromJSON' ? () => parseModel(args[0]) : () => {};
+    const check = how === 'load' ? () => (storage(), checkPath(args[0])) : parseModel ? () => parseModel(args[0]) : () => {};
     const { snapshot } = await post(channel, `MLP.${how}`, { type: 'open', how, args, modules }, [], check).answer;
     return new WorkerNet(channel, snapshot!);
   } catch (error) {
