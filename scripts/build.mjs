@@ -159,12 +159,27 @@ const browser = {
   ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser',
   alias: { '@assemblyscript/loader': './src/backends/wasm/loader.browser.ts' },
 };
+/**
+ * The worker's side opens its net with `worker` off (src/worker/worker-host.ts), so it never
+ * starts a worker net itself: worker-net.ts (the caller's side, about 8 KB) is left out of it.
+ */
+const noNestedWorkerNets = {
+  name: 'no-nested-worker-nets',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/worker-net\.ts$/ }, () => ({ path: 'worker-net', namespace: 'no-nested-worker-nets' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-nested-worker-nets' }, () => ({
+      contents: "import { MLPError } from './src/api/errors.ts';\nexport async function openWorkerNet() { throw new MLPError('INTERNAL', 'wasm-mlp internal error: a worker net\\'s worker opened a worker net'); }",
+      resolveDir: root,
+      loader: 'ts',
+    }));
+  },
+};
 const workerSide = await esbuild.build({
   ...browser,
   stdin: { contents: "import { serveWorker } from './src/worker/browser-worker.ts';\nserveWorker();\n", resolveDir: root, sourcefile: 'worker-side.js' },
   outdir: undefined,
   write: false,
-  plugins: [kernelSource('worker'), compactExpTable],
+  plugins: [kernelSource('worker'), compactExpTable, noNestedWorkerNets],
 });
 writeFileSync('build/meta/worker-library.json', JSON.stringify(workerSide.metafile));
 /** Swaps src/worker/worker-library.ts for a workerLibrary() that returns `body`'s value. */
