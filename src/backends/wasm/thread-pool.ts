@@ -2,9 +2,40 @@
 // as the largest `threads` asked for less one (the calling thread takes part 0 of every job).
 // A worker stays attached to the last net that used it, running that net's work() loop on its
 // shared memory, until another net's call takes it over; idle workers end after IDLE_MS.
-// Loaded by the first net with threads (create-backend.ts); threads.ts starts the workers.
+// Loaded by the first net with threads (create-backend.ts). Workers start with the platform's
+// spawner (threads.ts), in a browser with the Worker below.
+import { MLPError } from '../../api/errors.ts';
 import { JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_GENERATION, SYNC_JOB, SYNC_LOBBY } from '../layout.ts';
-import { spawnThread, type ThreadHandle } from './threads.ts';
+import { platformSpawner, type Spawner, type ThreadHandle } from './threads.ts';
+
+/** The script a browser Worker runs (Node's twin is in src/platform/node.ts). */
+const BROWSER_WORKER = `onmessage = ({ data: { module, memory, net, session } }) => {
+  new WebAssembly.Instance(module, { env: { memory } }).exports.work(net, session);
+};
+postMessage('ready');`;
+
+const browserSpawner: Spawner = (onFailure) => {
+  const url = URL.createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => {
+      reject(new MLPError('INTERNAL', `a wasm-mlp worker failed to start: ${e.message}`));
+      onFailure();
+    };
+  });
+  return {
+    ready,
+    attach: (message) => worker.postMessage(message),
+    terminate: async () => worker.terminate(),
+  };
+};
+
+/** Starts one worker thread with the platform's spawner. */
+function spawnThread(onFailure: () => void): ThreadHandle {
+  return (platformSpawner() ?? browserSpawner)(onFailure);
+}
 
 /**
  * A net's side of the pool: its shared memory and job block, and the workers attached to
