@@ -2,7 +2,7 @@
 // rows train in memory, bit for bit; its errors are loadCSV's; a file several times larger
 // than the fit's memory budget streams with the process's resident memory bounded.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,23 @@ describe('csvSource', () => {
       expect(JSON.stringify(net.toJSON())).toBe(before);
     }
     await expect(csvSource(join(dir, 'missing.csv'))).rejects.toThrow(`cannot read ${join(dir, 'missing.csv')}: no such file or directory`);
+  });
+
+  it('wasm-mlp train --data FILE.csv --stream writes the model file training in memory writes, byte for byte', async () => {
+    const path = join(dir, 'cli.csv');
+    await writeCsv(path, 700, 6);
+    const cli = fileURLToPath(new URL('../build/node/cli.js', import.meta.url));
+    const train = (out: string, ...more: string[]) =>
+      spawnSync(process.execPath, [cli, 'train', '--data', path, '--layers', '6,5,3', '--epochs', '3', '--seed', '4', '--no-shuffle', '--out', join(dir, out), ...more], { encoding: 'utf8' });
+    const inMemory = train('memory.json');
+    const streamed = train('streamed.json', '--stream');
+    expect([inMemory.status, streamed.status, streamed.stderr]).toEqual([0, 0, '']);
+    expect(streamed.stdout.split('\n')[0]).toBe(inMemory.stdout.split('\n')[0].replace(`${path} for`, `${path} (streamed) for`).replace(join(dir, 'memory.json'), join(dir, 'streamed.json')));
+    expect(readFileSync(join(dir, 'streamed.json'), 'utf8')).toBe(readFileSync(join(dir, 'memory.json'), 'utf8'));
+    const shuffled = train('shuffled.json', '--stream', '--shuffle');
+    expect(shuffled.stdout).toContain('--normalize zscore --shuffle-buffer 10000\n');
+    const refused = train('x.json', '--stream', '--test-fraction', '0.2');
+    expect([refused.status, refused.stderr]).toEqual([2, 'wasm-mlp: --test-fraction draws a shuffled hold-out from the whole file, which --stream never holds; hold out a file of its own and score it with wasm-mlp evaluate\n']);
   });
 
   it('streams a file several times larger than its memory budget with resident memory bounded, to the model of the same rows in memory', async () => {
