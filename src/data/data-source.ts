@@ -26,7 +26,14 @@ export interface DataSource {
   readonly target?: string;
 }
 
-/** Whether `value` is a DataSource (an object with a batches method), not rows or a Dataset. */
+/**
+ * Whether `value` is a DataSource (an object with a batches method), not rows or a Dataset;
+ * false for a value that cannot be read (a revoked proxy), which the rows' checks then name.
+ */
 export function isDataSource(value: unknown): value is DataSource {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && typeof (value as { batches?: unknown }).batches === 'function';
+  try {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && typeof (value as { batches?: unknown }).batches === 'function';
+  } catch {
+    return false;
+  }
 }
