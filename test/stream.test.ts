@@ -301,3 +301,27 @@ describe('errors name the block; the fit is a transaction', () => {
     await expect(n.fitAsync(arraySource(inputs, targets, 3), { validationSource: {} as never })).rejects.toThrow('validationSource must be a DataSource (an object with a batches() method); got {}');
   });
 });
+
+describe('the final check', () => {
+  it('runs the rows forward in one more pass when the parameters cannot prove the predictions finite, as in memory', async () => {
+    // Two equal hidden units weighted +1e160 and -1e160: the output is exactly 0, but the
+    // parameters' sums bound it only by some 1e300, so the fit must look at every row.
+    const base = await MLP.create({ layers: [2, 2, 1], activation: 'linear', seed: 1, backend: 'js' });
+    const model = base.toJSON() as unknown as { weights: number[][]; biases: number[][] };
+    model.weights = [[1e140, 1e140, 1e140, 1e140], [1e160, -1e160]];
+    model.biases = [[0, 0], [0]];
+    const inputs = [[1, 2], [3, 4], [0.5, 0.25], [2, 1], [1, 1]];
+    const targets = [[1], [0], [1], [0], [1]];
+    const options: FitOptions = { epochs: 2, batchSize: 2, learningRate: 1e-200 };
+    for (const backend of ['js', 'wasm'] as const) {
+      const reference = await MLP.fromJSON(model, { backend });
+      const history = await reference.fitAsync(inputs, targets, options);
+      const log: string[] = [];
+      const streamed = await MLP.fromJSON(model, { backend });
+      const h = await streamed.fitAsync(arraySource(inputs, targets, 2, 'nested', log), options);
+      expect(bits(streamed.toJSON(), h)).toBe(bits(reference.toJSON(), history));
+      // Two epochs, then the pass that runs the rows forward.
+      expect(log).toEqual(['pass', 'pass', 'pass']);
+    }
+  });
+});
