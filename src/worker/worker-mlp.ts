@@ -12,6 +12,7 @@ import type { History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import { simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
+import type { DataSource } from '../data/data-source.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import type { OpenMethod } from './worker-protocol.ts';
 
@@ -30,7 +31,12 @@ export abstract class WorkerMLP {
   abstract get classes(): string[] | null;
   /** MLP.fit in the worker: the same history and parameters, bit for bit. */
   abstract fit(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
-  /** As fit; onEpochEnd may also return a promise, which the fit waits for. */
+  /**
+   * As fit; onEpochEnd may also return a promise, which the fit waits for. Given a
+   * DataSource, the source stays on this thread and its blocks are moved to the worker as
+   * the fit asks for them (one block read ahead).
+   */
+  abstract fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
   abstract fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
   abstract predict(inputs: Matrix): Promise<number[][]>;
   /**

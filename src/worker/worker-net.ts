@@ -2,9 +2,9 @@
 // WorkerMLP its methods run on. Each posts the call to the worker (worker-host.ts), which runs
 // it on its MLP, so the results are the in-thread net's to the bit. What cannot be posted
 // stays here: onEpochEnd runs on this thread (the worker waits for its answer after each
-// report), a signal's abort is forwarded, and the user's own error object is what a throwing
-// callback rejects with. Disposal and BUSY are decided here, as MLP decides them, without
-// asking the worker.
+// report), a signal's abort is forwarded, a DataSource's blocks are fed to the worker as it
+// pulls them, and the user's own error object is what a throwing callback rejects with.
+// Disposal and BUSY are decided here, as MLP decides them, without asking the worker.
 import { MLPError, oneLine } from '../api/errors.ts';
 import type { Dataset, Evaluation } from '../api/net-types.ts';
 import { checkDataset, checkFitOptions } from '../api/options.ts';
@@ -19,7 +19,10 @@ import { loadPiece } from '../api/load-piece.ts';
 import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
-import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn } from './worker-protocol.ts';
+import { isShared, packRows } from './pack-rows.ts';
+import { SourceFeed } from './source-feed.ts';
+import { isDataSource, type DataSource } from '../data/data-source.ts';
+import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn, SourceStandIn } from './worker-protocol.ts';
 import { fromWire } from './worker-protocol.ts';
 
 /** A worker net's worker ends when the net is collected without dispose(). */
@@ -86,7 +89,9 @@ class WorkerNet extends WorkerMLP {
     return this.#fit('fit', data, targets, options);
   }
 
-  fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
+  fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
+  fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
+  fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
     return this.#fit('fitAsync', data, targets, options);
   }
 
@@ -151,9 +156,24 @@ class WorkerNet extends WorkerMLP {
     let userError: unknown;
     let hooks: FitHooks | undefined;
     let sent: { id: number; answer: Promise<Answer> };
+    let feed: SourceFeed | undefined;
+    let sources: { source: DataSource; validationSource?: DataSource } | undefined;
+    if (isDataSource(data) && method === 'fit') throw new MLPError('INVALID_ARGUMENT', 'net.fit cannot train on a DataSource: its blocks arrive asynchronously; use await net.fitAsync(source, options)');
     try {
       const transfer: Transferable[] = [];
-      const args = [...this.#labelled(data, second, transfer), third];
+      let args: unknown[];
+      if (isDataSource(data)) {
+        // The sources stay here; the worker gets stand-ins, and pulls their blocks.
+        const options = isOptionsObject(second) ? { ...second } : second;
+        sources = { source: data };
+        if (isOptionsObject(options) && isDataSource(options.validationSource)) {
+          sources.validationSource = options.validationSource;
+          options.validationSource = sourceStandIn('validationSource', options.validationSource);
+        }
+        args = [sourceStandIn('source', data), options];
+      } else {
+        args = [...this.#labelled(data, second, transfer), third];
+      }
       for (const at of [2, 1]) {
         const options = args[at];
         if (!isOptionsObject(options)) continue;
@@ -163,6 +183,8 @@ class WorkerNet extends WorkerMLP {
         ({ onEpochEnd, signal, hooks } = found);
         break;
       }
+      if (sources) hooks = { ...(hooks ?? { at: 1, onEpochEnd: false, signal: undefined }), sources: true };
+      const onSource = sources && ((message: Parameters<SourceFeed['handle']>[0]) => feed?.handle(message));
       sent = this.#channel.request({ type: 'call', method, args, hooks }, transfer, (stats, classes, answer) => {
         this.#snapshot.classes = classes;
         // A net disposed meanwhile calls no more callbacks (its fit fails with DISPOSED).
@@ -186,7 +208,11 @@ class WorkerNet extends WorkerMLP {
           return settle('threw', fitCannotAwait());
         }
         result.then((value) => settle(value === false ? 'stop' : 'continue'), (error) => settle('threw', error));
-      });
+      }, onSource);
+      if (sources) {
+        const layers = this.#snapshot.layers;
+        feed = new SourceFeed(sent.id, sources, [layers[0], layers[layers.length - 1]], (message, moved) => this.#channel.notify(message, moved));
+      }
     } catch (error) {
       // The arguments could not be posted: MLP's own checks name what is wrong with them.
       throw unpostable(`net.${method}`, error, () => {
@@ -210,6 +236,7 @@ class WorkerNet extends WorkerMLP {
       this.#training = undefined;
       this.#inCallback = false;
       signal?.removeEventListener('abort', abort);
+      feed?.closeAll();
     }
   }
 
@@ -303,46 +330,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-function isShared(array: Float64Array): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
-}
-
-/**
- * Rows as they are posted. Rows on a SharedArrayBuffer are shared. Other rows reach the worker
- * as a copy of their own that is moved, not cloned: one memcpy on this thread, where cloning a
- * large array costs several times that, and the caller's arrays stay as they are. So a
- * Float64Array is sliced, and number[][] whose rows all hold `width` numbers is packed into
- * one. Anything else travels as it is, for the worker to name what is wrong with it as MLP does.
- */
-function packRows(value: unknown, width: number, transfer: Transferable[]): unknown {
-  try {
-    if (value instanceof Float64Array) return isShared(value) ? value : moved(value.slice(), transfer);
-    if (Array.isArray(value)) return packNested(value, width, transfer) ?? value;
-    if (isOptionsObject(value) && value.data instanceof Float64Array && !isShared(value.data)) return { ...value, data: moved(value.data.slice(), transfer) };
-  } catch {
-    // A proxy or a getter that throws: posting it fails, and MLP's checks say why.
-  }
-  return value;
-}
-
-function packNested(rows: unknown[], width: number, transfer: Transferable[]): { data: Float64Array; rows: number } | undefined {
-  if (rows.length === 0) return undefined;
-  const data = new Float64Array(rows.length * width);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    if (!Array.isArray(row) || row.length !== width) return undefined;
-    for (let c = 0; c < width; c++) {
-      const cell = row[c];
-      if (typeof cell !== 'number') return undefined;
-      data[r * width + c] = cell;
-    }
-  }
-  return { data: moved(data, transfer), rows: rows.length };
-}
-
-function moved(array: Float64Array, transfer: Transferable[]): Float64Array {
-  transfer.push(array.buffer);
-  return array;
+/** What the worker gets for a DataSource: its name in the fit and what it says of its columns (copies). */
+function sourceStandIn(name: SourceStandIn['streamed'], source: DataSource): SourceStandIn {
+  const copy = (value: unknown) => (Array.isArray(value) ? [...value] : value);
+  return { streamed: name, classes: copy(source.classes), features: copy(source.features), target: source.target };
 }
 
 function outStandIn(out: unknown): OutStandIn {
