@@ -7,7 +7,9 @@ import { createBackend } from '../backends/create-backend.ts';
 import { S_ALPHA, type Dtype } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
-import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
+import type { ModelJSON } from '../io/model-json.ts';
+import { modelText } from '../io/model-text.ts';
+import { loadPiece } from './load-piece.ts';
 import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
@@ -20,9 +22,10 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { checkClasses, guardedRead } from './validate.ts';
+import { guardedRead } from './validate.ts';
 import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
-import { streamedTrainingSteps, type StreamFitData } from './stream-training.ts';
+import { streamedTrainingSteps } from './streamed-fit.ts';
+import type { StreamFitData } from './stream-training.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
@@ -104,6 +107,8 @@ export class MLP {
   static async fromJSON(json: unknown, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
     const loadOptions = guard('MLP.fromJSON', () => checkLoadOptions(options));
     if (loadOptions.worker) return openWorkerNet('fromJSON', [json, workerLoadOptions(loadOptions)], kernelKinds(loadOptions));
+    // Reading a model is a lazy piece of the browser bundle: toJSON and save never need it.
+    const { parseModel } = await loadPiece('model reader', () => import('../io/model-json.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
     const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend));
     // A saved stream wins: resuming must continue it exactly.
@@ -426,16 +431,22 @@ export class MLP {
         checkSameRows(v.inputs, v.targets);
         validation = v;
       }
-      const classes = source.classes === undefined ? undefined : checkClasses(guardedRead('source.classes', () => (Array.isArray(source.classes) ? source.classes.map(String) : source.classes)), layout.outputSize, 'source.classes');
-      return { memory, o, validation, classes };
+      // A source describes its columns as a Dataset does, checked as strictly.
+      const described = checkDataset(
+        guardedRead('source', () => ({ inputs: [], targets: [], classes: Array.isArray(source.classes) ? source.classes.map(String) : source.classes, features: source.features, target: source.target })),
+        layout.inputSize, layout.outputSize, 'source',
+      )!;
+      return { memory, o, validation, described };
     });
-    const { memory, o, validation, classes } = prepared;
+    const { memory, o, validation, described } = prepared;
     memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
     this.#training = 'fitAsync';
     try {
       let info = this.#info;
-      if (classes && info.classes === null) info = { ...info, classes: [...classes] };
+      if (described.classes && info.classes === null) info = { ...info, classes: [...described.classes] };
+      if (described.features) info = { ...info, features: [...described.features] };
+      if (described.target !== undefined) info = { ...info, target: described.target };
       if (info.optimizer !== o.optimizer) {
         transaction.switchOptimizer(info.optimizer);
         info = { ...info, optimizer: o.optimizer };
