@@ -1,16 +1,16 @@
 // The training and inference loops: docs/training.md's definitions, over flat buffers laid
-// out by the host. Generic over the net's element type T (H_DTYPE): f64, or f32 with every
+// out by the host. Generic over the net's element type T: f64, or f32 with every
 // operation in single precision; the settings, the beta powers, the step, the checks and the
 // running loss sum stay f64, and exp, log and tanh are the f64 functions of the widened
 // argument, rounded once. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
-// neither (test/property.test.ts compares them bit for bit).
+// neither (test/property.test.ts compares them bit for bit). Each kernel module instantiates one
+// element type (assembly/index.ts f64, assembly/index-f32.ts f32), so a module carries one dtype's code.
 import { exp } from './exp';
 import { backProduct, forwardProduct, gradientProduct, lanes, sgdStepThenForward, sgdStepThenForward32, splitAt, unit } from './linalg';
 import { log } from './log';
 import { tanh } from './tanh';
 import {
   addToField, addToHeader, at, el, field, get, header, put, set,
-  DTYPE_FLOAT32, H_DTYPE,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
@@ -512,12 +512,7 @@ function join<T>(net: usize, session: i32): i32 {
  * then waits for a job, does its part, reports, and waits again until a JOB_QUIT. Called by
  * the host's worker script each time the host attaches the worker to a net.
  */
-export function work(net: usize, session: i32): void {
-  if (header(net, H_DTYPE) == DTYPE_FLOAT32) workT<f32>(net, session);
-  else workT<f64>(net, session);
-}
-
-function workT<T>(net: usize, session: i32): void {
+export function work<T>(net: usize, session: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) {
     const part = join<T>(net, session);
@@ -833,16 +828,7 @@ function resumeTotals(settings: usize, terms: i32): void {
  * that ran no update leaves them as the last update wrote them). Called by the host once
  * per fit, once per chunk of epochs between callbacks, or once per slice of fitAsync.
  */
-export function train(
-  net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
-  valInputs: i32, valTargets: i32, valCount: i32, from: i32, to: i32,
-): i32 {
-  return header(net, H_DTYPE) == DTYPE_FLOAT32
-    ? trainT<f32>(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to)
-    : trainT<f64>(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
-}
-
-function trainT<T>(
+export function train<T>(
   net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
   valInputs: i32, valTargets: i32, valCount: i32, from: i32, to: i32,
 ): i32 {
@@ -934,12 +920,7 @@ function trainT<T>(
  * count (when stats >= 0), so rows streamed through in chunks give the bits of one call;
  * the host divides by the rows for the mean.
  */
-export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
-  if (header(net, H_DTYPE) == DTYPE_FLOAT32) evaluateT<f32>(net, inputs, targets, count, outputs, stats, resume);
-  else evaluateT<f64>(net, inputs, targets, count, outputs, stats, resume);
-}
-
-function evaluateT<T>(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
+export function evaluate<T>(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
   loadSettings<T>(net);
   if (resume == 0) clearTotals();
   evaluateRows<T>(net, inputs, targets, count, outputs);

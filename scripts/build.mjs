@@ -24,14 +24,23 @@ run('node', ['scripts/gen-options.mjs']);
 mkdirSync('build/wasm', { recursive: true });
 // The kernel's descriptor offsets and codes come from the host's layout (src/backends/layout.ts).
 run('node', ['scripts/gen-layout.mjs']);
+// Each asconfig target is built twice, from one generic source: the float64 kernel
+// (assembly/index.ts, the files asconfig.json names) and the float32 one (assembly/index-f32.ts,
+// the same names with -f32), so that a module carries one dtype's code and a float64 page never
+// downloads the float32 one.
 for (const target of ['release', 'simd', 'threads', 'debug']) {
-  run(bin('asc'), ['--config', 'asconfig.json', '--target', target]);
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
+  if (target === 'debug') continue;
+  const { outFile, textFile } = JSON.parse(readFileSync('asconfig.json', 'utf8')).targets[target];
+  const f32 = (file) => file.replace(/\.(wasm|wat)$/, '-f32.$1');
+  run(bin('asc'), ['assembly/index-f32.ts', '--config', 'asconfig.json', '--target', target, '--outFile', f32(outFile), '--textFile', f32(textFile)]);
 }
 // Workers instantiate the threads build on a running net's memory: its data must never be rewritten.
 makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
+makeDataPassive('build/wasm/wasm-mlp-threads-f32.wasm');
 // Each kernel deflated too (build/wasm/*.wasm.deflate), for the builds that carry them inside:
 // the Node entry and the standalone browser build (src/backends/wasm/kernel-source*.ts).
-const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm'];
+const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
 for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
 // Node runs a worker net in a worker_thread started from build/node/worker.js, one more
@@ -93,7 +102,8 @@ pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/cs
 // ---------------------------------------------------------------------------------------------
 // The browser builds (build/browser/), ES modules, minified:
 //   wasm-mlp.js             the library: src/browser.ts with its kernels as files beside it
-//                           (wasm-mlp.wasm, wasm-mlp-simd.wasm, wasm-mlp-threads.wasm, copied
+//                           (wasm-mlp.wasm, wasm-mlp-simd.wasm, wasm-mlp-threads.wasm and their
+//                           -f32 twins for float32 nets, copied
 //                           here), each fetched on first use through import.meta.url; what only
 //                           some pages use (src/browser.ts names it) is in chunks beside it
 //                           (NAME-HASH.js), loaded with import() on first use. The chunks sit in

@@ -18,7 +18,7 @@ import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_BUILD = `${root}build/browser/`;
 const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
-const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
+const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
 
 /** The library's files: wasm-mlp.js and every chunk it imports, statically or with import(), transitively. */
 async function libraryFiles(): Promise<Map<string, { static: string[]; lazy: string[] }>> {
@@ -247,9 +247,9 @@ it('the library imports nothing but its own chunks, and loads nothing but its th
   const literal = text.match(/\bimport\s*\(\s*"\.\/[\w.-]+\.js"\s*\)/g)!;
   expect(text.match(/\bimport\s*\(/g)).toHaveLength(literal.length);
   expect(new Set(literal.map((call) => /"\.\/(.*)"/.exec(call)![1]))).toEqual(new Set([...files.keys()].filter((file) => file !== 'wasm-mlp.js' && file !== core[0])));
-  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(3);
+  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(6);
   expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(
-    ['wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
+    ['wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads-f32.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
   );
 });
 

@@ -23,7 +23,10 @@ async function freshKernel(source: (kind: string) => Promise<BufferSource>) {
   return { kernel, loads };
 }
 
-const FILES: Record<string, string> = { scalar: 'wasm-mlp.wasm', simd: 'wasm-mlp-simd.wasm', threads: 'wasm-mlp-threads.wasm' };
+const FILES: Record<string, string> = {
+  scalar: 'wasm-mlp.wasm', simd: 'wasm-mlp-simd.wasm', threads: 'wasm-mlp-threads.wasm',
+  'scalar-f32': 'wasm-mlp-f32.wasm', 'simd-f32': 'wasm-mlp-simd-f32.wasm', 'threads-f32': 'wasm-mlp-threads-f32.wasm',
+};
 const fromBuild = async (kind: string): Promise<BufferSource> => bytesOf(FILES[kind]) as Uint8Array<ArrayBuffer>;
 
 afterEach(() => {
@@ -86,6 +89,7 @@ describe('kernel modules', () => {
     const imports = Object.fromEntries(
       await Promise.all(Object.keys(FILES).map(async (kind) => [kind, WebAssembly.Module.imports(await kernel.kernelModule(kind as 'simd'))])),
     );
-    expect(imports).toEqual({ scalar: [], simd: [], threads: [{ module: 'env', name: 'memory', kind: 'memory' }] });
+    const memory = [{ module: 'env', name: 'memory', kind: 'memory' }];
+    expect(imports).toEqual({ scalar: [], simd: [], threads: memory, 'scalar-f32': [], 'simd-f32': [], 'threads-f32': memory });
   });
 });

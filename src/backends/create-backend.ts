@@ -4,10 +4,14 @@
 import { loadPiece } from '../api/load-piece.ts';
 import type { BackendName } from '../api/validate.ts';
 import type { Backend } from './backend.ts';
+import type { Dtype } from './layout.ts';
 import { createWasmBackend } from './wasm/backend-wasm.ts';
 
-/** `simd` and `threads` pick the wasm kernel build; the js backend has one form and one thread. */
-export async function createBackend(name: BackendName, simd: boolean | undefined, threads = 1): Promise<Backend> {
+/**
+ * `simd`, `threads` and `dtype` pick the wasm kernel module (a float64 net never loads the
+ * float32 one); the js backend has one form and one thread.
+ */
+export async function createBackend(name: BackendName, simd: boolean | undefined, threads: number, dtype: Dtype): Promise<Backend> {
   if (name === 'js') return new (await loadPiece('js backend', () => import('./js/backend-js.ts'))).JsBackend();
-  return createWasmBackend(simd, threads, threads > 1 ? await loadPiece('thread pool', () => import('./wasm/thread-pool.ts')) : undefined);
+  return createWasmBackend(simd, threads, dtype, threads > 1 ? await loadPiece('thread pool', () => import('./wasm/thread-pool.ts')) : undefined);
 }

@@ -11,7 +11,7 @@ import type { Matrix } from '../api/rows.ts';
 import type { History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import type { Dtype } from '../backends/layout.ts';
-import { simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
+import { kernelKind, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { DataSource } from '../data/data-source.ts';
 import type { ModelJSON } from '../io/model-json.ts';
@@ -60,11 +60,30 @@ export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: rea
   return (await loadPiece('worker nets', () => import('./worker-net.ts'))).openWorkerNet(how, args, kinds);
 }
 
-/** The kernel builds a worker net of these settings may instantiate. */
-export function kernelKinds(s: { backend: BackendName; simd: boolean | undefined; threads: number }): KernelKind[] {
+/**
+ * The kernel modules a worker net of these settings and nets of `dtype` may instantiate (a
+ * float64 net's worker is never handed, so never makes a page download, the float32 ones).
+ */
+export function kernelKinds(s: { backend: BackendName; simd: boolean | undefined; threads: number }, dtype: Dtype): KernelKind[] {
   if (s.backend === 'js') return [];
-  const single: KernelKind = s.simd === false || !simdSupported ? 'scalar' : 'simd';
-  return s.threads > 1 && threadsUnavailable() === undefined ? ['threads', single] : [single];
+  const single = kernelKind(s.simd === false || !simdSupported ? 'scalar' : 'simd', dtype);
+  return s.threads > 1 && threadsUnavailable() === undefined ? [kernelKind('threads', dtype), single] : [single];
+}
+
+/**
+ * The dtype of a model given to fromJSON (an object or JSON text), for the modules its worker
+ * is handed; float64 when it cannot tell (the worker then reports what is wrong with it).
+ */
+export function modelDtype(json: unknown): Dtype {
+  let model = json;
+  if (typeof json === 'string') {
+    try {
+      model = JSON.parse(json);
+    } catch {
+      return 'float64';
+    }
+  }
+  return typeof model === 'object' && model !== null && (model as { dtype?: unknown }).dtype === 'float32' ? 'float32' : 'float64';
 }
 
 /** MLP.create's options for the worker, from the settings checked here (plain data; worker off). */

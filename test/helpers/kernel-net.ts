@@ -14,9 +14,9 @@ export type Variant = 'simd' | 'scalar' | 'threads' | 'js';
 export const VARIANTS: readonly Variant[] = ['simd', 'scalar', 'threads', 'js'];
 
 export function backendFor(variant: Variant): Promise<Backend> {
-  if (variant === 'js') return createBackend('js', undefined);
-  if (variant === 'threads') return createBackend('wasm', true, 2);
-  return createBackend('wasm', variant === 'simd', 1);
+  if (variant === 'js') return createBackend('js', undefined, 1, 'float64');
+  if (variant === 'threads') return createBackend('wasm', true, 2, 'float64');
+  return createBackend('wasm', variant === 'simd', 1, 'float64');
 }
 
 export interface Setup {

@@ -6,16 +6,16 @@ import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
 import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
 import type { Attachment } from './thread-pool.ts';
-import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY } from '../layout.ts';
+import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY, type Dtype } from '../layout.ts';
 import { formatBytes } from '../../api/validate.ts';
 
 /** The worker pool's module (thread-pool.ts), for `threads` > 1. */
 export type ThreadPool = typeof import('./thread-pool.ts');
 
 /** `threads` > 1 runs the threads build (SIMD, shared memory) with `pool`; the caller checked it can. */
-export async function createWasmBackend(simd: boolean | undefined, threads: number, pool?: ThreadPool): Promise<Backend> {
+export async function createWasmBackend(simd: boolean | undefined, threads: number, dtype: Dtype, pool?: ThreadPool): Promise<Backend> {
   if (threads > 1 && pool === undefined) throw new MLPError('INTERNAL', 'wasm-mlp internal error: a net with threads was created without the worker pool');
-  const kernel = await instantiateKernel(simd, threads > 1);
+  const kernel = await instantiateKernel(simd, threads > 1, dtype);
   return new WasmBackend(kernel, threads > 1 || (simd ?? simdSupported), threads, pool);
 }
 

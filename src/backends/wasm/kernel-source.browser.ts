@@ -1,14 +1,20 @@
 // Where the browser build (build/browser/wasm-mlp.js) gets a kernel's bytes: from its file next
-// to the module, fetched on first use, so a page loads only the build it runs. Each URL is
+// to the module, fetched on first use, so a page loads only the build it runs (and a float64
+// page never the float32 ones). Each URL is
 // written out as `new URL('./file', import.meta.url)`, the form bundlers (Vite, webpack,
 // Parcel) recognise to copy the file and rewrite the URL.
 import { MLPError, oneLine } from '../../api/errors.ts';
 import type { KernelKind } from './kernel-source.ts';
 
 function kernelUrl(kind: KernelKind): URL {
-  if (kind === 'simd') return new URL('./wasm-mlp-simd.wasm', import.meta.url);
-  if (kind === 'threads') return new URL('./wasm-mlp-threads.wasm', import.meta.url);
-  return new URL('./wasm-mlp.wasm', import.meta.url);
+  switch (kind) {
+    case 'simd': return new URL('./wasm-mlp-simd.wasm', import.meta.url);
+    case 'threads': return new URL('./wasm-mlp-threads.wasm', import.meta.url);
+    case 'scalar': return new URL('./wasm-mlp.wasm', import.meta.url);
+    case 'simd-f32': return new URL('./wasm-mlp-simd-f32.wasm', import.meta.url);
+    case 'threads-f32': return new URL('./wasm-mlp-threads-f32.wasm', import.meta.url);
+    case 'scalar-f32': return new URL('./wasm-mlp-f32.wasm', import.meta.url);
+  }
 }
 
 export async function kernelSource(kind: KernelKind): Promise<BufferSource> {

@@ -5,9 +5,12 @@
 import scalar from '../../../build/wasm/wasm-mlp.wasm.deflate';
 import simd from '../../../build/wasm/wasm-mlp-simd.wasm.deflate';
 import threads from '../../../build/wasm/wasm-mlp-threads.wasm.deflate';
+import scalar32 from '../../../build/wasm/wasm-mlp-f32.wasm.deflate';
+import simd32 from '../../../build/wasm/wasm-mlp-simd-f32.wasm.deflate';
+import threads32 from '../../../build/wasm/wasm-mlp-threads-f32.wasm.deflate';
 import type { KernelKind } from './kernel-source.ts';
 
-const DEFLATED: Record<KernelKind, Uint8Array> = { scalar, simd, threads };
+const DEFLATED: Record<KernelKind, Uint8Array> = { scalar, simd, threads, 'scalar-f32': scalar32, 'simd-f32': simd32, 'threads-f32': threads32 };
 
 export function kernelSource(kind: KernelKind): Promise<BufferSource> {
   const inflated = new Blob([DEFLATED[kind] as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));

@@ -8,11 +8,17 @@ import { inflateRawSync } from 'node:zlib';
 import scalar from '../../../build/wasm/wasm-mlp.wasm.deflate';
 import simd from '../../../build/wasm/wasm-mlp-simd.wasm.deflate';
 import threads from '../../../build/wasm/wasm-mlp-threads.wasm.deflate';
+import scalar32 from '../../../build/wasm/wasm-mlp-f32.wasm.deflate';
+import simd32 from '../../../build/wasm/wasm-mlp-simd-f32.wasm.deflate';
+import threads32 from '../../../build/wasm/wasm-mlp-threads-f32.wasm.deflate';
 
 /** The kernel builds: scalar, SIMD, and SIMD with shared memory for worker threads. */
-export type KernelKind = 'scalar' | 'simd' | 'threads';
+export type KernelBuild = 'scalar' | 'simd' | 'threads';
 
-const DEFLATED: Record<KernelKind, Uint8Array> = { scalar, simd, threads };
+/** A kernel module: a build for float64 nets, or (-f32) for float32 nets. */
+export type KernelKind = KernelBuild | `${KernelBuild}-f32`;
+
+const DEFLATED: Record<KernelKind, Uint8Array> = { scalar, simd, threads, 'scalar-f32': scalar32, 'simd-f32': simd32, 'threads-f32': threads32 };
 
 /** The kernel's WebAssembly bytes. */
 export async function kernelSource(kind: KernelKind): Promise<BufferSource> {

@@ -8,11 +8,20 @@ import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { MLPError, oneLine } from '../../api/errors.ts';
 import { EXP_TABLE } from '../../math/exp-table.ts';
 import { formatBytes } from '../../api/validate.ts';
-import { kernelSource, type KernelKind } from './kernel-source.ts';
+import type { Dtype } from '../layout.ts';
+import { kernelSource, type KernelBuild, type KernelKind } from './kernel-source.ts';
 
-export type { KernelKind } from './kernel-source.ts';
+export type { KernelBuild, KernelKind } from './kernel-source.ts';
 
-/** The raw exports of assembly/index.ts. Pointers are byte offsets into `memory`. */
+/** The module of `build` for nets of `dtype`: each dtype's code is a module of its own. */
+export function kernelKind(build: KernelBuild, dtype: Dtype): KernelKind {
+  return dtype === 'float32' ? `${build}-f32` : build;
+}
+
+/**
+ * The raw exports of assembly/index.ts (float64) and assembly/index-f32.ts (float32, without
+ * the expArray, logArray and tanhArray diagnostics). Pointers are byte offsets into `memory`.
+ */
 export type KernelExports = {
   memory: WebAssembly.Memory;
   /** Start of the kernel's static tables: the exp table (EXP_TABLE.length doubles). */
@@ -91,13 +100,14 @@ export interface Kernel {
 
 /**
  * `simd`: false forces the scalar kernel; true requires SIMD; undefined takes it when
- * available. `shared`: the threads build (SIMD) on a new shared memory.
+ * available. `shared`: the threads build (SIMD) on a new shared memory. `dtype`: the nets'
+ * element type, whose module is loaded.
  */
-export async function instantiateKernel(simd?: boolean, shared = false): Promise<Kernel> {
+export async function instantiateKernel(simd?: boolean, shared = false, dtype: Dtype = 'float64'): Promise<Kernel> {
   if (simd === true && !simdSupported) {
     throw new MLPError('INVALID_ARGUMENT', 'simd must be false or left out: this engine does not run WebAssembly SIMD');
   }
-  const module = await kernelModule(shared ? 'threads' : (simd ?? simdSupported) ? 'simd' : 'scalar');
+  const module = await kernelModule(kernelKind(shared ? 'threads' : (simd ?? simdSupported) ? 'simd' : 'scalar', dtype));
   // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
   const imports: WebAssembly.Imports = shared ? { env: { memory: sharedMemory(1, FIRST_SHARED_MAXIMUM) } } : {};
   const exports = exportsOf(await instantiate<KernelExports>(module, imports as never));
