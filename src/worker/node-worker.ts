@@ -9,6 +9,8 @@ import { serveWorkerNet } from './worker-host.ts';
 // and esbuild splits off no second chunk (the build fails loudly if it would).
 export { loadCSV } from '../io/csv.ts';
 export { trainTestSplit } from '../data/split.ts';
+export { loadNpy, saveNpy } from '../io/npy-file.ts';
+export { npySource } from '../io/npy-source.ts';
 
 const port = parentPort!;
 serveWorkerNet({
