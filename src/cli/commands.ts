@@ -421,7 +421,10 @@ export async function predictNpy(modelPath: string, flags: Flags, common: Common
             net.predictInto({ data: input.subarray(0, count * columns), rows: count }, y);
           } catch (error) {
             if (!(error instanceof MLPError)) throw error;
-            throw new MLPError(error.code, `${inputsPath}, rows ${first} to ${first + count - 1}: ${error.message}`, { cause: error });
+            // The block's row and column as the file's.
+            const cell = /^inputs\[(\d+)\]\[(\d+)\] (.*)$/.exec(error.message);
+            const message = cell ? `${inputsPath}: row ${first + Number(cell[1])}, column ${cell[2]}, ${cell[3]}` : `${inputsPath}, rows ${first} to ${first + count - 1}: ${error.message}`;
+            throw new MLPError(error.code, message, { cause: error });
           }
           yield y;
         }
