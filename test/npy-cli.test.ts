@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadNpy, MLP, saveNpy, trainTestSplit, type FitOptions } from '../src/index.ts';
+import { loadNpy, MLP, npySource, saveNpy, trainTestSplit, type FitOptions } from '../src/index.ts';
 import { npyHeaderBytes } from '../src/io/npy.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -118,6 +118,36 @@ describe('train --inputs X.npy --targets Y.npy', () => {
   });
 });
 
+describe('train --inputs X.npy --targets Y.npy --stream', () => {
+  it.each(['wasm', 'js'] as const)('%s: without shuffling, the same model bytes as training in memory', (backend) => {
+    const { x, y } = dataset(ROWS);
+    saveNpy(join(dir, 'x.npy'), x, [ROWS, 4]);
+    saveNpy(join(dir, 'y.npy'), y, [ROWS, 3]);
+    const args = ['--inputs', 'x.npy', '--targets', 'y.npy', ...TRAIN, '--no-shuffle', '--backend', backend];
+    const streamed = cli('train', ...args, '--stream', '--out', 's.json');
+    const inMemory = cli('train', ...args, '--out', 'm.json');
+    for (const r of [streamed, inMemory]) expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 's.json'), 'utf8')).toBe(readFileSync(join(dir, 'm.json'), 'utf8'));
+    expect(streamed.stdout).toBe(inMemory.stdout.replace(' and y.npy for ', ' and y.npy, streamed, for ').replace(/; wrote m\.json/, '; wrote s.json'));
+  });
+
+  it('with --shuffle-buffer: the library\'s fitAsync on npySource with the same shuffle buffer', async () => {
+    const { x, y } = dataset(ROWS);
+    saveNpy(join(dir, 'x.npy'), x, [ROWS, 4]);
+    saveNpy(join(dir, 'y.npy'), y, [ROWS, 3]);
+    const r = cli('train', '--inputs', 'x.npy', '--targets', 'y.npy', ...TRAIN, '--stream', '--shuffle-buffer', '30', '--out', 's.json');
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const net = await MLP.create(CREATE as never);
+    try {
+      await net.fitAsync(npySource(join(dir, 'x.npy'), join(dir, 'y.npy'), { blockRows: 7 }), { ...FIT, shuffleBuffer: 30 });
+      await net.save(join(dir, 'lib.json'));
+      expect(readFileSync(join(dir, 's.json'), 'utf8')).toBe(readFileSync(join(dir, 'lib.json'), 'utf8'));
+    } finally {
+      net.dispose();
+    }
+  });
+});
+
 describe('predict MODEL.json --inputs X.npy --out P.npy', () => {
   async function trainedModel() {
     const { x, y } = dataset(ROWS);
@@ -174,6 +204,11 @@ describe('errors: one line on stderr, exit 2, no file left behind', () => {
     ['no --layers', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--out', 'm.json'], 'train --inputs needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)'],
     ['not a .npy file', ['train', '--inputs', 'spec.json', '--targets', 'y.npy', '--layers', '4,3', '--out', 'm.json'], "spec.json: not a .npy file: it starts with '{}'; expected the magic '\\x93NUMPY'"],
     ['a missing file', ['train', '--inputs', 'none.npy', '--targets', 'y.npy', '--layers', '4,3', '--out', 'm.json'], 'cannot read none.npy: no such file or directory'],
+    ['--stream with shuffling and no buffer', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--layers', '4,3', '--stream', '--out', 'm.json'],
+      "--shuffle with a DataSource needs --shuffle-buffer (the rows to shuffle within): numpy's permutation needs every row at once, a streamed fit shuffles through a buffer (docs/training.md, Streamed training)"],
+    ['--stream and --test-fraction', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--layers', '4,3', '--stream', '--test-fraction', '0.2', '--out', 'm.json'], 'train: --test-fraction needs every row in memory; leave out --stream'],
+    ['--stream with --data', ['train', '--data', 'd.csv', '--layers', '4,3', '--stream', '--out', 'm.json'], 'train: --stream works with --inputs X.npy --targets Y.npy'],
+    ['--stream with SPEC.json', ['train', 'spec.json', '--stream', '--out', 'm.json'], "train: --stream works with --inputs X.npy --targets Y.npy, not with SPEC.json (see 'wasm-mlp train --help')"],
     ['predict without --out', ['predict', 'm.json', '--inputs', 'x.npy'], "predict: --inputs X.npy needs --out PRED.npy (the outputs are written as a .npy file) (see 'wasm-mlp predict --help')"],
     ['predict to standard output', ['predict', 'm.json', '--inputs', 'x.npy', '--out', '-'], "predict: --inputs X.npy needs --out PRED.npy (the outputs are written as a .npy file) (see 'wasm-mlp predict --help')"],
     ['predict with --data too', ['predict', 'm.json', '--inputs', 'x.npy', '--data', 'd.csv', '--out', 'p.npy'], "predict: give --data FILE.csv or --inputs X.npy, not both (see 'wasm-mlp predict --help')"],

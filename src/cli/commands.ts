@@ -45,6 +45,7 @@ const CSV_ONLY_FLAGS = [
   { name: 'data', meta: 'FILE.csv', doc: 'training data' },
   { name: 'inputs', meta: 'X.npy', doc: 'training inputs as a numpy .npy file, one row per sample (with --targets, in place of --data)' },
   { name: 'targets', meta: 'Y.npy', doc: 'training targets as a .npy file: one row, or one number, per row of --inputs' },
+  { name: 'stream', meta: '', doc: 'with --inputs: read the files in blocks of rows on every epoch, never whole (with --shuffle, give --shuffle-buffer N or --no-shuffle)' },
   { name: 'target', meta: 'COLUMN', doc: 'the target column (default: the last)' },
   { name: 'features', meta: 'COL,COL,...', doc: 'the input columns, in this order (default: every other column); the model keeps them for evaluate and predict' },
   { name: 'test-fraction', meta: 'F', doc: 'hold out a seeded shuffled fraction (seed: --seed, else 0) and report the test loss and accuracy at the end' },
@@ -53,7 +54,7 @@ const CSV_ONLY_FLAGS = [
 const FLAG_OPTIONS = TRAIN_OPTIONS.filter((o) => o.flag !== undefined);
 export const CSV_TRAIN_FLAGS = [...CSV_ONLY_FLAGS.map((f) => f.name), ...FLAG_OPTIONS.map((o) => o.flag!.name)];
 /** Flags that take no value. */
-export const SWITCH_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch').map((o) => o.flag!.name);
+export const SWITCH_FLAGS = ['stream', ...FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch').map((o) => o.flag!.name)];
 /** Switches CSV training turns on by default: `--no-NAME` turns them off. */
 export const NEGATABLE_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch' && o.flag!.cliDefault === true).map((o) => o.flag!.name);
 /** The options CSV training chooses a value for when their flag is left out, in the registry's order. */
@@ -73,7 +74,7 @@ const API_NAMES_OF_FLAG: Record<string, readonly string[]> = {
 /** The CSV-training part of `train --help`: a line (or more) per flag, from the registry. */
 export function csvTrainHelp(): string {
   const rows = [
-    ...CSV_ONLY_FLAGS.map((f) => ({ usage: `--${f.name} ${f.meta}`, doc: f.doc })),
+    ...CSV_ONLY_FLAGS.map((f) => ({ usage: `--${f.name}${f.meta ? ` ${f.meta}` : ''}`, doc: f.doc })),
     ...FLAG_OPTIONS.map((o) => {
       const flag = o.flag!;
       const doc = o.doc.replace(/\.$/, '');
@@ -168,6 +169,7 @@ function givenOptions(flags: Flags, needs: string): { given: Record<string, unkn
 
 export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
   const dataPath = flags.data as string;
+  if (flags.stream === true) throw new MLPError('INVALID_ARGUMENT', 'train: --stream works with --inputs X.npy --targets Y.npy');
   const { given, layers } = givenOptions(flags, '--data');
   const outputs = layers[layers.length - 1];
   const features = typeof flags.features === 'string' ? flags.features.split(',').map((f) => f.trim()) : undefined;
@@ -196,6 +198,7 @@ export async function trainNpy(flags: Flags, outPath: string, common: Common): P
   const { given, layers } = givenOptions(flags, '--inputs');
   const source = npySource(inputs, targets);
   checkNpyWidths(layers, source, inputs, targets);
+  if (flags.stream === true) return trainStreamed(source, `rows of ${inputs} and ${targets}, streamed,`, given, layers, flags, outPath, common);
   // Each row a view of the file's numbers (fit reads Float64Array rows): no copy, and
   // --test-fraction and the score warnings index them as rows of a CSV.
   const data = { inputs: rowViews(loadNpy(inputs).data, source.rows), targets: rowViews(loadNpy(targets).data, source.rows), classes: null };
@@ -239,9 +242,7 @@ type TrainingRows = Pick<CSVDataset, 'inputs' | 'targets' | 'classes'> & Partial
 /** Training on rows read from files (CSV or .npy), with the CLI's defaults, summary and warnings. */
 async function trainOnRows(data: TrainingRows, what: string, given: Record<string, unknown>, layers: number[], flags: Flags, outPath: string, common: Common): Promise<string> {
   const settings = csvSettings(given, layers, data.classes !== null);
-  const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && settings.values[o.name] !== undefined).map((o) => [o.name, settings.values[o.name]]));
-  const createOptions = pick('create');
-  const fitOptions = pick('fit') as FitOptions;
+  const { createOptions, fitOptions } = optionsOf(settings.values);
   return withFlagNames(async () => {
     // --test-fraction: a seeded shuffled hold-out (the same seed as the net's), scored at the end.
     const testFraction = flags['test-fraction'] === undefined ? undefined : (flagValue('test-fraction', 'number', flags['test-fraction']) as number);
@@ -268,10 +269,46 @@ async function trainOnRows(data: TrainingRows, what: string, given: Record<strin
         line = line.replace(/; wrote /, `, ${scores}; wrote `);
         warnings.push(...scoreWarnings('test', accuracy, loss, test.targets, trainedRows, settings.values.loss));
       }
-      if (history.epochs >= 2 && history.loss[history.epochs - 1] > history.loss[0]) {
-        warnings.push(`warning: the loss rose over training (${history.loss[0]} -> ${history.loss[history.epochs - 1]}); try a smaller --learning-rate`);
-      }
+      warnings.push(...lossRoseWarning(history));
       return [line, settings.line, ...warnings].join('\n');
+    } finally {
+      net.dispose();
+    }
+  });
+}
+
+/** The settings' values as the options of MLP.create and of fit. */
+function optionsOf(values: Record<string, unknown>): { createOptions: Record<string, unknown>; fitOptions: FitOptions } {
+  const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && values[o.name] !== undefined).map((o) => [o.name, values[o.name]]));
+  return { createOptions: pick('create'), fitOptions: pick('fit') as FitOptions };
+}
+
+function lossRoseWarning(history: History): string[] {
+  if (!(history.epochs >= 2 && history.loss[history.epochs - 1] > history.loss[0])) return [];
+  return [`warning: the loss rose over training (${history.loss[0]} -> ${history.loss[history.epochs - 1]}); try a smaller --learning-rate`];
+}
+
+/**
+ * `train --inputs X.npy --targets Y.npy --stream`: the files read in row blocks on every pass
+ * (fitAsync on npySource), so they are never whole in memory. The same settings as in memory;
+ * the scores' warnings that need every target at once are left out.
+ */
+async function trainStreamed(source: NpyDataSource, what: string, given: Record<string, unknown>, layers: number[], flags: Flags, outPath: string, common: Common): Promise<string> {
+  if (flags['test-fraction'] !== undefined) throw new MLPError('INVALID_ARGUMENT', 'train: --test-fraction needs every row in memory; leave out --stream');
+  const settings = csvSettings(given, layers, false);
+  const { createOptions, fitOptions } = optionsOf(settings.values);
+  return withFlagNames(async () => {
+    const net = await MLP.create({ ...createOptions, backend: common.backend } as never);
+    try {
+      const report = progress(fitOptions.epochs ?? 1, common.logEvery, common.io);
+      let history: History;
+      try {
+        history = await net.fitAsync(source, report ? { ...fitOptions, onEpochEnd: report.onEpochEnd, callbackEvery: report.every } : fitOptions);
+      } finally {
+        report?.stop();
+      }
+      writeModel(outPath, net, common);
+      return [summary(net, `${source.rows} ${what}`, history, common.backend, outPath), settings.line, ...lossRoseWarning(history)].join('\n');
     } finally {
       net.dispose();
     }

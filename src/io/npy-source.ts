@@ -3,22 +3,10 @@
 // blocks of bounded size (src/io/npy-file.ts) and closes them; the headers are read and the
 // row counts compared when the source is made, so a mismatch is reported before training.
 import { invalidArgument, MLPError } from '../api/errors.ts';
-import type { Matrix } from '../api/rows.ts';
 import { checkOptions } from '../api/validate.ts';
+import type { DataSource, RowBlock } from '../data/data-source.ts';
 import { NpyReader } from './npy-file.ts';
 import type { NpyHeader } from './npy.ts';
-
-/** A block of rows: inputs and targets, one row each per sample. */
-export interface RowBlock {
-  readonly inputs: Matrix;
-  readonly targets: Matrix;
-}
-
-/** Rows in blocks, read afresh on every pass (each epoch, the normalisation pass). */
-export interface DataSource {
-  batches(): AsyncIterable<RowBlock>;
-  readonly classes?: readonly (string | number)[];
-}
 
 /** An .npy source: a DataSource that also knows its files' sizes. */
 export interface NpyDataSource extends DataSource {
