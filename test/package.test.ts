@@ -171,6 +171,7 @@ console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inp
 
   const LIBRARY = ['MLP', 'MLPError', 'WorkerMLP', 'trainTestSplit'];
   const CSV = ['loadCSV', 'parseCSV'];
+  const NPY = ['loadNpy', 'npySource', 'saveNpy'];
   const FORMAT = ['formatNumpyArray', 'pythonFloatRepr'];
 
   /** The value exports the entry's declarations give a TypeScript consumer, resolving as Node does or as a bundler for the web. */
@@ -194,7 +195,7 @@ console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inp
   }
 
   it.each([
-    ['wasm-mlp', false, [...LIBRARY, ...CSV]],
+    ['wasm-mlp', false, [...LIBRARY, ...CSV, ...NPY]],
     ['wasm-mlp', true, LIBRARY],
     ['wasm-mlp/browser', false, LIBRARY],
     ['wasm-mlp/standalone', false, LIBRARY],
