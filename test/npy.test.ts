@@ -2,12 +2,13 @@
 // 1.0-3.0, both byte orders, float64/float32/integers/bool, Fortran order, 1-D, empty) reads
 // to exactly the float64 bits numpy gives; saveNpy writes numpy's own bytes for the same
 // array, and saveNpy -> loadNpy is bitwise; every malformed file is one MLPError with an exact
-// message; the block reader gives the same numbers on files larger than its buffer, in any
+// message, and randomly damaged files give numbers or an MLPError, nothing else; the block reader gives the same numbers on files larger than its buffer, in any
 // block size; npySource checks row counts up front and reads every pass afresh.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadNpy, MLPError, npySource, saveNpy } from '../src/index.ts';
 import { NPY_CONVERT_BYTES, NpyReader } from '../src/io/npy-file.ts';
@@ -192,6 +193,34 @@ describe('malformed files: one MLPError naming the file, the field, the value an
     expect(loadNpy(join(dir, 'ok.npy'))).toEqual({ data: new Float64Array(6), shape: [2, 3] });
     writeFileSync(join(dir, 'ok3.npy'), withHeader(dict('"<f4"', 'False', '(3L,)'), 12, 3));
     expect(loadNpy(join(dir, 'ok3.npy')).shape).toEqual([3]);
+  });
+
+  it('any bytes changed, cut or added in a valid file: the numbers, or an MLPError naming the file (never another error)', () => {
+    const files = Object.keys(EXPECTED).map((name) => readFileSync(join(FIXTURES, name)));
+    const path = join(dir, 'fuzz.npy');
+    fc.assert(
+      fc.property(
+        fc.nat(files.length - 1),
+        fc.array(fc.tuple(fc.nat(200), fc.nat(255)), { maxLength: 4 }),
+        fc.option(fc.nat(260)),
+        fc.option(fc.uint8Array({ maxLength: 16 })),
+        (which, edits, cut, extra) => {
+          let bytes = Buffer.from(files[which]);
+          for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value;
+          if (cut !== null) bytes = bytes.subarray(0, cut);
+          if (extra !== null) bytes = Buffer.concat([bytes, extra]);
+          writeFileSync(path, bytes);
+          try {
+            const { data, shape } = loadNpy(path);
+            expect(data.length).toBe(shape.reduce((a, b) => a * b, 1));
+          } catch (error) {
+            expect(error, String(error)).toBeInstanceOf(MLPError);
+            expect((error as MLPError).message.startsWith(path)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 1500, seed: 11 },
+    );
   });
 
   it('a missing file and a directory are IO errors naming the path', () => {
