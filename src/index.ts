@@ -5,5 +5,6 @@ import './platform/node.ts';
 
 export * from './browser.ts';
 export { loadCSV, parseCSV, type CSVDataset, type CSVOptions } from './io/csv.ts';
+export { csvSource, type CSVSource, type CSVSourceOptions } from './io/csv-source.ts';
 export { loadNpy, saveNpy, type NpyArray, type SaveNpyOptions } from './io/npy-file.ts';
 export { npySource, type NpyDataSource, type NpySourceOptions } from './io/npy-source.ts';

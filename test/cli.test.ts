@@ -61,7 +61,7 @@ const DIVERGED = 'training diverged: the loss of epoch 1 is Infinity; try a smal
 
 /** What `train` accepts, in the order its unknown-flag error lists them (the option registry's order after the CSV-only flags). */
 const TRAIN_FLAGS = [
-  '--data', '--inputs', '--targets', '--stream', '--target', '--features', '--test-fraction', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
+  '--data', '--inputs', '--targets', '--target', '--features', '--test-fraction', '--stream', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
   '--batch-size', '--optimizer', '--momentum', '--beta1', '--beta2', '--epsilon', '--weight-decay', '--shuffle', '--shuffle-buffer', '--validation-split', '--error-threshold',
   '--patience', '--restore-best-weights', '--normalize', '--out', '--backend', '--log-every', '--include-optimizer', '--help',
 ];
@@ -69,7 +69,7 @@ const TRAIN_FLAGS = [
 /** The keys a train spec may have, in the order its unknown-key error lists them. */
 const SPEC_KEYS = [
   'layers', 'activation', 'alpha', 'loss', 'init', 'seed', 'classes', 'epochs', 'learningRate', 'batchSize', 'optimizer', 'momentum', 'beta1',
-  'beta2', 'epsilon', 'weightDecay', 'shuffle', 'shuffleBuffer', 'validationSplit', 'validationData', 'errorThreshold', 'patience', 'restoreBestWeights',
+  'beta2', 'epsilon', 'weightDecay', 'shuffle', 'validationSplit', 'validationData', 'errorThreshold', 'patience', 'restoreBestWeights',
   'normalize', 'inputs', 'targets',
 ];
 

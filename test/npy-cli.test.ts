@@ -128,18 +128,19 @@ describe('train --inputs X.npy --targets Y.npy --stream', () => {
     const inMemory = cli('train', ...args, '--out', 'm.json');
     for (const r of [streamed, inMemory]) expect([r.status, r.stderr]).toEqual([0, '']);
     expect(readFileSync(join(dir, 's.json'), 'utf8')).toBe(readFileSync(join(dir, 'm.json'), 'utf8'));
-    expect(streamed.stdout).toBe(inMemory.stdout.replace(' and y.npy for ', ' and y.npy, streamed, for ').replace(/; wrote m\.json/, '; wrote s.json'));
+    expect(streamed.stdout).toBe(inMemory.stdout.replace(' and y.npy for ', ' and y.npy (streamed) for ').replace(/; wrote m\.json/, '; wrote s.json'));
   });
 
-  it('with --shuffle-buffer: the library\'s fitAsync on npySource with the same shuffle buffer', async () => {
+  it.each([[['--shuffle-buffer', '30'], 30], [[], 10000]] as const)('shuffling with %j: the library\'s fitAsync on npySource with a shuffle buffer of %i rows', async (flags, buffer) => {
     const { x, y } = dataset(ROWS);
     saveNpy(join(dir, 'x.npy'), x, [ROWS, 4]);
     saveNpy(join(dir, 'y.npy'), y, [ROWS, 3]);
-    const r = cli('train', '--inputs', 'x.npy', '--targets', 'y.npy', ...TRAIN, '--stream', '--shuffle-buffer', '30', '--out', 's.json');
+    const r = cli('train', '--inputs', 'x.npy', '--targets', 'y.npy', ...TRAIN, '--stream', ...flags, '--out', 's.json');
     expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.split('\n')[1].endsWith(flags.length ? '--normalize zscore' : '--normalize zscore --shuffle-buffer 10000')).toBe(true);
     const net = await MLP.create(CREATE as never);
     try {
-      await net.fitAsync(npySource(join(dir, 'x.npy'), join(dir, 'y.npy'), { blockRows: 7 }), { ...FIT, shuffleBuffer: 30 });
+      await net.fitAsync(npySource(join(dir, 'x.npy'), join(dir, 'y.npy'), { blockRows: 7 }), { ...FIT, shuffleBuffer: buffer });
       await net.save(join(dir, 'lib.json'));
       expect(readFileSync(join(dir, 's.json'), 'utf8')).toBe(readFileSync(join(dir, 'lib.json'), 'utf8'));
     } finally {
@@ -204,11 +205,8 @@ describe('errors: one line on stderr, exit 2, no file left behind', () => {
     ['no --layers', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--out', 'm.json'], 'train --inputs needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)'],
     ['not a .npy file', ['train', '--inputs', 'spec.json', '--targets', 'y.npy', '--layers', '4,3', '--out', 'm.json'], "spec.json: not a .npy file: it starts with '{}'; expected the magic '\\x93NUMPY'"],
     ['a missing file', ['train', '--inputs', 'none.npy', '--targets', 'y.npy', '--layers', '4,3', '--out', 'm.json'], 'cannot read none.npy: no such file or directory'],
-    ['--stream with shuffling and no buffer', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--layers', '4,3', '--stream', '--out', 'm.json'],
-      "--shuffle with a DataSource needs --shuffle-buffer (the rows to shuffle within): numpy's permutation needs every row at once, a streamed fit shuffles through a buffer (docs/training.md, Streamed training)"],
-    ['--stream and --test-fraction', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--layers', '4,3', '--stream', '--test-fraction', '0.2', '--out', 'm.json'], 'train: --test-fraction needs every row in memory; leave out --stream'],
-    ['--stream with --data', ['train', '--data', 'd.csv', '--layers', '4,3', '--stream', '--out', 'm.json'], 'train: --stream works with --inputs X.npy --targets Y.npy'],
-    ['--stream with SPEC.json', ['train', 'spec.json', '--stream', '--out', 'm.json'], "train: --stream works with --inputs X.npy --targets Y.npy, not with SPEC.json (see 'wasm-mlp train --help')"],
+    ['--stream and --test-fraction', ['train', '--inputs', 'x.npy', '--targets', 'y.npy', '--layers', '4,3', '--stream', '--test-fraction', '0.2', '--out', 'm.json'], '--test-fraction draws a shuffled hold-out from the whole file, which --stream never holds; hold out a file of its own and score it with wasm-mlp evaluate'],
+    ['--stream with SPEC.json', ['train', 'spec.json', '--stream', '--out', 'm.json'], "train: --stream works with --data FILE.csv or --inputs X.npy --targets Y.npy, not with SPEC.json (see 'wasm-mlp train --help')"],
     ['predict without --out', ['predict', 'm.json', '--inputs', 'x.npy'], "predict: --inputs X.npy needs --out PRED.npy (the outputs are written as a .npy file) (see 'wasm-mlp predict --help')"],
     ['predict to standard output', ['predict', 'm.json', '--inputs', 'x.npy', '--out', '-'], "predict: --inputs X.npy needs --out PRED.npy (the outputs are written as a .npy file) (see 'wasm-mlp predict --help')"],
     ['predict with --data too', ['predict', 'm.json', '--inputs', 'x.npy', '--data', 'd.csv', '--out', 'p.npy'], "predict: give --data FILE.csv or --inputs X.npy, not both (see 'wasm-mlp predict --help')"],

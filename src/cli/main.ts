@@ -198,7 +198,7 @@ async function run(command: string, positionals: string[], flags: Flags, common:
     if (positionals.length === 1) {
       const csvFlag = CSV_TRAIN_FLAGS.find((f) => flags[f] !== undefined);
       if (csvFlag === 'data') throw new UsageError(`train: give SPEC.json or --data FILE.csv, not both ${seeHelp}`);
-      if (csvFlag === 'stream') throw new UsageError(`train: --stream works with --inputs X.npy --targets Y.npy, not with SPEC.json ${seeHelp}`);
+      if (csvFlag === 'stream') throw new UsageError(`train: --stream works with --data FILE.csv or --inputs X.npy --targets Y.npy, not with SPEC.json ${seeHelp}`);
       if (csvFlag === 'inputs' || csvFlag === 'targets') throw new UsageError(`train: give SPEC.json or --inputs X.npy --targets Y.npy, not both ${seeHelp}`);
       if (csvFlag !== undefined) {
         const key = SPEC_KEY_OF_FLAG[csvFlag];
