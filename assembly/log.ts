@@ -9,6 +9,10 @@
 // by an exact multiplication instead of the high-word write, for speed in JS; it is the same
 // double.) Keep this file and src/math/log.ts in lockstep; test/fixtures/gen_log_tanh.py checks that
 // both spell every constant as upstream does.
+//
+// logPair is the same function on two lanes for the SIMD build: the integer work on the high
+// words in i64 lanes, the floating-point work in f64 lanes, each branch turned into a
+// lane-wise select (see its comment for the two branches it need not select).
 
 // Upstream's constants, its decimal spelling; the hex words are upstream's comments.
 const LN2_HI: f64 = 6.93147180369123816490e-01; // 3fe62e42 fee00000
@@ -85,9 +89,87 @@ const THIRD: f64 = 0.33333333333333333; //         3FD55555 55555555
   return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
 }
 
-/** dst[i] = log(src[i]) for i < count (f64 arrays in linear memory): for tests and diagnosis. */
+/**
+ * [log(x0), log(x1)]: log() above on each lane of `x`, the same bits.
+ *
+ * Two of log()'s branches need no select. Its k == 0 returns are its general returns with
+ * dk = 0: there dk * LN2_LO = +0 and dk * LN2_HI = +0, and 0 - (a - b) == b - a in
+ * round-to-nearest for every a and b (a - b and b - a are exact negatives, and both are +0
+ * when a == b), so `f - (...)` and `0 - ((...) - f)` are the same double. Its f == 0 return is
+ * the |f| < 2^-20 return with f = 0 (R = 0, and 0 - dk * LN2_LO is -(dk * LN2_LO)). Both are
+ * shortcuts upstream takes for speed; test/vector-math.test.ts checks the bits on every path.
+ */
+// @ts-ignore: decorator
+@inline export function logPair(x: v128): v128 {
+  // hx: each lane's high word, sign-extended into its i64 lane.
+  let hx = i64x2.shr_s(x, 32);
+  let k = i64x2.splat(0);
+  let y = x;
+  // x < 2^-1022 (zero, negative, subnormal) or +Infinity / NaN in some lane.
+  const tiny = i64x2.lt_s(hx, i64x2.splat(0x00100000));
+  const huge = i64x2.ge_s(hx, i64x2.splat(0x7ff00000));
+  const special = v128.or(tiny, huge);
+  if (v128.any_true(special)) {
+    // The subnormals scaled into the normal range, exactly; the other special lanes are
+    // selected away at the end.
+    y = v128.bitselect(f64x2.mul(x, f64x2.splat(TWO54)), x, tiny);
+    k = v128.and(i64x2.splat(-54), tiny);
+    hx = i64x2.shr_s(y, 32);
+  }
+  k = i64x2.add(k, i64x2.sub(i64x2.shr_s(hx, 20), i64x2.splat(1023)));
+  hx = v128.and(hx, i64x2.splat(0x000fffff));
+  const i = v128.and(i64x2.add(hx, i64x2.splat(0x95f64)), i64x2.splat(0x100000));
+  y = v128.or(i64x2.shl(v128.or(hx, v128.xor(i, i64x2.splat(0x3ff00000))), 32), v128.and(y, i64x2.splat(0xffffffff)));
+  k = i64x2.add(k, i64x2.shr_s(i, 20));
+  const one = f64x2.splat(1.0);
+  const f = f64x2.sub(y, one);
+  // The k of both lanes (small integers) as i32 lanes 0 and 1, then as doubles.
+  const dk = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2));
+  const hi = f64x2.mul(dk, f64x2.splat(LN2_HI));
+  const lo = f64x2.mul(dk, f64x2.splat(LN2_LO));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(LG1), f64x2.mul(w, f64x2.add(f64x2.splat(LG3), f64x2.mul(w, f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7))))))));
+  const R = f64x2.add(t2, t1);
+  // The hfsq form where the mantissa is near sqrt(2) (log()'s i2 > 0), else the plain one.
+  const nearSqrt2 = i64x2.gt_s(v128.or(i64x2.sub(hx, i64x2.splat(0x6147a)), i64x2.sub(i64x2.splat(0x6b851), hx)), i64x2.splat(0));
+  const plain = f64x2.sub(hi, f64x2.sub(f64x2.sub(f64x2.mul(s, f64x2.sub(f, R)), lo), f));
+  let out = plain;
+  if (v128.any_true(nearSqrt2)) {
+    const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+    const near = f64x2.sub(hi, f64x2.sub(f64x2.sub(hfsq, f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), lo)), f));
+    out = v128.bitselect(near, plain, nearSqrt2);
+  }
+  // -2^-20 <= f < 2^-20: the short series.
+  const short = i64x2.lt_s(v128.and(i64x2.splat(0x000fffff), i64x2.add(i64x2.splat(2), hx)), i64x2.splat(3));
+  if (v128.any_true(short)) {
+    const series = f64x2.mul(f64x2.mul(f, f), f64x2.sub(f64x2.splat(0.5), f64x2.mul(f64x2.splat(THIRD), f)));
+    out = v128.bitselect(f64x2.sub(hi, f64x2.sub(f64x2.sub(series, lo), f)), out, short);
+  }
+  if (v128.any_true(special)) {
+    // +Infinity or NaN: x + x; negative: NaN; +-0: -Infinity (log()'s order, last first).
+    out = v128.bitselect(f64x2.add(x, x), out, huge);
+    out = v128.bitselect(f64x2.splat(NaN), out, v128.and(tiny, i64x2.lt_s(x, i64x2.splat(0))));
+    out = v128.bitselect(f64x2.splat(-Infinity), out, v128.and(tiny, i64x2.eq(v128.and(x, i64x2.splat(0x7fffffffffffffff)), i64x2.splat(0))));
+  }
+  return out;
+}
+
+/**
+ * dst[i] = log(src[i]) for i < count (f64 arrays in linear memory): for tests and diagnosis.
+ * The SIMD build takes pairs through logPair, so the tests see the vector form there.
+ */
 export function logArray(src: usize, dst: usize, count: i32): void {
-  for (let i = 0; i < count; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 1 < count; i += 2) {
+      const offset = <usize>i << 3;
+      v128.store(dst + offset, logPair(v128.load(src + offset)));
+    }
+  }
+  for (; i < count; i++) {
     const offset = <usize>i << 3;
     store<f64>(dst + offset, log(load<f64>(src + offset)));
   }

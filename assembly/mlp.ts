@@ -1,10 +1,10 @@
 // The training and inference loops: docs/training.md's definitions, over flat buffers laid
 // out by the host. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
-import { exp } from './exp';
+import { exp, expPair } from './exp';
 import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';
-import { log } from './log';
-import { tanh } from './tanh';
+import { log, logPair } from './log';
+import { tanh, tanhPair } from './tanh';
 import {
   addToField, addToHeader, at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
@@ -76,7 +76,19 @@ function softmax(z: usize, a: usize, n: i32, aux: usize): void {
   let m = get(z, 0);
   for (let k = 1; k < n; k++) if (get(z, k) > m) m = get(z, k);
   let sum: f64 = 0;
-  for (let k = 0; k < n; k++) {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    // The exps two at a time (expPair: exp's bits per lane), the sum still in index order.
+    const vm = f64x2.splat(m);
+    for (; k + 1 < n; k += 2) {
+      const e = expPair(f64x2.sub(v128.load(z + ((<usize>k) << 3)), vm));
+      v128.store(a + ((<usize>k) << 3), e);
+      const e0 = f64x2.extract_lane(e, 0);
+      sum = k == 0 ? e0 : sum + e0;
+      sum += f64x2.extract_lane(e, 1);
+    }
+  }
+  for (; k < n; k++) {
     const e = exp(get(z, k) - m);
     set(a, k, e);
     sum = k == 0 ? e : sum + e;
@@ -92,28 +104,28 @@ function activateColumns(kind: i32, z: usize, a: usize, rows: i32, n: i32, j0: i
     const at = r * n;
     let k = at + j0;
     const end = at + j1;
-    if (kind == ACTIVATION_SIGMOID) {
-      for (; k < end; k++) set(a, k, 1.0 / (1.0 + exp(-get(z, k))));
-      continue;
-    }
     if (ASC_FEATURE_SIMD) {
       // Element-wise, lane by lane the scalar expressions below: pmax(0, v) is v > 0 ? v : 0
-      // (NaN and -0 give +0), and the mask picks v or alpha * v.
+      // (NaN and -0 give +0), the mask picks v or alpha * v, and expPair / tanhPair give
+      // exp's and tanh's bits per lane.
       const zero = f64x2.splat(0);
+      const one = f64x2.splat(1.0);
       const vAlpha = f64x2.splat(alpha);
       for (; k + 1 < end; k += 2) {
         const v = v128.load(z + ((<usize>k) << 3));
-        let out = v;
-        if (kind == ACTIVATION_RELU) out = f64x2.pmax(zero, v);
+        let out = v; // linear
+        if (kind == ACTIVATION_SIGMOID) out = f64x2.div(one, f64x2.add(one, expPair(f64x2.neg(v))));
+        else if (kind == ACTIVATION_TANH) out = tanhPair(v);
+        else if (kind == ACTIVATION_RELU) out = f64x2.pmax(zero, v);
         else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, f64x2.mul(vAlpha, v), f64x2.gt(v, zero));
-        else if (kind == ACTIVATION_TANH) break;
         v128.store(a + ((<usize>k) << 3), out);
       }
     }
     for (; k < end; k++) {
       const v = get(z, k);
       let out = v; // linear
-      if (kind == ACTIVATION_TANH) out = tanh(v);
+      if (kind == ACTIVATION_SIGMOID) out = 1.0 / (1.0 + exp(-v));
+      else if (kind == ACTIVATION_TANH) out = tanh(v);
       else if (kind == ACTIVATION_RELU) out = v > 0 ? v : 0.0;
       else if (kind == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : alpha * v;
       set(a, k, out);
@@ -185,9 +197,18 @@ function score(net: usize, rows: i32, deltas: bool): void {
       for (let k = 0; k < n; k++) {
         const ak = get(a, k);
         const yk = get(y, k);
-        let logA = log(ak);
+        let logA: f64;
+        let logB: f64;
+        if (ASC_FEATURE_SIMD) {
+          // Both logs in one logPair (log's bits per lane).
+          const logs = logPair(f64x2.replace_lane(f64x2.splat(ak), 1, 1.0 - ak));
+          logA = f64x2.extract_lane(logs, 0);
+          logB = f64x2.extract_lane(logs, 1);
+        } else {
+          logA = log(ak);
+          logB = log(1.0 - ak);
+        }
         if (logA < -100.0) logA = -100.0;
-        let logB = log(1.0 - ak);
         if (logB < -100.0) logB = -100.0;
         const term = yk * logA + (1.0 - yk) * logB;
         sum = k == 0 ? term : sum + term;
