@@ -101,10 +101,50 @@ function expSpecialcase(tmp: f64, h: f64, k: i32): f64 {
   return TWO_M1022 * y;
 }
 
-/** 2^e in both lanes for the i32 exponents in lanes 0 and 1 of `e`, built from their bits. */
+// The constants of expPair in both lanes, in memory: V8 builds a v128.const with several
+// instructions at each use, inside loops too, where a load is one instruction and folds into
+// the arithmetic. Zero in the binary (as scripts/passive-data.mjs needs); the kernel calls
+// that use expPair store them first (storeExpConstants).
+const EXP_POOL: usize = memory.data(12 * 16, 16);
+const V_INV_LN2_N = 0;
+const V_SHIFT = 1;
+const V_NEG_LN2_HI_N = 2;
+const V_NEG_LN2_LO_N = 3;
+const V_C2 = 4;
+const V_C3 = 5;
+const V_C4 = 6;
+const V_C5 = 7;
+const V_512 = 8;
+const V_TWO_M54 = 9;
+const V_ONE = 10;
+const V_EXPONENT_BIAS = 11;
+
+/** Fills EXP_POOL; cheap enough to run at the start of every kernel call. */
+export function storeExpConstants(): void {
+  v128.store(EXP_POOL + (V_INV_LN2_N << 4), f64x2.splat(INV_LN2_N));
+  v128.store(EXP_POOL + (V_SHIFT << 4), f64x2.splat(SHIFT));
+  v128.store(EXP_POOL + (V_NEG_LN2_HI_N << 4), f64x2.splat(NEG_LN2_HI_N));
+  v128.store(EXP_POOL + (V_NEG_LN2_LO_N << 4), f64x2.splat(NEG_LN2_LO_N));
+  v128.store(EXP_POOL + (V_C2 << 4), f64x2.splat(C2));
+  v128.store(EXP_POOL + (V_C3 << 4), f64x2.splat(C3));
+  v128.store(EXP_POOL + (V_C4 << 4), f64x2.splat(C4));
+  v128.store(EXP_POOL + (V_C5 << 4), f64x2.splat(C5));
+  v128.store(EXP_POOL + (V_512 << 4), f64x2.splat(512.0));
+  v128.store(EXP_POOL + (V_TWO_M54 << 4), f64x2.splat(TWO_M54));
+  v128.store(EXP_POOL + (V_ONE << 4), f64x2.splat(1.0));
+  v128.store(EXP_POOL + (V_EXPONENT_BIAS << 4), i64x2.splat(1023));
+}
+
+/** One constant of EXP_POOL. */
+// @ts-ignore: decorator
+@inline function expConstant(slot: usize): v128 {
+  return v128.load(EXP_POOL + (slot << 4));
+}
+
+/** 2^e in both lanes for the exponents `e` (i64 lanes), built from their bits. */
 // @ts-ignore: decorator
 @inline function pow2Pair(e: v128): v128 {
-  return i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(e), i64x2.splat(1023)), 52);
+  return i64x2.shl(i64x2.add(e, expConstant(V_EXPONENT_BIAS)), 52);
 }
 
 /**
@@ -115,28 +155,31 @@ function expSpecialcase(tmp: f64, h: f64, k: i32): f64 {
 // @ts-ignore: decorator
 @inline export function expPair(x: v128): v128 {
   const ax = f64x2.abs(x);
-  const z = f64x2.mul(f64x2.splat(INV_LN2_N), x);
-  const shift = f64x2.splat(SHIFT);
-  const kd = f64x2.sub(f64x2.add(z, shift), shift);
-  // Saturating: a lane outside the main path (where kd may be huge or NaN) must not trap;
-  // its k only indexes the table (masked to 0..127) and is then selected away.
-  const k = i32x4.trunc_sat_f64x2_s_zero(kd);
-  const r = f64x2.add(f64x2.add(x, f64x2.mul(kd, f64x2.splat(NEG_LN2_HI_N))), f64x2.mul(kd, f64x2.splat(NEG_LN2_LO_N)));
+  const z = f64x2.mul(expConstant(V_INV_LN2_N), x);
+  const shift = expConstant(V_SHIFT);
+  const shifted = f64x2.add(z, shift);
+  const kd = f64x2.sub(shifted, shift);
+  // k = <i32>kd, read off the bits of z + 1.5 * 2^52 (upstream's asuint64(kd) before the
+  // subtraction): while |k| < 2^51 they are those of 1.5 * 2^52 plus k, so k is their
+  // difference as integers. A lane outside the main path (kd huge or NaN) gets some k that
+  // only indexes the table (masked to 0..127) and is then selected away.
+  const k = i64x2.sub(shifted, expConstant(V_SHIFT));
+  const r = f64x2.add(f64x2.add(x, f64x2.mul(kd, expConstant(V_NEG_LN2_HI_N))), f64x2.mul(kd, expConstant(V_NEG_LN2_LO_N)));
   // Each lane's [T[i], H[i]] pair, then the two T and the two H side by side.
   const e0 = v128.load(EXP_TAB + (<usize>(i32x4.extract_lane(k, 0) & 127) << 4));
-  const e1 = v128.load(EXP_TAB + (<usize>(i32x4.extract_lane(k, 1) & 127) << 4));
+  const e1 = v128.load(EXP_TAB + (<usize>(i32x4.extract_lane(k, 2) & 127) << 4));
   const tail = v128.shuffle<f64>(e0, e1, 0, 2);
   const h = v128.shuffle<f64>(e0, e1, 1, 3);
   const r2 = f64x2.mul(r, r);
   const tmp = f64x2.add(
-    f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),
-    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)))),
+    f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(expConstant(V_C2), f64x2.mul(r, expConstant(V_C3))))),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(expConstant(V_C4), f64x2.mul(r, expConstant(V_C5)))),
   );
-  if (!i64x2.all_true(f64x2.lt(ax, f64x2.splat(512.0)))) return expPairSpecial(x, kd, k, tmp, h);
-  const scale = f64x2.mul(h, pow2Pair(i32x4.shr_s(k, 7)));
+  if (!i64x2.all_true(f64x2.lt(ax, expConstant(V_512)))) return expPairSpecial(x, kd, k, tmp, h);
+  const scale = f64x2.mul(h, pow2Pair(i64x2.shr_s(k, 7)));
   const y = f64x2.add(scale, f64x2.mul(scale, tmp));
   // exp()'s |x| < 2^-54 branch.
-  return v128.bitselect(f64x2.add(f64x2.splat(1.0), x), y, f64x2.lt(ax, f64x2.splat(TWO_M54)));
+  return v128.bitselect(f64x2.add(expConstant(V_ONE), x), y, f64x2.lt(ax, expConstant(V_TWO_M54)));
 }
 
 /**
@@ -147,7 +190,7 @@ function expPairSpecial(x: v128, kd: v128, k: v128, tmp: v128, h: v128): v128 {
   const one = f64x2.splat(1.0);
   const zero = f64x2.splat(0.0);
   const ax = f64x2.abs(x);
-  const e = i32x4.shr_s(k, 7);
+  const e = i64x2.shr_s(k, 7);
   // The main path (|x| < 512), then |x| < 2^-54.
   const scale = f64x2.mul(h, pow2Pair(e));
   let y = f64x2.add(scale, f64x2.mul(scale, tmp));
@@ -155,9 +198,9 @@ function expPairSpecial(x: v128, kd: v128, k: v128, tmp: v128, h: v128): v128 {
   // 512 <= |x| < 1024: expSpecialcase, its k >= 0 and k < 0 sides.
   const large = v128.and(f64x2.ge(ax, f64x2.splat(512.0)), f64x2.lt(ax, f64x2.splat(1024.0)));
   if (v128.any_true(large)) {
-    const up = f64x2.mul(h, pow2Pair(i32x4.sub(e, i32x4.splat(1009))));
+    const up = f64x2.mul(h, pow2Pair(i64x2.sub(e, i64x2.splat(1009))));
     const yUp = f64x2.mul(f64x2.splat(TWO_P1009), f64x2.add(up, f64x2.mul(up, tmp)));
-    const down = f64x2.mul(h, pow2Pair(i32x4.add(e, i32x4.splat(1022))));
+    const down = f64x2.mul(h, pow2Pair(i64x2.add(e, i64x2.splat(1022))));
     let yDown = f64x2.add(down, f64x2.mul(down, tmp));
     let lo = f64x2.add(f64x2.sub(down, yDown), f64x2.mul(down, tmp));
     const hi = f64x2.add(one, yDown);
@@ -183,6 +226,7 @@ function expPairSpecial(x: v128, kd: v128, k: v128, tmp: v128, h: v128): v128 {
 export function expArray(src: usize, dst: usize, count: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
+    storeExpConstants();
     for (; i + 1 < count; i += 2) {
       const offset = <usize>i << 3;
       v128.store(dst + offset, expPair(v128.load(src + offset)));

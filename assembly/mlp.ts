@@ -1,10 +1,10 @@
 // The training and inference loops: docs/training.md's definitions, over flat buffers laid
 // out by the host. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
-import { exp, expPair } from './exp';
+import { exp, expPair, storeExpConstants } from './exp';
 import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';
-import { log, logPair } from './log';
-import { tanh, tanhPair } from './tanh';
+import { log, logPair, storeLogConstants } from './log';
+import { storeTanhConstants, tanh, tanhPair } from './tanh';
 import {
   addToField, addToHeader, at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
@@ -46,6 +46,15 @@ function loadSettings(net: usize): void {
   beta1Power = get(s, S_BETA1_POWER);
   beta2Power = get(s, S_BETA2_POWER);
   step = get(s, S_STEP);
+}
+
+/** The SIMD build's constant pools (expPair's, logPair's, tanhPair's), before any job reads them. */
+function storeVectorConstants(): void {
+  if (ASC_FEATURE_SIMD) {
+    storeExpConstants();
+    storeLogConstants();
+    storeTanhConstants();
+  }
 }
 
 function storeSettings(net: usize): void {
@@ -790,6 +799,7 @@ export function train(
   valInputs: i32, valTargets: i32, valCount: i32, from: i32, to: i32,
 ): i32 {
   loadSettings(net);
+  storeVectorConstants();
   const batch = header(net, H_BATCH);
   const fused = batch == 1 && header(net, H_OPTIMIZER) == OPTIMIZER_SGD && !(weightDecay > 0);
   const settings = at(header(net, H_SETTINGS));
@@ -879,6 +889,7 @@ export function train(
  */
 export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
   loadSettings(net);
+  storeVectorConstants();
   if (resume == 0) clearTotals();
   evaluateRows(net, inputs, targets, count, outputs);
   if (stats >= 0) {

@@ -4,7 +4,7 @@
 // ratios (or, with --json, one JSON document). It fails loudly if any two variants' losses or
 // final parameters differ by a single bit.
 //
-//   npm run bench -- [--json] [--runs N] [--only seed,xor,mid-b1,mid-b32,wide-b64,wide-b1]
+//   npm run bench -- [--json] [--runs N] [--only seed,xor,mid-b1,mid-b32,mid-b32-sigmoid,mid-b32-tanh,wide-b64,wide-b64-t2,wide-b1]
 //
 // The timing loop itself is bench/measure.ts, which the site's benchmark page runs too.
 import * as library from '../src/index.ts';

@@ -129,6 +129,37 @@ export const WORKLOADS: Workload[] = [
     data: digits,
   },
   {
+    // mid-b32 with the library's defaults (sigmoid everywhere, mse, uniform init): a net whose
+    // time goes to exp as much as to the products.
+    name: 'mid-b32-sigmoid',
+    layers: [64, 128, 10],
+    create: NOTEBOOK,
+    epochs: 1,
+    learningRate: 0.5,
+    batchSize: 32,
+    seed: 42,
+    gflops: true,
+    runs: 9,
+    fitsPerRun: 10,
+    about: DIGITS_ABOUT,
+    data: digits,
+  },
+  {
+    // mid-b32 with a tanh hidden layer: tanh's exp form and rational form side by side.
+    name: 'mid-b32-tanh',
+    layers: [64, 128, 10],
+    create: { activation: ['tanh', 'softmax'], loss: 'cross-entropy', init: 'xavier' },
+    epochs: 1,
+    learningRate: 0.5,
+    batchSize: 32,
+    seed: 42,
+    gflops: true,
+    runs: 9,
+    fitsPerRun: 10,
+    about: DIGITS_ABOUT,
+    data: digits,
+  },
+  {
     name: 'wide-b64',
     layers: [784, 256, 10],
     create: CLASSIFIER,
@@ -208,6 +239,9 @@ export const TARGETS: Target[] = [
   wasmOverJs('xor', 2),
   wasmOverJs('mid-b1', 4),
   wasmOverJs('mid-b32', 8),
+  // Sigmoid and tanh nets as fast against js as the relu one.
+  wasmOverJs('mid-b32-sigmoid', 8),
+  wasmOverJs('mid-b32-tanh', 8),
   wasmOverJs('wide-b64', 8),
   wasmOverJs('wide-b1', 4),
   { label: 'wide-b64: threads 2 / threads 1', over: { workload: 'wide-b64-t2', variant: 'wasm' }, under: { workload: 'wide-b64', variant: 'wasm' }, min: 1.7 },
