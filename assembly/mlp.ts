@@ -11,7 +11,7 @@ import {
   H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
   SYNC_LOBBY, SYNC_PARTS, SYNC_ROWS,
-  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
+  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, PARALLEL_MIN_ROWS, PARALLEL_WORK,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
   S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM, S_PAUSED_TRAIN_CORRECT, S_PAUSED_TRAIN_LOSS, S_STEP, S_WEIGHT_DECAY,
@@ -398,12 +398,6 @@ function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: 
 }
 
 /**
- * Jobs with fewer multiply-adds than this run on one thread: handing a job over and
- * collecting it costs tens of microseconds, what one thread does in ~0.5M multiply-adds.
- */
-const PARALLEL_WORK: i64 = 1 << 19;
-
-/**
  * Polls (about a millisecond) before sleeping in atomic.wait: between two jobs the calling
  * thread does a batch's serial work, and a futex wake-up after it costs more than the job
  * saves; measured on wide-b64 with 2 threads, 1.6x at 2,000 polls, 1.84x at 300,000. Idle
@@ -419,7 +413,8 @@ const SPIN: i32 = 300000;
  */
 function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
   const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
-  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < 4 || work < PARALLEL_WORK) {
+  // Small jobs stay on this thread (PARALLEL_* in src/backends/layout.ts says why).
+  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < PARALLEL_MIN_ROWS || work < <i64>PARALLEL_WORK) {
     runJob(net, job, layer, rows, input, decay, 0, 1);
     return;
   }
