@@ -5,3 +5,4 @@ import './platform/node.ts';
 
 export * from './browser.ts';
 export { loadCSV, parseCSV, type CSVDataset, type CSVOptions } from './io/csv.ts';
+export { csvSource, type CSVSource, type CSVSourceOptions } from './io/csv-source.ts';

@@ -20,7 +20,7 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { checkClasses, guardedRead } from './validate.ts';
+import { guardedRead } from './validate.ts';
 import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
 import { streamedTrainingSteps, type StreamFitData } from './stream-training.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
@@ -420,16 +420,22 @@ export class MLP {
         checkSameRows(v.inputs, v.targets);
         validation = v;
       }
-      const classes = source.classes === undefined ? undefined : checkClasses(guardedRead('source.classes', () => (Array.isArray(source.classes) ? source.classes.map(String) : source.classes)), layout.outputSize, 'source.classes');
-      return { memory, o, validation, classes };
+      // A source describes its columns as a Dataset does, checked as strictly.
+      const described = checkDataset(
+        guardedRead('source', () => ({ inputs: [], targets: [], classes: Array.isArray(source.classes) ? source.classes.map(String) : source.classes, features: source.features, target: source.target })),
+        layout.inputSize, layout.outputSize, 'source',
+      )!;
+      return { memory, o, validation, described };
     });
-    const { memory, o, validation, classes } = prepared;
+    const { memory, o, validation, described } = prepared;
     memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
     this.#training = 'fitAsync';
     try {
       let info = this.#info;
-      if (classes && info.classes === null) info = { ...info, classes: [...classes] };
+      if (described.classes && info.classes === null) info = { ...info, classes: [...described.classes] };
+      if (described.features) info = { ...info, features: [...described.features] };
+      if (described.target !== undefined) info = { ...info, target: described.target };
       if (info.optimizer !== o.optimizer) {
         transaction.switchOptimizer(info.optimizer);
         info = { ...info, optimizer: o.optimizer };

@@ -164,7 +164,7 @@ const FIT: Docs<typeof FIT_OPTION_SPECS> = {
     flag: { name: 'shuffle', kind: 'switch', cliDefault: true },
   },
   shuffleBuffer: {
-    type: 'number', defaultText: 'none', spec: true,
+    type: 'number', defaultText: 'none', spec: false,
     doc: 'With shuffle and a DataSource: the rows held to draw each next row from at random (docs/training.md, Streamed training).',
     flag: { name: 'shuffle-buffer', kind: 'number', meta: 'N' },
   },
