@@ -94,6 +94,11 @@ export function storeTanhConstants(): void {
  */
 // @ts-ignore: decorator
 @inline export function tanhPair(x: v128): v128 {
+  // One copy of the body, called: it is long, and the kernel's size counts on a page.
+  return tanhPairBody(x);
+}
+
+function tanhPairBody(x: v128): v128 {
   const zero = f64x2.splat(0.0);
   const one = tanhConstant(V_ONE);
   const z = f64x2.abs(x);

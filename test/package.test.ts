@@ -21,14 +21,17 @@ import { MLP } from '../src/index.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOK = readFileSync(new URL('./fixtures/notebook-expected-output.txt', import.meta.url), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const MAX_UNPACKED = 730_000;
+// Raised by 20 KB for the SIMD kernel's two-lane exp, log and tanh (in both SIMD builds, each
+// shipped as a file and deflated inside the Node and standalone builds).
+const MAX_UNPACKED = 750_000;
 /**
  * What a page loads to train with the defaults: the browser library and the SIMD kernel it
  * fetches, each gzipped on its own (level 9) as a server would send it. `npm run size` prints
  * every file's size.
  */
 const DEFAULT_PAGE = ['build/browser/wasm-mlp.js', 'build/browser/wasm-mlp-simd.wasm'];
-const DEFAULT_PAGE_LIMITS = { raw: 122_000, gzip: 46_000 };
+// + 5 KB raw, 1 KB gzipped for the two-lane exp, log and tanh of the SIMD kernel.
+const DEFAULT_PAGE_LIMITS = { raw: 127_000, gzip: 47_000 };
 
 /** Runs a command; the test fails with its output when it does not exit 0. */
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
