@@ -23,7 +23,7 @@ const MIN_RUNS = 5;
 
 const verdict = (t: TargetResult) => `>= ${t.min}x ${t.met ? 'met' : 'NOT MET'}`;
 
-/** Peak runs (of each loop) before and again after the workloads. */
+/** Peak runs (of each loop) before the workloads and after each of them. */
 const PEAK_RUNS = 8;
 /** Rounds of the parallel-capacity measurement. */
 const CAPACITY_ROUNDS = 3;
@@ -175,9 +175,10 @@ async function main(): Promise<void> {
     records.push(await measure(library, w, nodeFiles, Math.max(MIN_RUNS, args.runs ?? w.runs), (step) => {
       progress(step.run === 0 ? `${step.workload}: warm-up` : `${step.workload}: run ${step.run}/${step.runs}`);
     }));
+    // Between the rows too: on a shared machine the load the rows ran under changes.
+    progress('peak');
+    meter?.sample(PEAK_RUNS);
   }
-  progress('peak');
-  meter?.sample(PEAK_RUNS);
   const ceilings = meter ? await measureCeilings(meter.result(), records) : null;
   const calls = args.sections.includes('calls') ? await measureCalls(CALL_CASES, Math.max(CALL_BLOCKS, args.runs ?? 0), progress) : [];
   progress('');

@@ -28,8 +28,8 @@ interface PeakExports {
 const PEAK_RUN_SECONDS = 0.04;
 
 /**
- * Times the peak loops: `sample()` adds `runs` interleaved runs of each (call it before and
- * after the workloads, so that a load that changes during the bench weighs on both), and
+ * Times the peak loops: `sample()` adds `runs` interleaved runs of each (call it between the
+ * workloads, so that a load that changes during the bench weighs on both alike), and
  * `result()` gives the medians.
  */
 export function peakMeter(): { sample(runs: number): void; result(): Peak } {
