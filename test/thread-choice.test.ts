@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.ts';
 import { PARALLEL_MIN_ROWS, PARALLEL_WORK } from '../src/backends/layout.ts';
 import { splitsJobs } from '../src/backends/wasm/thread-choice.ts';
-import { attachedNets } from '../src/backends/wasm/threads.ts';
+import { attachedNets } from '../src/backends/wasm/thread-pool.ts';
 
 describe('splitsJobs', () => {
   it('is the kernel\'s per-job rule: from PARALLEL_MIN_ROWS rows and PARALLEL_WORK multiply-adds in some layer', () => {
