@@ -1,17 +1,17 @@
 // The training and inference loops: docs/training.md's definitions, over flat buffers laid
 // out by the host. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit).
-import { exp } from './exp';
+import { exp, expPair, storeExpConstants } from './exp';
 import { backProduct, forwardProduct, gradientProduct, sgdStepThenForward, splitAt, unit } from './linalg';
-import { log } from './log';
-import { tanh } from './tanh';
+import { log, logPair, storeLogConstants } from './log';
+import { storeTanhConstants, tanh, tanhPair } from './tanh';
 import {
   addToField, addToHeader, at, field, get, header, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
   SYNC_LOBBY, SYNC_PARTS, SYNC_ROWS,
-  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
+  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, PARALLEL_MIN_ROWS, PARALLEL_WORK,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
   S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM, S_PAUSED_TRAIN_CORRECT, S_PAUSED_TRAIN_LOSS, S_STEP, S_WEIGHT_DECAY,
@@ -48,6 +48,15 @@ function loadSettings(net: usize): void {
   step = get(s, S_STEP);
 }
 
+/** The SIMD build's constant pools (expPair's, logPair's, tanhPair's), before any job reads them. */
+function storeVectorConstants(): void {
+  if (ASC_FEATURE_SIMD) {
+    storeExpConstants();
+    storeLogConstants();
+    storeTanhConstants();
+  }
+}
+
 function storeSettings(net: usize): void {
   const s = at(header(net, H_SETTINGS));
   set(s, S_BETA1_POWER, beta1Power);
@@ -76,7 +85,19 @@ function softmax(z: usize, a: usize, n: i32, aux: usize): void {
   let m = get(z, 0);
   for (let k = 1; k < n; k++) if (get(z, k) > m) m = get(z, k);
   let sum: f64 = 0;
-  for (let k = 0; k < n; k++) {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    // The exps two at a time (expPair: exp's bits per lane), the sum still in index order.
+    const vm = f64x2.splat(m);
+    for (; k + 1 < n; k += 2) {
+      const e = expPair(f64x2.sub(v128.load(z + ((<usize>k) << 3)), vm));
+      v128.store(a + ((<usize>k) << 3), e);
+      const e0 = f64x2.extract_lane(e, 0);
+      sum = k == 0 ? e0 : sum + e0;
+      sum += f64x2.extract_lane(e, 1);
+    }
+  }
+  for (; k < n; k++) {
     const e = exp(get(z, k) - m);
     set(a, k, e);
     sum = k == 0 ? e : sum + e;
@@ -92,28 +113,28 @@ function activateColumns(kind: i32, z: usize, a: usize, rows: i32, n: i32, j0: i
     const at = r * n;
     let k = at + j0;
     const end = at + j1;
-    if (kind == ACTIVATION_SIGMOID) {
-      for (; k < end; k++) set(a, k, 1.0 / (1.0 + exp(-get(z, k))));
-      continue;
-    }
     if (ASC_FEATURE_SIMD) {
       // Element-wise, lane by lane the scalar expressions below: pmax(0, v) is v > 0 ? v : 0
-      // (NaN and -0 give +0), and the mask picks v or alpha * v.
+      // (NaN and -0 give +0), the mask picks v or alpha * v, and expPair / tanhPair give
+      // exp's and tanh's bits per lane.
       const zero = f64x2.splat(0);
+      const one = f64x2.splat(1.0);
       const vAlpha = f64x2.splat(alpha);
       for (; k + 1 < end; k += 2) {
         const v = v128.load(z + ((<usize>k) << 3));
-        let out = v;
-        if (kind == ACTIVATION_RELU) out = f64x2.pmax(zero, v);
+        let out = v; // linear
+        if (kind == ACTIVATION_SIGMOID) out = f64x2.div(one, f64x2.add(one, expPair(f64x2.neg(v))));
+        else if (kind == ACTIVATION_TANH) out = tanhPair(v);
+        else if (kind == ACTIVATION_RELU) out = f64x2.pmax(zero, v);
         else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, f64x2.mul(vAlpha, v), f64x2.gt(v, zero));
-        else if (kind == ACTIVATION_TANH) break;
         v128.store(a + ((<usize>k) << 3), out);
       }
     }
     for (; k < end; k++) {
       const v = get(z, k);
       let out = v; // linear
-      if (kind == ACTIVATION_TANH) out = tanh(v);
+      if (kind == ACTIVATION_SIGMOID) out = 1.0 / (1.0 + exp(-v));
+      else if (kind == ACTIVATION_TANH) out = tanh(v);
       else if (kind == ACTIVATION_RELU) out = v > 0 ? v : 0.0;
       else if (kind == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : alpha * v;
       set(a, k, out);
@@ -185,9 +206,18 @@ function score(net: usize, rows: i32, deltas: bool): void {
       for (let k = 0; k < n; k++) {
         const ak = get(a, k);
         const yk = get(y, k);
-        let logA = log(ak);
+        let logA: f64;
+        let logB: f64;
+        if (ASC_FEATURE_SIMD) {
+          // Both logs in one logPair (log's bits per lane).
+          const logs = logPair(f64x2.replace_lane(f64x2.splat(ak), 1, 1.0 - ak));
+          logA = f64x2.extract_lane(logs, 0);
+          logB = f64x2.extract_lane(logs, 1);
+        } else {
+          logA = log(ak);
+          logB = log(1.0 - ak);
+        }
         if (logA < -100.0) logA = -100.0;
-        let logB = log(1.0 - ak);
         if (logB < -100.0) logB = -100.0;
         const term = yk * logA + (1.0 - yk) * logB;
         sum = k == 0 ? term : sum + term;
@@ -368,12 +398,6 @@ function runJob(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: 
 }
 
 /**
- * Jobs with fewer multiply-adds than this run on one thread: handing a job over and
- * collecting it costs tens of microseconds, what one thread does in ~0.5M multiply-adds.
- */
-const PARALLEL_WORK: i64 = 1 << 19;
-
-/**
  * Polls (about a millisecond) before sleeping in atomic.wait: between two jobs the calling
  * thread does a batch's serial work, and a futex wake-up after it costs more than the job
  * saves; measured on wide-b64 with 2 threads, 1.6x at 2,000 polls, 1.84x at 300,000. Idle
@@ -389,7 +413,8 @@ const SPIN: i32 = 300000;
  */
 function parallel(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
   const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
-  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < 4 || work < PARALLEL_WORK) {
+  // Small jobs stay on this thread (PARALLEL_* in src/backends/layout.ts says why).
+  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < PARALLEL_MIN_ROWS || work < <i64>PARALLEL_WORK) {
     runJob(net, job, layer, rows, input, decay, 0, 1);
     return;
   }
@@ -769,6 +794,7 @@ export function train(
   valInputs: i32, valTargets: i32, valCount: i32, from: i32, to: i32,
 ): i32 {
   loadSettings(net);
+  storeVectorConstants();
   const batch = header(net, H_BATCH);
   const fused = batch == 1 && header(net, H_OPTIMIZER) == OPTIMIZER_SGD && !(weightDecay > 0);
   const settings = at(header(net, H_SETTINGS));
@@ -858,6 +884,7 @@ export function train(
  */
 export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
   loadSettings(net);
+  storeVectorConstants();
   if (resume == 0) clearTotals();
   evaluateRows(net, inputs, targets, count, outputs);
   if (stats >= 0) {
