@@ -46,6 +46,14 @@ export const SYNC_ADMITTED: i32 = 9; // session | arrived workers the caller let
 export const SYNC_BASE: i32 = 10; // the generation the workers admitted last start from
 export const SESSION_STEP: i32 = 256;
 
+// A job (one layer's product over the call's rows) is split across threads only from
+// PARALLEL_MIN_ROWS rows and PARALLEL_WORK multiply-adds (rows x inputs x outputs): handing
+// a job over and collecting it costs tens of microseconds, what one thread does in ~0.5M
+// multiply-adds. A call with no job that large does not borrow workers at all
+// (src/backends/wasm/thread-choice.ts), so `threads` never slows down a small net or batch.
+export const PARALLEL_MIN_ROWS: i32 = 4;
+export const PARALLEL_WORK: i32 = 524288; // 2^19
+
 export const JOB_QUIT: i32 = 0;
 export const JOB_FORWARD: i32 = 1;
 export const JOB_BACK: i32 = 2;

@@ -5,17 +5,17 @@
 // argument, rounded once. src/backends/js/mlp.ts is its operation-for-operation twin; change both or
 // neither (test/property.test.ts compares them bit for bit). Each kernel module instantiates one
 // element type (assembly/index.ts f64, assembly/index-f32.ts f32), so a module carries one dtype's code.
-import { exp } from './exp';
+import { exp, expPair, storeExpConstants } from './exp';
 import { backProduct, forwardProduct, gradientProduct, lanes, sgdStepThenForward, sgdStepThenForward32, splitAt, unit } from './linalg';
-import { log } from './log';
-import { tanh } from './tanh';
+import { log, logPair, storeLogConstants } from './log';
+import { storeTanhConstants, tanh, tanhPair } from './tanh';
 import {
   addToField, addToHeader, at, el, field, get, header, put, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
   SYNC_LOBBY, SYNC_PARTS, SYNC_ROWS,
-  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z,
+  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, PARALLEL_MIN_ROWS, PARALLEL_WORK,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
   S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM, S_PAUSED_TRAIN_CORRECT, S_PAUSED_TRAIN_LOSS, S_STEP, S_WEIGHT_DECAY,
@@ -50,6 +50,18 @@ function loadSettings<T>(net: usize): void {
   beta1Power = get(s, S_BETA1_POWER);
   beta2Power = get(s, S_BETA2_POWER);
   step = get(s, S_STEP);
+}
+
+/**
+ * The SIMD build's constant pools (expPair's, logPair's, tanhPair's), before any job reads
+ * them; f64 elements only (the f32 code calls the scalar functions).
+ */
+function storeVectorConstants<T>(): void {
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+    storeExpConstants();
+    storeLogConstants();
+    storeTanhConstants();
+  }
 }
 
 function storeSettings<T>(net: usize): void {
@@ -114,7 +126,19 @@ function softmax<T>(z: usize, a: usize, n: i32, aux: usize): void {
   let m = el<T>(z, 0);
   for (let k = 1; k < n; k++) if (el<T>(z, k) > m) m = el<T>(z, k);
   let sum: T = 0;
-  for (let k = 0; k < n; k++) {
+  let k = 0;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+    // The exps two at a time (expPair: exp's bits per lane), the sum still in index order.
+    const vm = f64x2.splat(<f64>m);
+    for (; k + 1 < n; k += 2) {
+      const e = expPair(f64x2.sub(v128.load(z + ((<usize>k) << 3)), vm));
+      v128.store(a + ((<usize>k) << 3), e);
+      const e0 = <T>f64x2.extract_lane(e, 0);
+      sum = k == 0 ? e0 : sum + e0;
+      sum += <T>f64x2.extract_lane(e, 1);
+    }
+  }
+  for (; k < n; k++) {
     const e = expT<T>(el<T>(z, k) - m);
     put<T>(a, k, e);
     sum = k == 0 ? e : sum + e;
@@ -130,29 +154,41 @@ function activateColumns<T>(kind: i32, z: usize, a: usize, rows: i32, n: i32, j0
     const at = r * n;
     let k = at + j0;
     const end = at + j1;
-    if (kind == ACTIVATION_SIGMOID) {
-      for (; k < end; k++) put<T>(a, k, <T>1.0 / (<T>1.0 + expT<T>(-el<T>(z, k))));
-      continue;
-    }
-    if (ASC_FEATURE_SIMD) {
+    if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
       // Element-wise, lane by lane the scalar expressions below: pmax(0, v) is v > 0 ? v : 0
-      // (NaN and -0 give +0), and the mask picks v or alpha * v.
+      // (NaN and -0 give +0), the mask picks v or alpha * v, and expPair / tanhPair give
+      // exp's and tanh's bits per lane.
+      const zero = f64x2.splat(0);
+      const one = f64x2.splat(1.0);
+      const vAlpha = f64x2.splat(alpha);
+      for (; k + 1 < end; k += 2) {
+        const v = v128.load(z + ((<usize>k) << 3));
+        let out = v; // linear
+        if (kind == ACTIVATION_SIGMOID) out = f64x2.div(one, f64x2.add(one, expPair(f64x2.neg(v))));
+        else if (kind == ACTIVATION_TANH) out = tanhPair(v);
+        else if (kind == ACTIVATION_RELU) out = f64x2.pmax(zero, v);
+        else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, f64x2.mul(vAlpha, v), f64x2.gt(v, zero));
+        v128.store(a + ((<usize>k) << 3), out);
+      }
+    } else if (ASC_FEATURE_SIMD && kind != ACTIVATION_SIGMOID && kind != ACTIVATION_TANH) {
+      // f32: the piecewise-linear activations four lanes at a time, as above; sigmoid and
+      // tanh element by element (the f64 functions of the widened argument).
       const zero = v128.splat<T>(0);
       const vAlpha = v128.splat<T>(<T>alpha);
       const L = lanes<T>();
       for (; k + L - 1 < end; k += L) {
         const v = v128.load(z + ((<usize>k) << alignof<T>()));
-        let out = v;
+        let out = v; // linear
         if (kind == ACTIVATION_RELU) out = v128.pmax<T>(zero, v);
         else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, v128.mul<T>(vAlpha, v), v128.gt<T>(v, zero));
-        else if (kind == ACTIVATION_TANH) break;
         v128.store(a + ((<usize>k) << alignof<T>()), out);
       }
     }
     for (; k < end; k++) {
       const v = el<T>(z, k);
       let out = v; // linear
-      if (kind == ACTIVATION_TANH) out = tanhT<T>(v);
+      if (kind == ACTIVATION_SIGMOID) out = <T>1.0 / (<T>1.0 + expT<T>(-v));
+      else if (kind == ACTIVATION_TANH) out = tanhT<T>(v);
       else if (kind == ACTIVATION_RELU) out = v > 0 ? v : <T>0.0;
       else if (kind == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : <T>alpha * v;
       put<T>(a, k, out);
@@ -224,9 +260,18 @@ function score<T>(net: usize, rows: i32, deltas: bool): void {
       for (let k = 0; k < n; k++) {
         const ak = el<T>(a, k);
         const yk = el<T>(y, k);
-        let logA = logT<T>(ak);
+        let logA: T;
+        let logB: T;
+        if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+          // Both logs in one logPair (log's bits per lane).
+          const logs = logPair(f64x2.replace_lane(f64x2.splat(<f64>ak), 1, 1.0 - <f64>ak));
+          logA = <T>f64x2.extract_lane(logs, 0);
+          logB = <T>f64x2.extract_lane(logs, 1);
+        } else {
+          logA = logT<T>(ak);
+          logB = logT<T>(<T>1.0 - ak);
+        }
         if (logA < <T>-100.0) logA = <T>-100.0;
-        let logB = logT<T>(<T>1.0 - ak);
         if (logB < <T>-100.0) logB = <T>-100.0;
         const term = yk * logA + (<T>1.0 - yk) * logB;
         sum = k == 0 ? term : sum + term;
@@ -415,12 +460,6 @@ function runJob<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, deca
 }
 
 /**
- * Jobs with fewer multiply-adds than this run on one thread: handing a job over and
- * collecting it costs tens of microseconds, what one thread does in ~0.5M multiply-adds.
- */
-const PARALLEL_WORK: i64 = 1 << 19;
-
-/**
  * Polls (about a millisecond) before sleeping in atomic.wait: between two jobs the calling
  * thread does a batch's serial work, and a futex wake-up after it costs more than the job
  * saves; measured on wide-b64 with 2 threads, 1.6x at 2,000 polls, 1.84x at 300,000. Idle
@@ -436,7 +475,8 @@ const SPIN: i32 = 300000;
  */
 function parallel<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool): void {
   const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
-  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < 4 || work < PARALLEL_WORK) {
+  // Small jobs stay on this thread (PARALLEL_* in src/backends/layout.ts says why).
+  if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < PARALLEL_MIN_ROWS || work < <i64>PARALLEL_WORK) {
     runJob<T>(net, job, layer, rows, input, decay, 0, 1);
     return;
   }
@@ -833,6 +873,7 @@ export function train<T>(
   valInputs: i32, valTargets: i32, valCount: i32, from: i32, to: i32,
 ): i32 {
   loadSettings<T>(net);
+  storeVectorConstants<T>();
   const batch = header(net, H_BATCH);
   const fused = batch == 1 && header(net, H_OPTIMIZER) == OPTIMIZER_SGD && !(weightDecay > 0);
   const settings = at<T>(header(net, H_SETTINGS));
@@ -922,6 +963,7 @@ export function train<T>(
  */
 export function evaluate<T>(net: usize, inputs: i32, targets: i32, count: i32, outputs: i32, stats: i32, resume: i32): void {
   loadSettings<T>(net);
+  storeVectorConstants<T>();
   if (resume == 0) clearTotals();
   evaluateRows<T>(net, inputs, targets, count, outputs);
   if (stats >= 0) {

@@ -4,10 +4,14 @@
 // ratios (or, with --json, one JSON document). It fails loudly if any two variants' losses or
 // final parameters differ by a single bit.
 //
-//   npm run bench -- [--json] [--runs N] [--only seed,xor,mid-b1,mid-b32,wide-b64,wide-b1]
+//   npm run bench -- [--json] [--runs N] [--only seed,xor,mid-b1,mid-b32,mid-b32-t2,mid-b32-sigmoid,mid-b32-tanh,wide-b64,wide-b64-t2,wide-b1]
 //
-// The timing loop itself is bench/measure.ts, which the site's benchmark page runs too.
+// The timing loop itself is bench/measure.ts, which the site's benchmark page runs too. The
+// same run measures the machine's ceilings (bench/ceilings.ts) and holds the rows against them;
+// this module is also the worker thread of the parallel-capacity measurement.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as library from '../src/index.ts';
+import { measureCapacity, peakMeter, peakOf, runCapacityWorker, type Capacity, type CapacityRequest, type Peak } from './ceilings.ts';
 import { CALL_CASES, measureCalls, type CallRecord } from './calls.ts';
 import { fixed, renderTable, si, times } from './format.ts';
 import { judge, measure, MismatchError, RATIOS, VARIANTS, type BenchRecord, type TargetResult } from './measure.ts';
@@ -19,16 +23,44 @@ const MIN_RUNS = 5;
 
 const verdict = (t: TargetResult) => `>= ${t.min}x ${t.met ? 'met' : 'NOT MET'}`;
 
+/** Peak runs (of each loop) before the workloads and after each of them. */
+const PEAK_RUNS = 8;
+/** Rounds of the parallel-capacity measurement. */
+const CAPACITY_ROUNDS = 3;
+
+/** The issue's targets against the ceilings: a row's share of the peak, the threads row's share of the capacity. */
+const PEAK_TARGETS: readonly { workload: string; min: number }[] = [{ workload: 'wide-b64', min: 0.7 }];
+const CAPACITY_TARGET = 0.9;
+/** The threads row held against the parallel capacity (its own fit on one thread, two at once). */
+const CAPACITY_ROW = 'wide-b64-t2';
+
+/** The ceilings of this run and the rows' shares of them. */
+interface Ceilings {
+  peak: Peak;
+  /** CAPACITY_ROW's fit on one thread, two at once; null when that row did not run. */
+  capacity: (Capacity & { threadsRow: string; threadsRowSamplesPerSecond: number; share: number }) | null;
+  targets: { label: string; measured: number; min: number; met: boolean }[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output
 
 const short = (name: string) => (name === 'wasm scalar' ? 'scalar' : name);
 
-function table(records: readonly BenchRecord[], targets: readonly TargetResult[], m: Machine): string {
+const percent = (x: number) => `${(100 * x).toFixed(0)} %`;
+
+/** A row's wasm GFLOP/s over its dtype's one-core peak (null when the row counts no flops). */
+function peakShare(r: BenchRecord, peak: Peak): number | null {
+  const g = r.variants.wasm?.gflops;
+  return g ? g.median / peakOf(r, peak) : null;
+}
+
+function table(records: readonly BenchRecord[], targets: readonly TargetResult[], m: Machine, ceilings: Ceilings): string {
   const header = [
     'workload', 'layers', 'batch', 'samples x epochs',
     ...VARIANTS.map((v) => `${v.name} samples/s`),
     ...VARIANTS.map((v) => `${short(v.name)} GFLOP/s`),
+    'wasm of peak',
     'wasm/js', 'pairs min-max', 'target', ...RATIOS.slice(1).map(([a, b]) => `${short(a)}/${short(b)}`), 'runs',
   ];
   const rows = records.map((r) => {
@@ -45,6 +77,7 @@ function table(records: readonly BenchRecord[], targets: readonly TargetResult[]
         const g = r.variants[v.name]?.gflops;
         return g ? fixed(g.median) : '-';
       }),
+      ((share) => (share === null ? '-' : percent(share)))(peakShare(r, ceilings.peak)),
       ratio('wasm/js'),
       wasmJs ? `${wasmJs.pairs.min.toFixed(2)}-${wasmJs.pairs.max.toFixed(2)}` : '-',
       local ? verdict(local) : '-',
@@ -54,14 +87,31 @@ function table(records: readonly BenchRecord[], targets: readonly TargetResult[]
   });
   const judged = targets.filter((t) => t.ratio !== null);
   const missed = judged.filter((t) => !t.met).length;
+  const { peak, capacity } = ceilings;
+  const ceilingMet = ceilings.targets.filter((t) => t.met).length;
   return [
     `wasm-mlp bench: ${machineLine(m)}`,
     'variants: wasm = SIMD kernel, wasm scalar = the same kernel built without SIMD (simd: false), js = the pure-JS backend; one thread',
     'median of interleaved runs per variant after 1 warm-up run each ("9 x 5": 9 runs, each fitting 5 fresh nets)',
     'samples/s = sample-epochs per second; GFLOP/s = 2 x multiply-adds (forward + backward + weight gradient) per sample',
     'a/b = ratio of the median samples/s (> 1: a faster); pairs = the range of wasm/js over the interleaved runs',
+    `wasm of peak = wasm GFLOP/s over one core's SIMD peak, measured in this run: register-only multiply-add loops, ` +
+      `f64x2 ${fixed(peak.f64x2)} GFLOP/s, f32x4 ${fixed(peak.f32x4)} GFLOP/s (a threads row may pass 100 %)`,
     '',
     ...renderTable(header, rows, new Set([0, 1, header.indexOf('target')])),
+    '',
+    capacity
+      ? `parallel capacity: ${capacity.workload}'s fit with threads: 1, two at once (each its own worker thread and net): ` +
+        `${si(capacity.total)} samples/s in all (${si(capacity.each[0])} + ${si(capacity.each[1])}); ` +
+        `${capacity.threadsRow}: ${si(capacity.threadsRowSamplesPerSecond)} samples/s = ${percent(capacity.share)} of it`
+      : `parallel capacity: not measured (${CAPACITY_ROW} not selected)`,
+    '',
+    `ceiling targets: ${ceilingMet} of ${ceilings.targets.length} met`,
+    ...renderTable(
+      ['target', 'measured', 'needed', ''],
+      ceilings.targets.map((t) => [t.label, percent(t.measured), `>= ${percent(t.min)}`, t.met ? 'met' : 'NOT MET']),
+      new Set([0, 3]),
+    ).map((line) => `  ${line}`),
     '',
     `targets (the issue's, on the 2-core machine): ${judged.length - missed} of ${judged.length} met`,
     ...renderTable(
@@ -118,23 +168,59 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), 'npm run bench', 'times the wasm (SIMD and scalar) and js variants', WORKLOADS, MIN_RUNS, ['calls']);
   const m = machine();
   const records: BenchRecord[] = [];
+  const meter = args.only.length ? peakMeter() : null;
+  progress('peak');
+  meter?.sample(PEAK_RUNS);
   for (const w of args.only) {
     records.push(await measure(library, w, nodeFiles, Math.max(MIN_RUNS, args.runs ?? w.runs), (step) => {
       progress(step.run === 0 ? `${step.workload}: warm-up` : `${step.workload}: run ${step.run}/${step.runs}`);
     }));
+    // Between the rows too: on a shared machine the load the rows ran under changes.
+    progress('peak');
+    meter?.sample(PEAK_RUNS);
   }
+  const ceilings = meter ? await measureCeilings(meter.result(), records) : null;
   const calls = args.sections.includes('calls') ? await measureCalls(CALL_CASES, Math.max(CALL_BLOCKS, args.runs ?? 0), progress) : [];
   progress('');
   const targets = judge(records);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp', date: new Date().toISOString(), machine: m, records, targets, calls }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'wasm-mlp', date: new Date().toISOString(), machine: m, records, targets, ceilings, calls }, null, 2)}\n`);
   } else {
-    const sections = [...(records.length ? [table(records, targets, m)] : [`wasm-mlp bench: ${machineLine(m)}`]), ...(calls.length ? [callsTable(calls)] : [])];
+    const sections = [...(records.length && ceilings ? [table(records, targets, m, ceilings)] : [`wasm-mlp bench: ${machineLine(m)}`]), ...(calls.length ? [callsTable(calls)] : [])];
     process.stdout.write(`${sections.join('\n\n')}\n`);
   }
 }
 
-main().catch((error: unknown) => {
+/**
+ * The parallel capacity for CAPACITY_ROW when it ran (its workload on one thread, two at
+ * once), and the ceiling targets of the rows that ran.
+ */
+async function measureCeilings(peak: Peak, records: readonly BenchRecord[]): Promise<Ceilings> {
+  const threadsRecord = records.find((r) => r.workload === CAPACITY_ROW && r.variants.wasm);
+  let capacity: Ceilings['capacity'] = null;
+  if (threadsRecord) {
+    progress('parallel capacity');
+    const measured = await measureCapacity(new URL(import.meta.url), WORKLOADS.find((w) => w.name === threadsRecord.workload)!, CAPACITY_ROUNDS);
+    const threadsRowSamplesPerSecond = threadsRecord.variants.wasm.samplesPerSecond.median;
+    capacity = { ...measured, threadsRow: threadsRecord.workload, threadsRowSamplesPerSecond, share: threadsRowSamplesPerSecond / measured.total };
+  }
+  const targets: Ceilings['targets'] = [];
+  for (const t of PEAK_TARGETS) {
+    const r = records.find((record) => record.workload === t.workload);
+    const share = r ? peakShare(r, peak) : null;
+    if (share !== null) targets.push({ label: `${t.workload}: wasm of the one-core peak`, measured: share, min: t.min, met: share >= t.min });
+  }
+  if (capacity) {
+    targets.push({ label: `${capacity.threadsRow}: of the parallel capacity`, measured: capacity.share, min: CAPACITY_TARGET, met: capacity.share >= CAPACITY_TARGET });
+  }
+  return { peak, capacity, targets };
+}
+
+const request = workerData as CapacityRequest | undefined;
+if (!isMainThread && request?.capacityWorkload) {
+  const w = WORKLOADS.find((workload) => workload.name === request.capacityWorkload)!;
+  await runCapacityWorker(library, w, w.data(nodeFiles), parentPort!);
+} else main().catch((error: unknown) => {
   const mismatch = error instanceof MismatchError;
   process.stderr.write(`\n${mismatch ? 'BENCH FAILED: ' : ''}${error instanceof Error ? (mismatch ? error.message : error.stack) : String(error)}\n`);
   process.exit(1);

@@ -129,6 +129,55 @@ const BASE_WORKLOADS: Workload[] = [
     data: digits,
   },
   {
+    // mid-b32 with threads: 2: no product of a batch of 32 is large enough to split, so the
+    // fit runs on the calling thread alone (src/backends/wasm/thread-choice.ts) and must be
+    // as fast as mid-b32 itself.
+    name: 'mid-b32-t2',
+    layers: [64, 128, 10],
+    create: { ...CLASSIFIER, threads: 2 },
+    epochs: 1,
+    learningRate: 0.5,
+    batchSize: 32,
+    seed: 42,
+    gflops: true,
+    runs: 9,
+    fitsPerRun: 10,
+    variants: ['wasm'],
+    about: `${DIGITS_ABOUT}; threads: 2`,
+    data: digits,
+  },
+  {
+    // mid-b32 with the default activation and loss (sigmoid everywhere, mse): exp on every
+    // unit. Xavier init: the default uniform one saturates this net (its loss stays at 0.9).
+    name: 'mid-b32-sigmoid',
+    layers: [64, 128, 10],
+    create: { activation: 'sigmoid', loss: 'mse', init: 'xavier' },
+    epochs: 1,
+    learningRate: 0.5,
+    batchSize: 32,
+    seed: 42,
+    gflops: true,
+    runs: 9,
+    fitsPerRun: 10,
+    about: DIGITS_ABOUT,
+    data: digits,
+  },
+  {
+    // mid-b32 with a tanh hidden layer: tanh's exp form and rational form side by side.
+    name: 'mid-b32-tanh',
+    layers: [64, 128, 10],
+    create: { activation: ['tanh', 'softmax'], loss: 'cross-entropy', init: 'xavier' },
+    epochs: 1,
+    learningRate: 0.5,
+    batchSize: 32,
+    seed: 42,
+    gflops: true,
+    runs: 9,
+    fitsPerRun: 10,
+    about: DIGITS_ABOUT,
+    data: digits,
+  },
+  {
     name: 'wide-b64',
     layers: [784, 256, 10],
     create: CLASSIFIER,
@@ -225,12 +274,17 @@ export const TARGETS: Target[] = [
   wasmOverJs('xor', 2),
   wasmOverJs('mid-b1', 4),
   wasmOverJs('mid-b32', 8),
+  // Sigmoid and tanh nets as fast against js as the relu one.
+  wasmOverJs('mid-b32-sigmoid', 8),
+  wasmOverJs('mid-b32-tanh', 8),
   wasmOverJs('wide-b64', 8),
   wasmOverJs('wide-b1', 4),
   { label: 'wide-b64: threads 2 / threads 1', over: { workload: 'wide-b64-t2', variant: 'wasm' }, under: { workload: 'wide-b64', variant: 'wasm' }, min: 1.7 },
   float32OverFloat64('wide-b64', 1.8),
   float32OverFloat64('mid-b32', 1.6),
   float32OverFloat64('wide-b1', 1.4),
+  // Threads never slow a net down: this one's batches run on one thread (a ratio of 1 but for noise).
+  { label: 'mid-b32: threads 2 / threads 1', over: { workload: 'mid-b32-t2', variant: 'wasm' }, under: { workload: 'mid-b32', variant: 'wasm' }, min: 0.95 },
 ];
 
 /**

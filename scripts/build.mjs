@@ -241,7 +241,9 @@ pruneExcept('build/browser', [...KERNEL_FILES.map((file) => `build/browser/${fil
 // ---------------------------------------------------------------------------------------------
 
 // The benchmark (`npm run bench`) is bundled whole, csv-parse included, so it runs the
-// very sources it was built from with nothing but node.
+// very sources it was built from with nothing but node. Beside it the wasm of its ceiling
+// (assembly/bench/peak.ts: the SIMD peak of one core), which no library build contains.
+run(bin('asc'), ['--config', 'assembly/bench/asconfig.json']);
 await esbuild.build({
   ...common,
   entryPoints: ['bench/bench.ts'],

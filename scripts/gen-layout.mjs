@@ -1,7 +1,7 @@
 // Writes assembly/layout-constants.ts from src/backends/layout.ts, the single definition of the
 // descriptor's offsets and the kernel codes: every exported constant named H_*, L_*, S_*,
-// SYNC_*, JOB_*, ACTIVATION_*, LOSS_*, OPTIMIZER_*, DTYPE_*, NET_HEADER, LAYER_FIELDS, SETTINGS_SIZE or
-// SESSION_STEP,
+// SYNC_*, JOB_*, ACTIVATION_*, LOSS_*, OPTIMIZER_*, DTYPE_*, NET_HEADER, LAYER_FIELDS, SETTINGS_SIZE,
+// SESSION_STEP or PARALLEL_*,
 // in source order, with its value as the host computes it and the comments it carries there.
 // Run by scripts/build.mjs before asc; test/layout-generated.test.ts checks the committed file.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE = 'src/backends/layout.ts';
 export const TARGET = 'assembly/layout-constants.ts';
 /** The names of the constants the kernel gets. */
-export const KERNEL_CONSTANT = /^(H|L|S|SYNC|JOB|ACTIVATION|LOSS|OPTIMIZER|DTYPE)_[A-Z0-9_]+$|^(NET_HEADER|LAYER_FIELDS|SETTINGS_SIZE|SESSION_STEP)$/;
+export const KERNEL_CONSTANT = /^(H|L|S|SYNC|JOB|ACTIVATION|LOSS|OPTIMIZER|DTYPE)_[A-Z0-9_]+$|^(NET_HEADER|LAYER_FIELDS|SETTINGS_SIZE|SESSION_STEP|PARALLEL_MIN_ROWS|PARALLEL_WORK)$/;
 const LINE = /^export const ([A-Z0-9_]+)\b[^;]*;\s*(\/\/.*)?$/;
 
 /** The text of assembly/layout-constants.ts for the current src/backends/layout.ts. */

@@ -61,7 +61,7 @@ const DIVERGED = 'training diverged: the loss of epoch 1 is Infinity; try a smal
 
 /** What `train` accepts, in the order its unknown-flag error lists them (the option registry's order after the CSV-only flags). */
 const TRAIN_FLAGS = [
-  '--data', '--target', '--features', '--test-fraction', '--stream', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
+  '--data', '--inputs', '--targets', '--target', '--features', '--test-fraction', '--stream', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
   '--batch-size', '--optimizer', '--momentum', '--beta1', '--beta2', '--epsilon', '--weight-decay', '--shuffle', '--shuffle-buffer', '--validation-split', '--error-threshold',
   '--patience', '--restore-best-weights', '--normalize', '--out', '--backend', '--log-every', '--include-optimizer', '--help',
 ];
@@ -331,11 +331,13 @@ const USAGE_LINES: Record<string, string[]> = {
   train: [
     'Usage: wasm-mlp train SPEC.json --out MODEL.json [options]',
     '       wasm-mlp train --data FILE.csv --layers 64,128,10 --out MODEL.json [options]',
+    '       wasm-mlp train --inputs X.npy --targets Y.npy --layers 64,128,10 --out MODEL.json [options]',
   ],
   evaluate: ['Usage: wasm-mlp evaluate MODEL.json --data FILE.csv [--json] [--backend wasm|js]'],
   predict: [
     'Usage: wasm-mlp predict MODEL.json INPUTS.json [--backend wasm|js]',
     '       wasm-mlp predict MODEL.json --data FILE.csv [--out PRED.csv] [--backend wasm|js]',
+    '       wasm-mlp predict MODEL.json --inputs X.npy --out PRED.npy [--backend wasm|js]',
   ],
 };
 
@@ -381,7 +383,7 @@ describe('help and version', () => {
   it('the flag lists are the ones each command documents', () => {
     expect(acceptedFlags('notebook')).toEqual(['--backend', '--help']);
     expect(acceptedFlags('evaluate')).toEqual(['--data', '--target', '--json', '--backend', '--help']);
-    expect(acceptedFlags('predict')).toEqual(['--data', '--out', '--backend', '--help']);
+    expect(acceptedFlags('predict')).toEqual(['--data', '--inputs', '--out', '--backend', '--help']);
     expect(acceptedFlags('train')).toEqual(TRAIN_FLAGS);
   });
 
@@ -415,8 +417,8 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
     "train: unknown option '--beta'; did you mean --beta1 or --beta2? (see 'wasm-mlp train --help')"],
   ['unknown flag (train --rate 0.1): a word of a flag', ['train', 'spec.json', '--out', 'model.json', '--rate', '0.1'], { 'spec.json': SPEC },
     "train: unknown option '--rate'; did you mean --learning-rate? (see 'wasm-mlp train --help')"],
-  ['unknown flag (train --verbose): nothing close, no list of 32 flags', ['train', 'spec.json', '--out', 'model.json', '--verbose'], { 'spec.json': SPEC },
-    "train: unknown option '--verbose'; none of the 32 options is close (see 'wasm-mlp train --help')"],
+  ['unknown flag (train --verbose): nothing close, no list of 34 flags', ['train', 'spec.json', '--out', 'model.json', '--verbose'], { 'spec.json': SPEC },
+    "train: unknown option '--verbose'; none of the 34 options is close (see 'wasm-mlp train --help')"],
   ['unknown flag (evaluate --jsn)', ['evaluate', 'model.json', '--jsn'], {}, "evaluate: unknown option '--jsn'; did you mean --json? (see 'wasm-mlp evaluate --help')"],
   ['a flag without its value before another flag (--epochs --out x)', ['train', '--data', 'x.csv', '--layers', '2,1', '--epochs', '--out', 'x'], {},
     "train: --epochs needs a value; got the option '--out' (see 'wasm-mlp train --help')"],
@@ -428,17 +430,17 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
     "train: --include-optimizer takes no value; got 'yes'; leave it out to turn it off (see 'wasm-mlp train --help')"],
   ['unknown flag (notebook --seed 42)', ['notebook', '--seed', '42'], {}, "notebook: unknown option '--seed'; expected --backend or --help (see 'wasm-mlp notebook --help')"],
   ['unknown flag (evaluate --csv)', ['evaluate', 'model.json', '--csv', 'x.csv'], {}, "evaluate: unknown option '--csv'; expected --data, --target, --json, --backend or --help (see 'wasm-mlp evaluate --help')"],
-  ['unknown flag (predict --json)', ['predict', 'model.json', 'in.json', '--json'], {}, "predict: unknown option '--json'; expected --data, --out, --backend or --help (see 'wasm-mlp predict --help')"],
+  ['unknown flag (predict --json)', ['predict', 'model.json', 'in.json', '--json'], {}, "predict: unknown option '--json'; expected --data, --inputs, --out, --backend or --help (see 'wasm-mlp predict --help')"],
   ['missing --out', ['train', 'spec.json'], { 'spec.json': SPEC }, "train: --out MODEL.json is required (see 'wasm-mlp train --help')"],
   ['--out without its value', ['train', 'spec.json', '--out'], { 'spec.json': SPEC }, (m) => {
     expect(m).toMatch(/^train: /);
     expect(m).toContain('--out');
   }],
-  ['missing positional (train)', ['train', '--out', 'model.json'], {}, "train: expected SPEC.json, or --data FILE.csv and no file argument; got none (see 'wasm-mlp train --help')"],
-  ['missing positional (predict)', ['predict', 'model.json'], { 'model.json': MODEL }, "predict: expected MODEL.json INPUTS.json, or MODEL.json --data FILE.csv; got only 'model.json' (see 'wasm-mlp predict --help')"],
+  ['missing positional (train)', ['train', '--out', 'model.json'], {}, "train: expected SPEC.json, or --data FILE.csv (or --inputs X.npy --targets Y.npy) and no file argument; got none (see 'wasm-mlp train --help')"],
+  ['missing positional (predict)', ['predict', 'model.json'], { 'model.json': MODEL }, "predict: expected MODEL.json INPUTS.json, or MODEL.json --data FILE.csv, or MODEL.json --inputs X.npy --out PRED.npy; got only 'model.json' (see 'wasm-mlp predict --help')"],
   ['missing positional (evaluate)', ['evaluate', '--data', 'x.csv'], {}, "evaluate: expected MODEL.json; got none (see 'wasm-mlp evaluate --help')"],
-  ['extra positional (train)', ['train', 'spec.json', 'extra.json', '--out', 'model.json'], { 'spec.json': SPEC }, "train: expected SPEC.json, or --data FILE.csv and no file argument; got 'spec.json' 'extra.json' (see 'wasm-mlp train --help')"],
-  ['extra positional (predict)', ['predict', 'model.json', 'in.json', 'more.json'], { 'model.json': MODEL, 'in.json': [[1, 2]] }, "predict: expected MODEL.json INPUTS.json, or MODEL.json --data FILE.csv; got 'model.json' 'in.json' 'more.json' (see 'wasm-mlp predict --help')"],
+  ['extra positional (train)', ['train', 'spec.json', 'extra.json', '--out', 'model.json'], { 'spec.json': SPEC }, "train: expected SPEC.json, or --data FILE.csv (or --inputs X.npy --targets Y.npy) and no file argument; got 'spec.json' 'extra.json' (see 'wasm-mlp train --help')"],
+  ['extra positional (predict)', ['predict', 'model.json', 'in.json', 'more.json'], { 'model.json': MODEL, 'in.json': [[1, 2]] }, "predict: expected MODEL.json INPUTS.json, or MODEL.json --data FILE.csv, or MODEL.json --inputs X.npy --out PRED.npy; got 'model.json' 'in.json' 'more.json' (see 'wasm-mlp predict --help')"],
   ['extra positional (evaluate)', ['evaluate', 'model.json', 'more.json', '--data', 'x.csv'], {}, "evaluate: expected MODEL.json; got 'model.json' 'more.json' (see 'wasm-mlp evaluate --help')"],
   ['extra positional (notebook)', ['notebook', 'extra'], {}, "notebook: expected no file arguments; got 'extra' (see 'wasm-mlp notebook --help')"],
   ['--backend gpu (notebook)', ['notebook', '--backend', 'gpu'], {}, `--backend must be one of 'wasm', 'js'; got "gpu"`],
@@ -1130,7 +1132,7 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['evaluate on a CSV without the target column', ['evaluate', 'm.json', '--data', 'features.csv'], { 'm.json': IRIS_MODEL, 'features.csv': IRIS_FEATURES_CSV() },
     "target 'species' is not a column of features.csv; its columns are sepal_length, sepal_width, petal_length, petal_width"],
   ['predict --out with INPUTS.json', ['predict', 'm.json', 'in.json', '--out', 'pred.csv'], { 'm.json': MODEL, 'in.json': [[1, 2]] },
-    "predict: --data and --out go with MODEL.json --data FILE.csv, not with INPUTS.json (see 'wasm-mlp predict --help')"],
+    "predict: --data, --inputs and --out go with MODEL.json alone, not with INPUTS.json (see 'wasm-mlp predict --help')"],
   ['predict on a CSV without the model\'s features', ['predict', 'm.json', '--data', 'bin.csv'], { 'm.json': IRIS_MODEL, 'bin.csv': BINARY_CSV },
     "feature column 'sepal_length' is not a column of bin.csv; its columns are x1, x2, label"],
   ['evaluate on a CSV whose target has another class', ['evaluate', 'm.json', '--data', 'bin.csv'], { 'm.json': { ...IRIS_MODEL, layers: [2, 3], features: ['x1', 'x2'], target: 'label', weights: [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]] }, 'bin.csv': BINARY_CSV },

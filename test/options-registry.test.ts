@@ -42,7 +42,7 @@ describe('option registry', () => {
 
   it('the train flags, switches, SPEC.json keys and help lines derive from it', () => {
     const flagged = [...DOCUMENTED_CREATE_OPTIONS, ...DOCUMENTED_FIT_OPTIONS].filter((o) => o.flag).map((o) => o.flag!.name);
-    expect(CSV_TRAIN_FLAGS).toEqual(['data', 'target', 'features', 'test-fraction', 'stream', ...flagged]);
+    expect(CSV_TRAIN_FLAGS).toEqual(['data', 'inputs', 'targets', 'target', 'features', 'test-fraction', 'stream', ...flagged]);
     expect(SWITCH_FLAGS).toEqual(['shuffle', 'restore-best-weights', 'stream']);
     expect(SPEC_KEY_OF_FLAG['learning-rate']).toBe('learningRate');
     expect(SPEC_KEY_OF_FLAG['test-fraction']).toBeUndefined();

@@ -26,8 +26,13 @@ import { launch, serveStatic } from './helpers/browsers.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOK = readFileSync(new URL('./fixtures/notebook-expected-output.txt', import.meta.url), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-/** The browser's worker-net piece carries the worker's side of the library as text (about 95 KB of this). */
-const MAX_UNPACKED = 830_000;
+/**
+ * The browser's worker-net piece carries the worker's side of the library as text (about 95 KB
+ * of this); numpy .npy files (reader, writer, source, CLI, types) add about 25 KB; the SIMD
+ * kernel's two-lane exp, log and tanh about 20 KB (both SIMD builds, each shipped as a file and
+ * deflated inside the Node and standalone builds).
+ */
+const MAX_UNPACKED = 880_000;
 /**
  * What a page loads to train with the defaults: the browser library's entry, the core chunk it
  * imports and the SIMD kernel it fetches (scripts/browser-files.mjs reads them from the build's
@@ -35,7 +40,8 @@ const MAX_UNPACKED = 830_000;
  * prints every file's size and each lazy piece's.
  */
 const DEFAULT_PAGE: string[] = defaultPage();
-const DEFAULT_PAGE_LIMITS = { raw: 75_500, gzip: 29_500 };
+// Of which about 5 KB raw, 1.3 KB gzipped are the SIMD kernel's two-lane exp, log and tanh.
+const DEFAULT_PAGE_LIMITS = { raw: 81_000, gzip: 31_000 };
 
 /** Raw and gzipped (level 9, each file on its own) bytes of files. */
 function pageBytes(files: Buffer[]): { raw: number; gzip: number } {
@@ -229,6 +235,7 @@ console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inp
 
   const LIBRARY = ['MLP', 'MLPError', 'WorkerMLP', 'trainTestSplit'];
   const CSV = ['loadCSV', 'parseCSV'];
+  const NPY = ['loadNpy', 'npySource', 'saveNpy'];
   const FORMAT = ['formatNumpyArray', 'pythonFloatRepr'];
 
   /** The value exports the entry's declarations give a TypeScript consumer, resolving as Node does or as a bundler for the web. */
@@ -252,7 +259,7 @@ console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inp
   }
 
   it.each([
-    ['wasm-mlp', false, [...LIBRARY, ...CSV, 'csvSource']],
+    ['wasm-mlp', false, [...LIBRARY, ...CSV, 'csvSource', ...NPY]],
     ['wasm-mlp', true, LIBRARY],
     ['wasm-mlp/browser', false, LIBRARY],
     ['wasm-mlp/standalone', false, LIBRARY],

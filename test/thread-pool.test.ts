@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.ts';
 import { attachedNets, liveAttachments, poolSize } from '../src/backends/wasm/thread-pool.ts';
 
-// Rows x widths past the kernel's PARALLEL_WORK (2^19 multiply-adds): the products are split.
+// Rows x widths past PARALLEL_WORK (src/backends/layout.ts, 2^19 multiply-adds): the products are split.
 const WIDE = 96;
 const inputs = Array.from({ length: 64 }, (_, i) => Array.from({ length: WIDE }, (_, j) => ((i * 7 + j * 3) % 11) / 11 - 0.5));
 const targets = inputs.map((_, i) => [0, 1, 2].map((k) => (k === i % 3 ? 1 : 0)));

@@ -60,7 +60,7 @@ const SIMD: OptionDoc = {
 };
 const THREADS: OptionDoc = {
   type: 'number', spec: false,
-  doc: 'wasm: threads sharing each mini-batch\'s products (the same bits for any count); pays off for batches of wide layers.',
+  doc: 'wasm: threads sharing each mini-batch\'s products (the same bits for any count); pays off for batches of wide layers. A call with no product of >= 4 rows and >= 2^19 multiply-adds (rows x inputs x outputs of a layer) runs on the calling thread alone, so threads never slow a small net or batch down.',
 };
 
 const WORKER: OptionDoc = {

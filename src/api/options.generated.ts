@@ -24,7 +24,7 @@ export interface CreateOptions {
   backend?: BackendName;
   /** wasm: false forces the scalar kernel (the same bits). Default: SIMD where the engine has it. */
   simd?: boolean;
-  /** wasm: threads sharing each mini-batch's products (the same bits for any count); pays off for batches of wide layers. Default: 1. */
+  /** wasm: threads sharing each mini-batch's products (the same bits for any count); pays off for batches of wide layers. A call with no product of >= 4 rows and >= 2^19 multiply-adds (rows x inputs x outputs of a layer) runs on the calling thread alone, so threads never slow a small net or batch down. Default: 1. */
   threads?: number;
   /** Class labels, one per output (two for a single sigmoid output), for predictClass. Default: none. */
   classes?: readonly string[] | null;
@@ -86,7 +86,7 @@ export interface LoadOptions {
   backend?: BackendName;
   /** wasm: false forces the scalar kernel (the same bits). Default: SIMD where the engine has it. */
   simd?: boolean;
-  /** wasm: threads sharing each mini-batch's products (the same bits for any count); pays off for batches of wide layers. Default: 1. */
+  /** wasm: threads sharing each mini-batch's products (the same bits for any count); pays off for batches of wide layers. A call with no product of >= 4 rows and >= 2^19 multiply-adds (rows x inputs x outputs of a layer) runs on the calling thread alone, so threads never slow a small net or batch down. Default: 1. */
   threads?: number;
   /** Seeds the shuffling stream of a model saved without its training state. Default: random; a saved stream wins. */
   seed?: number;

@@ -48,6 +48,14 @@ export const SYNC_ADMITTED = 9; // session | arrived workers the caller let into
 export const SYNC_BASE = 10; // the generation the workers admitted last start from
 export const SESSION_STEP = 256;
 
+// A job (one layer's product over the call's rows) is split across threads only from
+// PARALLEL_MIN_ROWS rows and PARALLEL_WORK multiply-adds (rows x inputs x outputs): handing
+// a job over and collecting it costs tens of microseconds, what one thread does in ~0.5M
+// multiply-adds. A call with no job that large does not borrow workers at all
+// (src/backends/wasm/thread-choice.ts), so `threads` never slows down a small net or batch.
+export const PARALLEL_MIN_ROWS = 4;
+export const PARALLEL_WORK = 524288; // 2^19
+
 export const JOB_QUIT = 0;
 export const JOB_FORWARD = 1;
 export const JOB_BACK = 2;

@@ -6,6 +6,9 @@ import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';
 import { progress } from './progress.ts';
 import { loadCSV, type CSVDataset } from '../io/csv.ts';
+import { loadNpy, NpyReader, npyChunks } from '../io/npy-file.ts';
+import { npyHeaderBytes } from '../io/npy.ts';
+import { npySource, type NpyDataSource } from '../io/npy-source.ts';
 import { csvSource, type CSVSource } from '../io/csv-source.ts';
 import type { DataSource } from '../data/data-source.ts';
 import { trainTestSplit } from '../data/split.ts';
@@ -41,9 +44,11 @@ const TRAIN_OPTIONS: readonly DocumentedOption[] = [...DOCUMENTED_CREATE_OPTIONS
 const SPEC_KEYS = [...TRAIN_OPTIONS.filter((o) => o.spec).map((o) => o.name), 'inputs', 'targets'];
 const specKeysOf = (call: OptionCall) => TRAIN_OPTIONS.filter((o) => o.spec && o.call === call).map((o) => o.name);
 
-/** The flags of CSV training that are no API option: the data and its hold-out. */
+/** The flags of training from files (CSV, or numpy .npy) that are no API option: the data and its hold-out. */
 const CSV_ONLY_FLAGS = [
   { name: 'data', meta: 'FILE.csv', doc: 'training data' },
+  { name: 'inputs', meta: 'X.npy', doc: 'training inputs as a numpy .npy file, one row per sample (with --targets, in place of --data)' },
+  { name: 'targets', meta: 'Y.npy', doc: 'training targets as a .npy file: one row, or one number, per row of --inputs' },
   { name: 'target', meta: 'COLUMN', doc: 'the target column (default: the last)' },
   { name: 'features', meta: 'COL,COL,...', doc: 'the input columns, in this order (default: every other column); the model keeps them for evaluate and predict' },
   { name: 'test-fraction', meta: 'F', doc: 'hold out a seeded shuffled fraction (seed: --seed, else 0) and report the test loss and accuracy at the end' },
@@ -164,11 +169,16 @@ function flagOptions(flags: Flags, call: OptionCall): Record<string, unknown> {
   return options;
 }
 
+/** The options given by flags, --layers first among them (which file training needs). */
+function givenOptions(flags: Flags, needs: string): { given: Record<string, unknown>; layers: number[] } {
+  if (typeof flags.layers !== 'string') throw new MLPError('INVALID_ARGUMENT', `train ${needs} needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)`);
+  const given = { ...flagOptions(flags, 'create'), ...flagOptions(flags, 'fit') };
+  return { given, layers: given.layers as number[] };
+}
+
 export async function trainCsv(flags: Flags, outPath: string, common: Common): Promise<string> {
   const dataPath = flags.data as string;
-  if (typeof flags.layers !== 'string') throw new MLPError('INVALID_ARGUMENT', "train --data needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)");
-  const given = { ...flagOptions(flags, 'create'), ...flagOptions(flags, 'fit') };
-  const layers = given.layers as number[];
+  const { given, layers } = givenOptions(flags, '--data');
   const outputs = layers[layers.length - 1];
   const features = typeof flags.features === 'string' ? flags.features.split(',').map((f) => f.trim()) : undefined;
   if (flags.stream === true) return trainCsvStreamed(flags, outPath, common, given, features);
@@ -181,10 +191,63 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   // One output and two classes: the second class is 1, the first 0 (checkWidths reports other counts).
   if (outputs === 1 && data.classes?.length === 2) data = { ...data, targets: data.targets.map((row) => [row[1]]) };
   checkWidths(layers, { features: data.features, width: data.targets[0].length, classes: data.classes, target: data.target }, dataPath);
+  return trainOnRows(data, `rows of ${dataPath}`, given, layers, flags, outPath, common);
+}
+
+/**
+ * `train --inputs X.npy --targets Y.npy`: the files read whole (loadNpy) and trained on as the
+ * rows of a CSV with a numeric target; the model has no feature names, target or classes.
+ */
+export async function trainNpy(flags: Flags, outPath: string, common: Common): Promise<string> {
+  const { inputs, targets } = npyPaths(flags);
+  const { given, layers } = givenOptions(flags, '--inputs');
+  const source = npySource(inputs, targets);
+  checkNpyWidths(layers, source, inputs, targets);
+  if (flags.stream === true) return trainStreamed(source, `rows of ${inputs} and ${targets} (streamed)`, given, layers, flags, outPath, common);
+  // Each row a view of the file's numbers (fit reads Float64Array rows): no copy, and
+  // --test-fraction and the score warnings index them as rows of a CSV.
+  const data = { inputs: rowViews(loadNpy(inputs).data, source.rows), targets: rowViews(loadNpy(targets).data, source.rows), classes: null };
+  return trainOnRows(data, `rows of ${inputs} and ${targets}`, given, layers, flags, outPath, common);
+}
+
+/** --inputs and --targets, both given, and no --data, --target or --features with them. */
+function npyPaths(flags: Flags): { inputs: string; targets: string } {
+  const { inputs, targets } = flags;
+  if (typeof inputs !== 'string') throw new MLPError('INVALID_ARGUMENT', 'train --targets Y.npy needs --inputs X.npy (the input rows)');
+  if (typeof targets !== 'string') throw new MLPError('INVALID_ARGUMENT', 'train --inputs X.npy needs --targets Y.npy (the target rows)');
+  if (flags.data !== undefined) throw new MLPError('INVALID_ARGUMENT', 'train: give --data FILE.csv or --inputs X.npy --targets Y.npy, not both');
+  for (const csvOnly of ['target', 'features']) {
+    if (flags[csvOnly] !== undefined) throw new MLPError('INVALID_ARGUMENT', `train: --${csvOnly} names a CSV column, so it works with --data FILE.csv only, not with --inputs X.npy`);
+  }
+  return { inputs, targets };
+}
+
+/** --layers against the .npy files' widths (from their headers, before any number is read). */
+function checkNpyWidths(layers: number[], source: NpyDataSource, inputsPath: string, targetsPath: string): void {
+  if (layers[0] !== source.inputColumns) {
+    throw new MLPError('INVALID_ARGUMENT', `--layers starts with ${layers[0]} inputs but ${inputsPath} has ${columnsText(source.inputColumns)} per row`);
+  }
+  const outputs = layers[layers.length - 1];
+  if (outputs !== source.targetColumns) {
+    throw new MLPError('INVALID_ARGUMENT', `--layers ends with ${outputs} outputs but ${targetsPath} has ${columnsText(source.targetColumns)} per row`);
+  }
+}
+
+const columnsText = (n: number) => `${n} column${n === 1 ? '' : 's'}`;
+
+/** Row-major numbers as rows: a Float64Array view per row, typed as the rows of a CSV. */
+function rowViews(data: Float64Array, rows: number): number[][] {
+  const width = rows === 0 ? 0 : data.length / rows;
+  return Array.from({ length: rows }, (_, r) => data.subarray(r * width, (r + 1) * width)) as unknown as number[][];
+}
+
+/** Rows to train on: a CSV's (with its columns' names) or .npy files' (numbers only). */
+type TrainingRows = Pick<CSVDataset, 'inputs' | 'targets' | 'classes'> & Partial<Pick<CSVDataset, 'features' | 'target' | 'normalize'>>;
+
+/** Training on rows read from files (CSV or .npy), with the CLI's defaults, summary and warnings. */
+async function trainOnRows(data: TrainingRows, what: string, given: Record<string, unknown>, layers: number[], flags: Flags, outPath: string, common: Common): Promise<string> {
   const settings = csvSettings(given, layers, data.classes !== null);
-  const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && settings.values[o.name] !== undefined).map((o) => [o.name, settings.values[o.name]]));
-  const createOptions = pick('create');
-  const fitOptions = pick('fit') as FitOptions;
+  const { createOptions, fitOptions } = optionsOf(settings.values);
   return withFlagNames(async () => {
     // --test-fraction: a seeded shuffled hold-out (the same seed as the net's), scored at the end.
     const testFraction = flags['test-fraction'] === undefined ? undefined : (flagValue('test-fraction', 'number', flags['test-fraction']) as number);
@@ -201,8 +264,8 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
         ...(trained < rows ? [`${rows - trained} held out for validation`] : []),
         ...(test ? [`${test.inputs.length} held out for testing`] : []),
       ];
-      const what = held.length ? `${trained} of ${data.inputs.length} rows of ${dataPath} (${held.join(', ')})` : `${trained} rows of ${dataPath}`;
-      let line = summary(net, what, history, common.backend, outPath);
+      const rowsText = held.length ? `${trained} of ${data.inputs.length} ${what} (${held.join(', ')})` : `${trained} ${what}`;
+      let line = summary(net, rowsText, history, common.backend, outPath);
       const trainedRows = train.targets.slice(0, trained);
       const warnings = scoreWarnings('training', history.accuracy.at(-1) ?? null, history.loss.at(-1), trainedRows, trainedRows, settings.values.loss);
       if (test) {
@@ -211,10 +274,53 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
         line = line.replace(/; wrote /, `, ${scores}; wrote `);
         warnings.push(...scoreWarnings('test', accuracy, loss, test.targets, trainedRows, settings.values.loss));
       }
-      if (history.epochs >= 2 && history.loss[history.epochs - 1] > history.loss[0]) {
-        warnings.push(`warning: the loss rose over training (${history.loss[0]} -> ${history.loss[history.epochs - 1]}); try a smaller --learning-rate`);
-      }
+      warnings.push(...lossRoseWarning(history));
       return [line, settings.line, ...warnings].join('\n');
+    } finally {
+      net.dispose();
+    }
+  });
+}
+
+/** The settings' values as the options of MLP.create and of fit. */
+function optionsOf(values: Record<string, unknown>): { createOptions: Record<string, unknown>; fitOptions: FitOptions } {
+  const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && values[o.name] !== undefined).map((o) => [o.name, values[o.name]]));
+  return { createOptions: pick('create'), fitOptions: pick('fit') as FitOptions };
+}
+
+function lossRoseWarning(history: History): string[] {
+  if (!(history.epochs >= 2 && history.loss[history.epochs - 1] > history.loss[0])) return [];
+  return [`warning: the loss rose over training (${history.loss[0]} -> ${history.loss[history.epochs - 1]}); try a smaller --learning-rate`];
+}
+
+/**
+ * `train --inputs X.npy --targets Y.npy --stream`: the files read in row blocks on every pass
+ * (fitAsync on npySource), so they are never whole in memory. The same settings as in memory;
+ * the scores' warnings that need every target at once are left out.
+ */
+async function trainStreamed(source: NpyDataSource, what: string, given: Record<string, unknown>, layers: number[], flags: Flags, outPath: string, common: Common): Promise<string> {
+  if (flags['test-fraction'] !== undefined) {
+    throw new MLPError('INVALID_ARGUMENT', '--test-fraction draws a shuffled hold-out from the whole file, which --stream never holds; hold out a file of its own and score it with wasm-mlp evaluate');
+  }
+  const settings = csvSettings(given, layers, false);
+  const { createOptions, fitOptions } = optionsOf(settings.values);
+  let settingsLine = settings.line;
+  if (fitOptions.shuffle && fitOptions.shuffleBuffer === undefined) {
+    fitOptions.shuffleBuffer = STREAM_SHUFFLE_BUFFER;
+    settingsLine += ` --shuffle-buffer ${STREAM_SHUFFLE_BUFFER}`;
+  }
+  return withFlagNames(async () => {
+    const net = await MLP.create({ ...createOptions, backend: common.backend } as never);
+    try {
+      const report = progress(fitOptions.epochs ?? 1, common.logEvery, common.io);
+      let history: History;
+      try {
+        history = await net.fitAsync(source, report ? { ...fitOptions, onEpochEnd: report.onEpochEnd, callbackEvery: report.every } : fitOptions);
+      } finally {
+        report?.stop();
+      }
+      writeModel(outPath, net, common);
+      return [summary(net, `${source.rows} ${what}`, history, common.backend, outPath), settingsLine, ...lossRoseWarning(history)].join('\n');
     } finally {
       net.dispose();
     }
@@ -407,8 +513,56 @@ export async function predictCsv(modelPath: string, flags: Flags, common: Common
   }
 }
 
+/** Rows per block when predicting from a .npy file: about 8 MiB of inputs and outputs. */
+const PREDICT_BLOCK_BYTES = 8 << 20;
+
+/**
+ * `predict MODEL.json --inputs X.npy --out P.npy`: X read in row blocks and each block's
+ * outputs written as they come (float64 .npy, rows x outputs), so X is never whole in memory.
+ */
+export async function predictNpy(modelPath: string, flags: Flags, common: Common): Promise<undefined> {
+  const inputsPath = flags.inputs as string;
+  const outPath = flags.out as string;
+  const net = await loadModel(modelPath, common.backend);
+  try {
+    const reader = NpyReader.open(inputsPath);
+    try {
+      const { rows, columns } = reader;
+      const layers = net.layers;
+      const outputs = layers[layers.length - 1];
+      if (columns !== layers[0]) throw new MLPError('INVALID_ARGUMENT', `${modelPath} takes ${layers[0]} inputs but ${inputsPath} has ${columnsText(columns)} per row`);
+      const blockRows = Math.max(1, Math.min(rows, Math.floor(PREDICT_BLOCK_BYTES / (8 * (columns + outputs)))));
+      const input = new Float64Array(blockRows * columns);
+      const output = new Float64Array(blockRows * outputs);
+      function* blocks(): Generator<Float64Array> {
+        for (let first = 0; first < rows; first += blockRows) {
+          const count = Math.min(blockRows, rows - first);
+          reader.readRows(first, count, input);
+          const y = output.subarray(0, count * outputs);
+          try {
+            net.predictInto({ data: input.subarray(0, count * columns), rows: count }, y);
+          } catch (error) {
+            if (!(error instanceof MLPError)) throw error;
+            // The block's row and column as the file's.
+            const cell = /^inputs\[(\d+)\]\[(\d+)\] (.*)$/.exec(error.message);
+            const message = cell ? `${inputsPath}: row ${first + Number(cell[1])}, column ${cell[2]}, ${cell[3]}` : `${inputsPath}, rows ${first} to ${first + count - 1}: ${error.message}`;
+            throw new MLPError(error.code, message, { cause: error });
+          }
+          yield y;
+        }
+      }
+      writeFileAtomic(outPath, npyChunks(npyHeaderBytes([rows, outputs], 'float64'), blocks(), 'float64'));
+      return undefined;
+    } finally {
+      reader.close();
+    }
+  } finally {
+    net.dispose();
+  }
+}
+
 /** fit with the CLI's progress reporting. */
-function fit(net: MLP, data: CSVDataset | number[][], targets: number[][] | undefined, options: FitOptions, common: Common): History {
+function fit(net: MLP, data: TrainingRows | number[][], targets: number[][] | undefined, options: FitOptions, common: Common): History {
   const epochs = options.epochs ?? 1;
   const report = progress(epochs, common.logEvery, common.io);
   try {

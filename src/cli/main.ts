@@ -3,7 +3,7 @@
 // process's streams). src/cli/args.ts reads each command's arguments (unknown flags are errors,
 // with the nearest flags). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
-import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, STDOUT, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, trainCsv, trainSpec, type Common } from './commands.ts';
+import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, STDOUT, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, predictNpy, trainCsv, trainNpy, trainSpec, type Common } from './commands.ts';
 import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
 import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
@@ -18,16 +18,20 @@ Commands:
   train SPEC.json --out MODEL.json                   train from a JSON spec
   train --data FILE.csv --layers 4,8,3 --out MODEL.json [options]
                                                      train on a CSV file
+  train --inputs X.npy --targets Y.npy --layers 4,8,3 --out MODEL.json [options]
+                                                     train on numpy .npy files
   evaluate MODEL.json --data FILE.csv [--json]       loss, accuracy, confusion matrix
   predict MODEL.json INPUTS.json                     outputs as one JSON array
   predict MODEL.json --data FILE.csv [--out PRED.csv]
                                                      outputs (and classes) as CSV
+  predict MODEL.json --inputs X.npy --out PRED.npy   outputs as a numpy .npy file
 
 Run 'wasm-mlp <command> --help' for a command's details.
 Options: -h, --help    show help    -v, --version    show the version`;
 
 const TRAIN_HELP = `Usage: wasm-mlp train SPEC.json --out MODEL.json [options]
        wasm-mlp train --data FILE.csv --layers 64,128,10 --out MODEL.json [options]
+       wasm-mlp train --inputs X.npy --targets Y.npy --layers 64,128,10 --out MODEL.json [options]
 
 Trains a net and writes the model as JSON (atomically: a temp file, then rename).
 Progress goes to stderr: a bar on a terminal, else a line per --log-every epochs.
@@ -42,7 +46,12 @@ or the --features list.
 --layers lists every size: the first must equal the feature columns, the last the
 target's width (its number of classes; 1 for a number or for two classes).
 
-Options (CSV training; see docs/training.md for the exact definitions):
+With --inputs and --targets, numpy .npy files (float64, float32, integers or bool, either
+byte order; a 1-D file is one column): X.npy has one row per sample, Y.npy one row (or
+one number) per sample. The targets are numbers: unless --loss or --activation says
+otherwise the output is linear with mse (one-hot classes: --loss cross-entropy).
+
+Options (CSV and .npy training; see docs/training.md for the exact definitions):
 ${csvTrainHelp()}
 Options (both):
   --out MODEL.json            where to write the model (required; - for standard output,
@@ -72,7 +81,7 @@ Options:
   },
   train: {
     positionals: [['SPEC.json'], []],
-    expects: 'SPEC.json, or --data FILE.csv and no file argument',
+    expects: 'SPEC.json, or --data FILE.csv (or --inputs X.npy --targets Y.npy) and no file argument',
     flags: [...CSV_TRAIN_FLAGS, 'out', 'backend', 'log-every', 'include-optimizer'],
     switches: [...SWITCH_FLAGS, 'include-optimizer'],
     negatable: NEGATABLE_FLAGS,
@@ -100,22 +109,27 @@ Options:
   },
   predict: {
     positionals: [['MODEL.json', 'INPUTS.json'], ['MODEL.json']],
-    expects: 'MODEL.json INPUTS.json, or MODEL.json --data FILE.csv',
-    flags: ['data', 'out', 'backend'],
+    expects: 'MODEL.json INPUTS.json, or MODEL.json --data FILE.csv, or MODEL.json --inputs X.npy --out PRED.npy',
+    flags: ['data', 'inputs', 'out', 'backend'],
     switches: [],
     negatable: [],
     help: `Usage: wasm-mlp predict MODEL.json INPUTS.json [--backend wasm|js]
        wasm-mlp predict MODEL.json --data FILE.csv [--out PRED.csv] [--backend wasm|js]
+       wasm-mlp predict MODEL.json --inputs X.npy --out PRED.npy [--backend wasm|js]
 
 With INPUTS.json (an array of input rows, or an object with an "inputs" array):
 prints the outputs as one JSON array of rows, numbers in shortest round-trip form.
 With --data: reads the model's feature columns from the CSV and prints (or writes
 to --out, atomically) a CSV with the predicted class, when the model has classes,
 and every output.
+With --inputs: reads the rows of a numpy .npy file in blocks and writes the outputs
+to --out as a float64 .npy file (rows x outputs), block by block, atomically.
 
 Options:
   --data FILE.csv    rows to predict (a target column, if any, is ignored)
-  --out PRED.csv     write the CSV here instead of printing it
+  --inputs X.npy     rows to predict, as a .npy file (any type loadNpy reads)
+  --out PRED.csv     write the CSV here instead of printing it (with --inputs:
+                     PRED.npy, required)
   --backend wasm|js  (default wasm; both print the same)
   -h, --help         show this help`,
   },
@@ -184,12 +198,15 @@ async function run(command: string, positionals: string[], flags: Flags, common:
     if (positionals.length === 1) {
       const csvFlag = CSV_TRAIN_FLAGS.find((f) => flags[f] !== undefined);
       if (csvFlag === 'data') throw new UsageError(`train: give SPEC.json or --data FILE.csv, not both ${seeHelp}`);
+      if (csvFlag === 'stream') throw new UsageError(`train: --stream works with --data FILE.csv or --inputs X.npy --targets Y.npy, not with SPEC.json ${seeHelp}`);
+      if (csvFlag === 'inputs' || csvFlag === 'targets') throw new UsageError(`train: give SPEC.json or --inputs X.npy --targets Y.npy, not both ${seeHelp}`);
       if (csvFlag !== undefined) {
         const key = SPEC_KEY_OF_FLAG[csvFlag];
         throw new UsageError(`train: --${csvFlag} ${key ? `goes in SPEC.json as "${key}"` : 'works with --data FILE.csv only'} ${seeHelp}`);
       }
       return toStderrIfModelOnStdout(flags.out, await trainSpec(positionals[0], flags.out, common), common.io);
     }
+    if (flags.inputs !== undefined || flags.targets !== undefined) return toStderrIfModelOnStdout(flags.out, await trainNpy(flags, flags.out, common), common.io);
     if (typeof flags.data !== 'string') throw new UsageError(`train: expected ${COMMANDS.train.expects}; got none ${seeHelp}`);
     return toStderrIfModelOnStdout(flags.out, await trainCsv(flags, flags.out, common), common.io);
   }
@@ -198,8 +215,15 @@ async function run(command: string, positionals: string[], flags: Flags, common:
     return evaluate(positionals[0], flags, common);
   }
   if (positionals.length === 2) {
-    if (flags.data !== undefined || flags.out !== undefined) throw new UsageError(`predict: --data and --out go with MODEL.json --data FILE.csv, not with INPUTS.json ${seeHelp}`);
+    if (flags.data !== undefined || flags.inputs !== undefined || flags.out !== undefined) {
+      throw new UsageError(`predict: --data, --inputs and --out go with MODEL.json alone, not with INPUTS.json ${seeHelp}`);
+    }
     return predictJson(positionals[0], positionals[1], common);
+  }
+  if (flags.inputs !== undefined) {
+    if (flags.data !== undefined) throw new UsageError(`predict: give --data FILE.csv or --inputs X.npy, not both ${seeHelp}`);
+    if (typeof flags.out !== 'string' || flags.out === STDOUT) throw new UsageError(`predict: --inputs X.npy needs --out PRED.npy (the outputs are written as a .npy file) ${seeHelp}`);
+    return predictNpy(positionals[0], flags, common);
   }
   if (typeof flags.data !== 'string') throw new UsageError(`predict: expected ${COMMANDS.predict.expects}; got only '${positionals[0]}' ${seeHelp}`);
   return predictCsv(positionals[0], flags, common);

@@ -3,7 +3,9 @@
 // written through (its target is replaced, in the target's directory); a path that is
 // anything else but a regular file (a directory, a device, a FIFO) is refused. A temp file
 // is named after its target and its writer's process id, so that a later write to the same
-// path removes the ones a killed writer left behind.
+// path removes the ones a killed writer left behind. The content is text, bytes, or bytes in
+// chunks (a file larger than memory is written as it is produced; an MLPError thrown while
+// producing it is passed on as it is, the temp file removed).
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -22,7 +24,7 @@ export function tempPrefix(target: string): string {
   return `.${basename(target).slice(0, 200)}.tmp-`;
 }
 
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array | Iterable<Uint8Array>): void {
   checkPath(path);
   const target = resolveTarget(path);
   const directory = dirname(target.file);
@@ -34,7 +36,8 @@ export function writeFileAtomic(path: string, text: string): void {
     fd = openSync(temp, 'wx', 0o644);
     // A replaced file keeps its permissions (a private model stays private).
     if (target.mode !== undefined) fchmodSync(fd, target.mode);
-    writeFileSync(fd, text);
+    if (typeof content === 'string' || content instanceof Uint8Array) writeFileSync(fd, content);
+    else for (const chunk of content) writeFileSync(fd, chunk);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -42,6 +45,7 @@ export function writeFileAtomic(path: string, text: string): void {
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
+    if (error instanceof MLPError) throw error;
     throw new MLPError('IO', `cannot write ${path}: ${systemReason(error)}`);
   }
   syncDirectory(directory);

@@ -10,6 +10,8 @@ import { serveWorkerNet } from './worker-host.ts';
 export { loadCSV } from '../io/csv.ts';
 export { csvSource } from '../io/csv-source.ts';
 export { trainTestSplit } from '../data/split.ts';
+export { loadNpy, saveNpy } from '../io/npy-file.ts';
+export { npySource } from '../io/npy-source.ts';
 
 const port = parentPort!;
 serveWorkerNet({

@@ -1,12 +1,14 @@
 // The WebAssembly backend: one kernel instance (and so one linear memory) per net. The host
 // lays everything out once; each call hands the kernel epochs (or a slice of one) or whole
 // data sets. With threads, the net borrows workers from the process-wide pool (thread-pool.ts,
-// which its creator loads and hands in) for each call.
+// which its creator loads and hands in) for each call that has a job large enough to split
+// (thread-choice.ts).
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
 import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
 import type { Attachment } from './thread-pool.ts';
-import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY, type Dtype } from '../layout.ts';
+import { H_BATCH, H_CAPACITY, H_LAYERS, L_IN, L_OUT, LAYER_FIELDS, MAX_MEMORY_BYTES, NET_HEADER, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY, type Dtype } from '../layout.ts';
+import { splitsJobs } from './thread-choice.ts';
 import { formatBytes } from '../../api/validate.ts';
 
 /** The worker pool's module (thread-pool.ts), for `threads` > 1. */
@@ -76,7 +78,8 @@ class WasmBackend implements Backend {
   }
 
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number {
-    this.#enlist();
+    // Validation rows run in blocks of the scratch's capacity (>= the batch).
+    this.#enlist(net, Math.min(this.#ints[net / 4 + H_BATCH]!, count), Math.min(this.#ints[net / 4 + H_CAPACITY]!, valCount));
     try {
       return this.#kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
     } catch (error) {
@@ -85,7 +88,7 @@ class WasmBackend implements Backend {
   }
 
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void {
-    this.#enlist();
+    this.#enlist(net, Math.min(this.#ints[net / 4 + H_CAPACITY]!, count));
     try {
       this.#kernel.evaluate(net, inputs, targets, count, outputs, stats, resume);
     } catch (error) {
@@ -101,8 +104,8 @@ class WasmBackend implements Backend {
     this.#attachment = attachment;
     // A net dropped without dispose() gives its workers back when it is collected; the
     // attachment refers to the memory, never to this backend, so it does not keep it alive.
+    // Workers attach at the first call that splits a job (#enlist), not here.
     pool.reclaim.register(this, attachment, attachment);
-    this.#enlist();
   }
 
   dispose(): void {
@@ -117,8 +120,19 @@ class WasmBackend implements Backend {
     this.#ints = new Int32Array(0);
   }
 
-  #enlist(): void {
-    if (this.#attachment) this.#pool!.enlist(this.#attachment, this.threads - 1);
+  /**
+   * Borrows the net's workers for a call whose jobs run over `rows` rows at a time (and
+   * `moreRows`, for a second kind of job in the same call), if one of them is split
+   * (splitsJobs); a call of small jobs leaves the pool alone and runs on this thread.
+   */
+  #enlist(net: number, rows: number, moreRows = 0): void {
+    if (!this.#attachment) return;
+    const ints = this.#ints;
+    const h = net / 4;
+    const layers = ints[h + H_LAYERS]!;
+    const sizes = [ints[h + NET_HEADER + L_IN]!];
+    for (let l = 0; l < layers; l++) sizes.push(ints[h + NET_HEADER + l * LAYER_FIELDS + L_OUT]!);
+    if (splitsJobs(sizes, rows) || splitsJobs(sizes, moreRows)) this.#pool!.enlist(this.#attachment, this.threads - 1);
   }
 
   /**

@@ -1,0 +1,146 @@
+// The machine's own ceilings, which `npm run bench` measures in the same run as its workloads
+// so that a figure reads the same on a fast and a slow host: the SIMD peak of one core (the
+// register-only multiply-add loops of assembly/bench/peak.ts, built beside the bench as
+// peak.wasm) and the parallel capacity (two one-thread fits of a workload at once, each in its
+// own worker thread with its own net, against the workload's threads row). Node only.
+import { readFileSync } from 'node:fs';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type * as library from '../src/index.ts';
+import { spread } from './stats.ts';
+import type { Data, Workload } from './workloads.ts';
+
+const median = (values: readonly number[]) => spread(values).median;
+
+/** The one-core SIMD peaks in GFLOP/s: medians over runs spread across the bench. */
+export interface Peak {
+  f64x2: number;
+  f32x4: number;
+}
+
+interface PeakExports {
+  peakF64x2(iterations: number, seed: number): number;
+  peakF32x4(iterations: number, seed: number): number;
+  F64X2_FLOPS_PER_ITERATION: WebAssembly.Global;
+  F32X4_FLOPS_PER_ITERATION: WebAssembly.Global;
+}
+
+/** Each timed peak run lasts about this long. */
+const PEAK_RUN_SECONDS = 0.04;
+
+/**
+ * Times the peak loops: `sample()` adds `runs` interleaved runs of each (call it between the
+ * workloads, so that a load that changes during the bench weighs on both alike), and
+ * `result()` gives the medians.
+ */
+export function peakMeter(): { sample(runs: number): void; result(): Peak } {
+  const module = new WebAssembly.Module(readFileSync(new URL('./peak.wasm', import.meta.url)));
+  const e = new WebAssembly.Instance(module, {}).exports as unknown as PeakExports;
+  const kinds = [
+    { name: 'f64x2' as const, run: (n: number) => e.peakF64x2(n, 1e-3), flops: Number(e.F64X2_FLOPS_PER_ITERATION.value) },
+    { name: 'f32x4' as const, run: (n: number) => e.peakF32x4(n, 1e-3), flops: Number(e.F32X4_FLOPS_PER_ITERATION.value) },
+  ];
+  const rates: Record<keyof Peak, number[]> = { f64x2: [], f32x4: [] };
+  // Iterations per run, calibrated once (after a warm-up that gets the loops compiled).
+  const iterations = kinds.map((k) => {
+    k.run(1e5);
+    const start = performance.now();
+    k.run(1e6);
+    return Math.max(1e5, Math.round((1e6 * PEAK_RUN_SECONDS * 1000) / Math.max(performance.now() - start, 1e-3)));
+  });
+  return {
+    sample(runs) {
+      for (let r = 0; r < runs; r++) {
+        kinds.forEach((k, i) => {
+          const start = performance.now();
+          k.run(iterations[i]!);
+          rates[k.name].push((iterations[i]! * k.flops) / ((performance.now() - start) * 1e6));
+        });
+      }
+    },
+    result: () => ({ f64x2: median(rates.f64x2), f32x4: median(rates.f32x4) }),
+  };
+}
+
+/** The peak a workload's figures are held against: its dtype's lanes (float64 unless it says). */
+export const peakOf = (w: Pick<Workload, 'create'>, peak: Peak): number =>
+  (w.create as { dtype?: string }).dtype === 'float32' ? peak.f32x4 : peak.f64x2;
+
+/** Two one-thread fits at once: samples/s of each and in all, medians over the rounds. */
+export interface Capacity {
+  workload: string;
+  each: [number, number];
+  total: number;
+}
+
+/** Each side of a capacity round fits nets back to back for at least this long. */
+const CAPACITY_SECONDS = 1.5;
+
+/** What the bench's worker thread is told (workerData) and answers. */
+export interface CapacityRequest {
+  capacityWorkload: string;
+}
+type CapacityReply = { ready: true } | { samples: number; seconds: number };
+
+/**
+ * `rounds` rounds of two worker threads fitting workload `w` (on one thread each, every fit a
+ * fresh net) at the same time; each side's samples/s is its samples over its own fitting time.
+ * `script` is the bench's own module, which serves as the worker (runCapacityWorker).
+ */
+export async function measureCapacity(script: URL, w: Workload, rounds: number): Promise<Capacity> {
+  const totals: number[] = [];
+  const sides: [number[], number[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    const workers = [0, 1].map(() => new Worker(script, { workerData: { capacityWorkload: w.name } satisfies CapacityRequest }));
+    try {
+      const replies = workers.map((worker) => {
+        const queue: CapacityReply[] = [];
+        const waiting: ((reply: CapacityReply) => void)[] = [];
+        worker.on('message', (reply: CapacityReply) => (waiting.length ? waiting.shift()!(reply) : queue.push(reply)));
+        const failed = new Promise<never>((_, reject) => {
+          worker.on('error', reject);
+          worker.on('exit', (code) => reject(new Error(`capacity worker exited (code ${code})`)));
+        });
+        return () => Promise.race([queue.length ? Promise.resolve(queue.shift()!) : new Promise<CapacityReply>((resolve) => waiting.push(resolve)), failed]);
+      });
+      await Promise.all(replies.map((next) => next())); // both ready (warmed up)
+      workers.forEach((worker) => worker.postMessage('go'));
+      const results = (await Promise.all(replies.map((next) => next()))) as { samples: number; seconds: number }[];
+      const rates = results.map((r) => r.samples / r.seconds);
+      rates.forEach((rate, i) => sides[i]!.push(rate));
+      totals.push(rates[0]! + rates[1]!);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+  }
+  return { workload: w.name, each: [median(sides[0]), median(sides[1])], total: median(totals) };
+}
+
+/**
+ * The worker side of measureCapacity: one warm-up fit, 'ready', then on 'go' fits fresh nets
+ * of the workload on one thread for CAPACITY_SECONDS and answers with its samples and seconds.
+ */
+export async function runCapacityWorker(lib: typeof library, w: Workload, data: Data, port: MessagePort): Promise<void> {
+  const create = { ...w.create, threads: 1, layers: w.layers, seed: w.seed, backend: 'wasm' as const };
+  const fit = { epochs: w.epochs, learningRate: w.learningRate, batchSize: w.batchSize };
+  const inputs = { data: data.inputs, rows: data.rows };
+  const targets = { data: data.targets, rows: data.rows };
+  const once = async (): Promise<number> => {
+    const net = await lib.MLP.create(create);
+    const start = performance.now();
+    net.fit(inputs, targets, fit);
+    const seconds = (performance.now() - start) / 1000;
+    net.dispose();
+    return seconds;
+  };
+  await once();
+  port.postMessage({ ready: true } satisfies CapacityReply);
+  await new Promise((resolve) => port.once('message', resolve));
+  let seconds = 0;
+  let samples = 0;
+  const start = performance.now();
+  while (performance.now() - start < CAPACITY_SECONDS * 1000) {
+    seconds += await once();
+    samples += data.rows * w.epochs;
+  }
+  port.postMessage({ samples, seconds } satisfies CapacityReply);
+}
