@@ -291,9 +291,13 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     const paths = server!.requestedPaths;
     const piece = (name: string) => `/${library.find((file) => file.startsWith(`${name}-`))}`;
     // The modules load together; the SIMD kernel comes with the first net, the js backend with
-    // the first js net, the others later (no worker net, nothing saved: those pieces stay unloaded).
+    // the first js net, the others later, the float32 kernels with the first float32 nets (no
+    // worker net, nothing saved: those pieces stay unloaded).
     expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm', '/wasm-mlp.js'].sort());
-    expect(paths.slice(5)).toEqual([piece('backend-js'), '/wasm-mlp.wasm', piece('thread-pool'), '/wasm-mlp-threads.wasm']);
+    expect(paths.slice(5)).toEqual([
+      piece('backend-js'), '/wasm-mlp.wasm', piece('thread-pool'), '/wasm-mlp-threads.wasm',
+      '/wasm-mlp-simd-f32.wasm', '/wasm-mlp-f32.wasm', '/wasm-mlp-threads-f32.wasm',
+    ]);
     expect([...page.requests].sort()).toEqual(paths.map((path) => `${server!.url}${path}`).sort());
   });
 
