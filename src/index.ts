@@ -1,7 +1,8 @@
 // The Node entry (build/node/index.js): the browser API plus the file system for
 // net.save() and MLP.load() (atomic writes), and CSV (loadCSV(path), parseCSV), which a
-// browser imports from wasm-mlp/csv.
+// browser imports from wasm-mlp/csv; and ONNX export (net.toONNX, modelToONNX).
 import './platform/node.ts';
 
 export * from './browser.ts';
 export { loadCSV, parseCSV, type CSVDataset, type CSVOptions } from './io/csv.ts';
+export { modelToONNX, ONNX_INPUT, ONNX_OUTPUT, ONNX_METADATA_KEYS, type OnnxOptions } from './io/onnx-export.ts';

@@ -8,8 +8,7 @@ import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './a
 import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
 import type { CliIO } from './cli-io.ts';
-
-const VERSION = '0.1.0';
+import { WASM_MLP_VERSION } from '../api/version.ts';
 
 const USAGE = `Usage: wasm-mlp <command> [options]
 
@@ -141,7 +140,7 @@ async function main(argv: readonly string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (command === '-v' || command === '--version') {
-    out(`${VERSION}\n`);
+    out(`${WASM_MLP_VERSION}\n`);
     return 0;
   }
   const spec = COMMANDS[command];
