@@ -22,7 +22,7 @@ export function tempPrefix(target: string): string {
   return `.${basename(target).slice(0, 200)}.tmp-`;
 }
 
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   checkPath(path);
   const target = resolveTarget(path);
   const directory = dirname(target.file);

@@ -1,8 +1,9 @@
 // A wasm-mlp model as an ONNX graph that computes what net.predict computes (docs/interop.md
 // describes it for users): the stored normalisation as Sub then Div (predict's
 // (x - offset) / scale, the same two roundings), per layer a Gemm with the weights as they
-// are stored (outputs x inputs, so transB = 1) and the activation as ONNX operators, the
-// output being the last layer's activations. float64 unless asked for float32.
+// are stored (outputs x inputs, so transB = 1) and the activation as ONNX operators (the
+// sigmoid and leaky-relu as predict computes them, from elementary ones), the output being
+// the last layer's activations. float64 unless asked for float32.
 import { invalidArgument } from '../api/errors.ts';
 import { WASM_MLP_VERSION } from '../api/version.ts';
 import type { Activation } from '../backends/layout.ts';
@@ -35,6 +36,9 @@ export const ONNX_METADATA_KEYS = {
   features: 'wasm-mlp.features',
   target: 'wasm-mlp.target',
 } as const;
+
+/** The scalar 1 of the sigmoid's 1 / (1 + exp(-z)). */
+const ONE = 'one';
 
 /** A model (toJSON()'s output, or its JSON text) as the bytes of an .onnx file. */
 export function modelToONNX(model: unknown, options?: OnnxOptions): Uint8Array {
@@ -90,6 +94,7 @@ function netGraph(model: ModelJSON): { nodes: OnnxNode[]; initializers: OnnxTens
     nodes.push({ opType: 'Div', name: 'normalization.div', inputs: ['normalization.centered', 'normalization.scale'], outputs: ['normalization.output'] });
     x = 'normalization.output';
   }
+  if (model.activations.includes('sigmoid')) initializers.push({ name: ONE, dims: [], values: [1] });
   if (model.activations.includes('leaky-relu')) initializers.push({ name: 'leaky_relu.alpha', dims: [], values: [model.alpha] });
   for (let l = 0; l < count; l++) {
     const layer = `layer${l + 1}`;
@@ -111,8 +116,16 @@ function activationNodes(nodes: OnnxNode[], activation: Activation, alpha: numbe
     return a;
   };
   switch (activation) {
-    case 'sigmoid':
-      return single('Sigmoid');
+    case 'sigmoid': {
+      // 1 / (1 + exp(-z)), predict's own formula: ONNX Runtime's float64 Sigmoid loses the
+      // relative precision of small outputs (it gives 0 for sigmoid(-40) = 4.2e-18).
+      const at = (step: string) => `${layer}.sigmoid.${step}`;
+      nodes.push({ opType: 'Neg', name: at('neg'), inputs: [z], outputs: [at('neg')] });
+      nodes.push({ opType: 'Exp', name: at('exp'), inputs: [at('neg')], outputs: [at('exp')] });
+      nodes.push({ opType: 'Add', name: at('add'), inputs: [ONE, at('exp')], outputs: [at('add')] });
+      nodes.push({ opType: 'Div', name: at('div'), inputs: [ONE, at('add')], outputs: [a] });
+      return a;
+    }
     case 'tanh':
       return single('Tanh');
     case 'relu':
