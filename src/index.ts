@@ -5,4 +5,4 @@ import './platform/node.ts';
 
 export * from './browser.ts';
 export { loadCSV, parseCSV, type CSVDataset, type CSVOptions } from './io/csv.ts';
-export { modelToONNX, ONNX_INPUT, ONNX_OUTPUT, ONNX_METADATA_KEYS, type OnnxOptions } from './io/onnx-export.ts';
+export { modelToONNX, type OnnxOptions } from './io/onnx-export.ts';

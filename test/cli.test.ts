@@ -356,7 +356,7 @@ describe('help and version', () => {
     const usage = runs[0].stdout;
     expect(usage.startsWith('Usage: wasm-mlp <command> [options]\n\n')).toBe(true);
     const names = commands();
-    expect(names).toEqual(['notebook', 'train', 'evaluate', 'predict']);
+    expect(names).toEqual(['notebook', 'train', 'evaluate', 'predict', 'export']);
     for (const name of names) expect(usage).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(usage).toContain("Run 'wasm-mlp <command> --help' for a command's details.");
     expect(usage).toContain('-h, --help');

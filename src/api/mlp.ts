@@ -294,8 +294,8 @@ export class MLP {
 
   /**
    * The net as an ONNX model (the bytes of an .onnx file) whose output is predict's, float64
-   * unless `float32`; docs/interop.md describes the graph. Node only: in a browser, see
-   * wasm-mlp/onnx.
+   * unless `float32`; docs/interop.md describes the graph. Node only (the browser bundle
+   * leaves the encoder out).
    */
   toONNX(options?: { float32?: boolean }): Uint8Array {
     return guard('net.toONNX', () => {

@@ -1,6 +1,6 @@
 // Where net.toONNX finds its encoder (src/io/onnx-export.ts). The Node entry plugs it in
-// (src/platform/node.ts); the browser bundle leaves it out, since few pages need it, and
-// a page that does encodes toJSON()'s output with wasm-mlp/onnx's modelToONNX.
+// (src/platform/node.ts); the browser bundle leaves it out, since few pages need it: a model
+// saved there is exported in Node (`wasm-mlp export`).
 import { MLPError } from '../api/errors.ts';
 import type { ModelJSON } from './model-json.ts';
 
@@ -14,7 +14,7 @@ export function useOnnxEncoder(next: OnnxEncoder): void {
 
 export function onnxEncoder(): OnnxEncoder {
   if (encoder === undefined) {
-    throw new MLPError('INVALID_ARGUMENT', "net.toONNX needs the ONNX encoder, which the browser bundle leaves out; use modelToONNX(net.toJSON()) from 'wasm-mlp/onnx'");
+    throw new MLPError('INVALID_ARGUMENT', "net.toONNX runs in Node only (the browser bundle leaves the ONNX encoder out); save the model and export it in Node: wasm-mlp export MODEL.json --onnx OUT.onnx");
   }
   return encoder;
 }
