@@ -296,6 +296,12 @@ describe('net.toONNX and modelToONNX: arguments and state', () => {
     net.dispose();
   });
 
+  it("a worker net's toONNX gives the same bytes", async () => {
+    const net = await MLP.fromJSON(TINY, { backend: 'js', worker: true });
+    expect(Buffer.from(await net.toONNX()).equals(readFileSync(GOLDEN))).toBe(true);
+    await net.dispose();
+  });
+
   it('rejects bad options with an MLPError naming them', async () => {
     const net = await MLP.fromJSON(TINY, { backend: 'js' });
     const message = (call: () => unknown) => {

@@ -15,6 +15,7 @@ import type { BackendName } from '../api/validate.ts';
 import { kernelModule, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
+import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn } from './worker-protocol.ts';
@@ -135,6 +136,13 @@ export class WorkerMLP {
   async toJSON(options?: SaveOptions | string): Promise<ModelJSON> {
     this.#use('toJSON');
     return (await this.#call('toJSON', () => [options])).value as ModelJSON;
+  }
+
+  /** net.toONNX: the model read from the worker, encoded on this thread (Node only). */
+  async toONNX(options?: { float32?: boolean }): Promise<Uint8Array> {
+    this.#use('toONNX');
+    const encode = onnxEncoder();
+    return encode(await this.toJSON(), options);
   }
 
   /** Writes the model file from the worker (Node); a browser store from this thread (a worker has no localStorage). */
