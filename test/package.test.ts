@@ -83,6 +83,7 @@ describe('the package', () => {
       'build/node/library.js',
       'build/node/worker.js',
       ...program,
+      'docs/interop.md',
       'docs/training.md',
       'package.json',
     ];
