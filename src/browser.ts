@@ -16,3 +16,4 @@ export type { Normalization } from './data/normalize.ts';
 export type { Activation, Loss, Optimizer } from './backends/layout.ts';
 export type { BackendName } from './api/validate.ts';
 export type { Matrix } from './api/rows.ts';
+export type { DataSource, RowBlock } from './data/data-source.ts';

@@ -5,4 +5,5 @@ import './platform/node.ts';
 
 export * from './browser.ts';
 export { loadCSV, parseCSV, type CSVDataset, type CSVOptions } from './io/csv.ts';
+export { csvSource, type CSVSource, type CSVSourceOptions } from './io/csv-source.ts';
 export { modelToONNX, type OnnxOptions } from './io/onnx-export.ts';

@@ -61,8 +61,8 @@ const DIVERGED = 'training diverged: the loss of epoch 1 is Infinity; try a smal
 
 /** What `train` accepts, in the order its unknown-flag error lists them (the option registry's order after the CSV-only flags). */
 const TRAIN_FLAGS = [
-  '--data', '--target', '--features', '--test-fraction', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
-  '--batch-size', '--optimizer', '--momentum', '--beta1', '--beta2', '--epsilon', '--weight-decay', '--shuffle', '--validation-split', '--error-threshold',
+  '--data', '--target', '--features', '--test-fraction', '--stream', '--layers', '--activation', '--alpha', '--loss', '--init', '--seed', '--epochs', '--learning-rate',
+  '--batch-size', '--optimizer', '--momentum', '--beta1', '--beta2', '--epsilon', '--weight-decay', '--shuffle', '--shuffle-buffer', '--validation-split', '--error-threshold',
   '--patience', '--restore-best-weights', '--normalize', '--out', '--backend', '--log-every', '--include-optimizer', '--help',
 ];
 
@@ -415,8 +415,8 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
     "train: unknown option '--beta'; did you mean --beta1 or --beta2? (see 'wasm-mlp train --help')"],
   ['unknown flag (train --rate 0.1): a word of a flag', ['train', 'spec.json', '--out', 'model.json', '--rate', '0.1'], { 'spec.json': SPEC },
     "train: unknown option '--rate'; did you mean --learning-rate? (see 'wasm-mlp train --help')"],
-  ['unknown flag (train --verbose): nothing close, no list of 30 flags', ['train', 'spec.json', '--out', 'model.json', '--verbose'], { 'spec.json': SPEC },
-    "train: unknown option '--verbose'; none of the 30 options is close (see 'wasm-mlp train --help')"],
+  ['unknown flag (train --verbose): nothing close, no list of 32 flags', ['train', 'spec.json', '--out', 'model.json', '--verbose'], { 'spec.json': SPEC },
+    "train: unknown option '--verbose'; none of the 32 options is close (see 'wasm-mlp train --help')"],
   ['unknown flag (evaluate --jsn)', ['evaluate', 'model.json', '--jsn'], {}, "evaluate: unknown option '--jsn'; did you mean --json? (see 'wasm-mlp evaluate --help')"],
   ['a flag without its value before another flag (--epochs --out x)', ['train', '--data', 'x.csv', '--layers', '2,1', '--epochs', '--out', 'x'], {},
     "train: --epochs needs a value; got the option '--out' (see 'wasm-mlp train --help')"],

@@ -42,8 +42,8 @@ describe('option registry', () => {
 
   it('the train flags, switches, SPEC.json keys and help lines derive from it', () => {
     const flagged = [...DOCUMENTED_CREATE_OPTIONS, ...DOCUMENTED_FIT_OPTIONS].filter((o) => o.flag).map((o) => o.flag!.name);
-    expect(CSV_TRAIN_FLAGS).toEqual(['data', 'target', 'features', 'test-fraction', ...flagged]);
-    expect(SWITCH_FLAGS).toEqual(['shuffle', 'restore-best-weights']);
+    expect(CSV_TRAIN_FLAGS).toEqual(['data', 'target', 'features', 'test-fraction', 'stream', ...flagged]);
+    expect(SWITCH_FLAGS).toEqual(['shuffle', 'restore-best-weights', 'stream']);
     expect(SPEC_KEY_OF_FLAG['learning-rate']).toBe('learningRate');
     expect(SPEC_KEY_OF_FLAG['test-fraction']).toBeUndefined();
     const help = csvTrainHelp();
@@ -51,6 +51,7 @@ describe('option registry', () => {
     expect(help).toContain('  --learning-rate X           The step size lr of every update (default 0.01)\n');
     expect(help).toContain('  --shuffle, --no-shuffle     A fresh permutation of the rows every epoch (default on;\n');
     expect(help).toContain('  --restore-best-weights      With patience: end with the parameters of the best\n');
+    expect(help).toContain('  --stream                    read the file in blocks on every epoch instead of all at\n');
     for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(88);
   });
 });

@@ -21,14 +21,14 @@ import { MLP } from '../src/index.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOK = readFileSync(new URL('./fixtures/notebook-expected-output.txt', import.meta.url), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const MAX_UNPACKED = 680_000;
+const MAX_UNPACKED = 730_000;
 /**
  * What a page loads to train with the defaults: the browser library and the SIMD kernel it
  * fetches, each gzipped on its own (level 9) as a server would send it. `npm run size` prints
  * every file's size.
  */
 const DEFAULT_PAGE = ['build/browser/wasm-mlp.js', 'build/browser/wasm-mlp-simd.wasm'];
-const DEFAULT_PAGE_LIMITS = { raw: 108_000, gzip: 41_000 };
+const DEFAULT_PAGE_LIMITS = { raw: 122_000, gzip: 46_000 };
 
 /** Runs a command; the test fails with its output when it does not exit 0. */
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
@@ -197,7 +197,7 @@ console.log(JSON.stringify({ loss: history.loss.at(-1), outputs: net.predict(inp
   }
 
   it.each([
-    ['wasm-mlp', false, [...LIBRARY, ...CSV, ...ONNX]],
+    ['wasm-mlp', false, [...LIBRARY, ...CSV, 'csvSource', ...ONNX]],
     ['wasm-mlp', true, LIBRARY],
     ['wasm-mlp/browser', false, LIBRARY],
     ['wasm-mlp/standalone', false, LIBRARY],

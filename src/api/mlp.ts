@@ -21,7 +21,10 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { fitCannotAwait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
+import { guardedRead } from './validate.ts';
+import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
+import { streamedTrainingSteps, type StreamFitData } from './stream-training.ts';
+import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
 import { kernelKinds, openWorkerNet, workerCreateOptions, workerLoadOptions, type WorkerMLP } from '../worker/worker-mlp.ts';
@@ -30,6 +33,7 @@ export type { EpochStats } from './options.ts';
 export type { History, StopReason } from './training.ts';
 export type { Matrix } from './rows.ts';
 export type { Dataset, Evaluation } from './net-types.ts';
+export type { DataSource, RowBlock } from '../data/data-source.ts';
 
 export type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 
@@ -166,12 +170,13 @@ export class MLP {
    * returns the history. The kernel runs the epochs between host decisions in one call.
    */
   fit(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): History {
+    if (isDataSource(data)) throw new MLPError('INVALID_ARGUMENT', 'net.fit cannot train on a DataSource: its blocks arrive asynchronously; use await net.fitAsync(source, options)');
     const run = this.#beginFit('fit', data, targets, options, false);
     try {
       for (;;) {
         const step = run.steps.next();
         if (step.done) return step.value;
-        if (step.value) run.steps.throw(cannotAwait(step.value));
+        if (step.value instanceof Promise) run.steps.throw(cannotAwait(step.value));
       }
     } catch (error) {
       throw this.#failFit(run.transaction, error);
@@ -182,16 +187,22 @@ export class MLP {
 
   /**
    * fit, yielding to the event loop every few milliseconds so a page stays responsive; an
-   * onEpochEnd that returns a promise is awaited before the next epoch.
+   * onEpochEnd that returns a promise is awaited before the next epoch. Given a DataSource
+   * (and the options), trains on its blocks, a pass per epoch, never holding all its rows
+   * (docs/training.md, Streamed training).
    */
-  async fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
+  fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
+  fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
+  async fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
     const run = this.#beginFit('fitAsync', data, targets, options, true);
     try {
-      let resume: { answer?: unknown; failure?: CallbackFailure } = {};
+      let resume: { answer?: unknown; failure?: { thrown: unknown } } = {};
       for (;;) {
-        const step = resume.failure ? run.steps.throw(resume.failure) : run.steps.next(resume.answer);
+        const step = resume.failure ? run.steps.throw(resume.failure.thrown) : run.steps.next(resume.answer);
         if (step.done) return step.value;
-        if (step.value) {
+        if (step.value instanceof SourceWait) {
+          resume = await settle(step.value.wait);
+        } else if (step.value) {
           resume = await this.#awaitAnswer(step.value);
         } else {
           resume = {};
@@ -324,13 +335,13 @@ export class MLP {
    * Waits for onEpochEnd's promise as if still inside the callback: the net answers reads
    * with that epoch's parameters, and a dispose ends the wait (the fit then throws DISPOSED).
    */
-  async #awaitAnswer(answer: Promise<unknown>): Promise<{ answer?: unknown; failure?: CallbackFailure }> {
+  async #awaitAnswer(answer: Promise<unknown>): Promise<{ answer?: unknown; failure?: { thrown: unknown } }> {
     this.#inCallback = true;
     try {
       const disposed = new Promise<undefined>((resolve) => (this.#endWait = () => resolve(undefined)));
       return { answer: await Promise.race([answer, disposed]) };
     } catch (error) {
-      return { failure: new CallbackFailure(error) };
+      return { failure: { thrown: new CallbackFailure(error) } };
     } finally {
       this.#inCallback = false;
       this.#endWait = undefined;
@@ -364,12 +375,15 @@ export class MLP {
   }
 
   /** Checks a fit's arguments and sets it up; nothing has changed when this throws. */
-  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean) {
+  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset | DataSource, second: unknown, third: unknown, sliced: boolean) {
+    if (isDataSource(data)) return this.#beginStreamedFit(data, second);
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#use(method);
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
       const dataset = withClassColumn(checkDataset(data, memory.layout.inputSize, memory.layout.outputSize), memory.layout.outputSize);
       const o = checkFitOptions(dataset ? second : third);
+      if (o.validationSource !== undefined) throw new MLPError('INVALID_ARGUMENT', 'validationSource validates a fit on a DataSource (net.fitAsync(source, options)); with arrays, use validationData');
+      if (o.shuffleBuffer !== undefined) throw new MLPError('INVALID_ARGUMENT', `shuffleBuffer ${o.shuffleBuffer} is for a fit on a DataSource; with arrays, shuffle permutes all the rows`);
       const { layout } = memory;
       const inputs = rowShape(dataset ? dataset.inputs : data, 'inputs', layout.inputSize, 'input');
       const targets = rowShape(dataset ? dataset.targets : second, 'targets', layout.outputSize, 'output');
@@ -394,6 +408,54 @@ export class MLP {
     this.#training = method;
     try {
       return { steps: this.#startFit(memory, transaction, dataset, o, fitData, sliced), transaction };
+    } catch (error) {
+      this.#training = undefined;
+      throw this.#failFit(transaction, error);
+    }
+  }
+
+  /** #beginFit for fitAsync(source, options): the options checked, nothing read from the source yet. */
+  #beginStreamedFit(source: DataSource, options: unknown) {
+    const prepared = guard('net.fitAsync', () => {
+      const memory = this.#use('fitAsync');
+      if (this.#training !== undefined) throw new MLPError('BUSY', `net.fitAsync was called while net.${this.#training} is running; await it first`);
+      const o = checkFitOptions(options);
+      const { layout } = memory;
+      if (o.validationSplit > 0) {
+        throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} cannot split a DataSource: it holds out the last rows, and a source is read in blocks without knowing how many rows it has; pass validationSource (a second DataSource) or validationData`);
+      }
+      if (o.shuffle && o.shuffleBuffer === undefined) {
+        throw new MLPError('INVALID_ARGUMENT', "shuffle with a DataSource needs shuffleBuffer (the rows to shuffle within): numpy's permutation needs every row at once, a streamed fit shuffles through a buffer (docs/training.md, Streamed training)");
+      }
+      let validation: StreamFitData['validation'] = o.validationSource;
+      if (o.validationData) {
+        const v = { inputs: rowShape(o.validationData.inputs, 'validationData.inputs', layout.inputSize, 'input'), targets: rowShape(o.validationData.targets, 'validationData.targets', layout.outputSize, 'output') };
+        checkSameRows(v.inputs, v.targets);
+        validation = v;
+      }
+      // A source describes its columns as a Dataset does, checked as strictly.
+      const described = checkDataset(
+        guardedRead('source', () => ({ inputs: [], targets: [], classes: Array.isArray(source.classes) ? source.classes.map(String) : source.classes, features: source.features, target: source.target })),
+        layout.inputSize, layout.outputSize, 'source',
+      )!;
+      return { memory, o, validation, described };
+    });
+    const { memory, o, validation, described } = prepared;
+    memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
+    const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
+    this.#training = 'fitAsync';
+    try {
+      let info = this.#info;
+      if (described.classes && info.classes === null) info = { ...info, classes: [...described.classes] };
+      if (described.features) info = { ...info, features: [...described.features] };
+      if (described.target !== undefined) info = { ...info, target: described.target };
+      if (info.optimizer !== o.optimizer) {
+        transaction.switchOptimizer(info.optimizer);
+        info = { ...info, optimizer: o.optimizer };
+      }
+      this.#info = info;
+      this.#fitHost ??= this.#makeFitHost(memory);
+      return { steps: streamedTrainingSteps(this.#fitHost, transaction, { source, validation }, o, o.normalize), transaction };
     } catch (error) {
       this.#training = undefined;
       throw this.#failFit(transaction, error);
@@ -520,6 +582,15 @@ function withClassColumn(dataset: DatasetFields | undefined, outputs: number): D
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** A data source's promise, settled: its value, or its rejection to throw into the fit's steps. */
+async function settle(wait: Promise<unknown>): Promise<{ answer?: unknown; failure?: { thrown: unknown } }> {
+  try {
+    return { answer: await wait };
+  } catch (error) {
+    return { failure: { thrown: error } };
+  }
 }
 
 /** fit met a promise from onEpochEnd: it cannot wait, so the fit fails (the promise's outcome is ignored). */

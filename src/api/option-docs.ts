@@ -163,6 +163,11 @@ const FIT: Docs<typeof FIT_OPTION_SPECS> = {
     doc: 'A fresh permutation of the rows every epoch.',
     flag: { name: 'shuffle', kind: 'switch', cliDefault: true },
   },
+  shuffleBuffer: {
+    type: 'number', defaultText: 'none', spec: false,
+    doc: 'With shuffle and a DataSource: the rows held to draw each next row from at random (docs/training.md, Streamed training).',
+    flag: { name: 'shuffle-buffer', kind: 'number', meta: 'N' },
+  },
   validationSplit: {
     type: 'number', spec: true,
     doc: "Hold out the last fraction of the rows for validation (Keras's way).",
@@ -171,6 +176,10 @@ const FIT: Docs<typeof FIT_OPTION_SPECS> = {
   validationData: {
     type: '{ inputs: Matrix; targets: Matrix }', defaultText: 'none', spec: true,
     doc: 'Rows scored after every epoch (instead of validationSplit).',
+  },
+  validationSource: {
+    type: 'DataSource', defaultText: 'none', spec: false,
+    doc: 'A DataSource scored after every epoch of a streamed fit (instead of validationData).',
   },
   errorThreshold: {
     type: 'number', defaultText: 'none', spec: true,
@@ -245,4 +254,5 @@ export const OPTION_TYPE_IMPORTS: Readonly<Record<string, readonly string[]>> = 
   './option-registry.ts': ['EpochStats', 'Init', 'Normalize'],
   './validate.ts': ['BackendName'],
   './rows.ts': ['Matrix'],
+  '../data/data-source.ts': ['DataSource'],
 };

@@ -5,6 +5,7 @@
 // its browser bundle) carries none of that text.
 import { invalidArgument, MLPError } from './errors.ts';
 import { NORMALIZATIONS, type Normalize } from '../data/normalize.ts';
+import { isDataSource, type DataSource } from '../data/data-source.ts';
 import { ACTIVATIONS, LOSSES, OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backends/layout.ts';
 import {
   checkBackend, checkBoolean, checkClasses, checkEpochs, checkLayers, checkLearningRate, checkSeed, guardedRead, oneOf, type BackendName,
@@ -161,6 +162,11 @@ function checkValidationData(value: unknown): ValidationPair {
   });
 }
 
+function checkValidationSource(value: unknown): DataSource {
+  if (!guardedRead('validationSource', () => isDataSource(value))) throw invalidArgument('validationSource', value, 'a DataSource (an object with a batches() method)');
+  return value as DataSource;
+}
+
 function checkSignal(value: unknown): AbortSignal {
   return guardedRead('signal', () => {
     if (value === null || typeof value !== 'object' || typeof (value as AbortSignal).aborted !== 'boolean') throw invalidArgument('signal', value, 'an AbortSignal');
@@ -213,12 +219,20 @@ export const FIT_OPTION_SPECS = [
     check: (value) => checkBoolean(value, 'shuffle'),
   }),
   option({
+    name: 'shuffleBuffer', call: 'fit', default: undefined as number | undefined,
+    check: integer('shuffleBuffer', 1),
+  }),
+  option({
     name: 'validationSplit', call: 'fit', default: 0,
     check: fraction('validationSplit', 'a fraction from 0 up to (not including) 1'),
   }),
   option({
     name: 'validationData', call: 'fit', default: undefined as ValidationPair | undefined,
     check: checkValidationData,
+  }),
+  option({
+    name: 'validationSource', call: 'fit', default: undefined as DataSource | undefined,
+    check: checkValidationSource,
   }),
   option({
     name: 'errorThreshold', call: 'fit', default: -Infinity,

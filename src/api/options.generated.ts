@@ -4,6 +4,7 @@ import type { Activation, Loss, Optimizer } from '../backends/layout.ts';
 import type { EpochStats, Init, Normalize } from './option-registry.ts';
 import type { BackendName } from './validate.ts';
 import type { Matrix } from './rows.ts';
+import type { DataSource } from '../data/data-source.ts';
 
 /** The options of MLP.create. */
 export interface CreateOptions {
@@ -53,10 +54,14 @@ export interface FitOptions {
   weightDecay?: number;
   /** A fresh permutation of the rows every epoch. Default: false. CLI: --shuffle. */
   shuffle?: boolean;
+  /** With shuffle and a DataSource: the rows held to draw each next row from at random (docs/training.md, Streamed training). Default: none. CLI: --shuffle-buffer. */
+  shuffleBuffer?: number;
   /** Hold out the last fraction of the rows for validation (Keras's way). Default: 0. CLI: --validation-split. */
   validationSplit?: number;
   /** Rows scored after every epoch (instead of validationSplit). Default: none. */
   validationData?: { inputs: Matrix; targets: Matrix };
+  /** A DataSource scored after every epoch of a streamed fit (instead of validationData). Default: none. */
+  validationSource?: DataSource;
   /** Stop once an epoch's loss is below it. Default: none. CLI: --error-threshold. */
   errorThreshold?: number;
   /** Early stopping: epochs without a better validation loss before training stops. Default: none. CLI: --patience. */

@@ -139,11 +139,15 @@ export function checkArchitecture(layers: number[], activation: unknown, alpha: 
 export function checkFitOptions(options: unknown): FitSettings {
   const s: FitSettings = { ...FIT_DEFAULTS };
   if (options !== undefined) readSettingsByName(options, 'options', FIT_BY_NAME, FIT_OPTIONS, s);
-  if (s.validationData !== undefined && s.validationSplit > 0) {
-    throw new MLPError('INVALID_ARGUMENT', 'validationSplit and validationData were both given; use one of them');
+  const validations = [s.validationSplit > 0 && 'validationSplit', s.validationData !== undefined && 'validationData', s.validationSource !== undefined && 'validationSource'].filter(Boolean);
+  if (validations.length > 1) {
+    throw new MLPError('INVALID_ARGUMENT', `${validations.join(' and ')} were both given; use one of them`);
   }
-  if (s.patience > 0 && s.validationSplit === 0 && s.validationData === undefined) {
+  if (s.patience > 0 && validations.length === 0) {
     throw new MLPError('INVALID_ARGUMENT', `patience ${s.patience} needs validation data (validationSplit or validationData): early stopping watches the validation loss`);
+  }
+  if (s.shuffleBuffer !== undefined && !s.shuffle) {
+    throw new MLPError('INVALID_ARGUMENT', `shuffleBuffer ${s.shuffleBuffer} needs shuffle: true (it is the buffer a streamed fit shuffles rows through)`);
   }
   if (s.restoreBestWeights && s.patience === 0) {
     throw new MLPError('INVALID_ARGUMENT', 'restoreBestWeights needs patience (early stopping) to say which epoch was best');

@@ -84,7 +84,20 @@ export interface FitHost {
  * What a step hands its driver: undefined after a chunk of training (a place to yield), or
  * onEpochEnd's pending answer, to be awaited and passed back to `next` (a rejection thrown in).
  */
-export type FitPause = Promise<unknown> | undefined;
+export type FitPause = Promise<unknown> | SourceWait | undefined;
+
+/**
+ * A streamed fit waiting for its data source: the driver awaits `wait` and passes its value
+ * back to `next`, or throws its rejection in as it is (the fit names the block).
+ */
+export class SourceWait {
+  constructor(readonly wait: Promise<unknown>) {}
+}
+
+/** Awaits `promise` from inside a fit's steps (fitAsync's driver does the waiting). */
+export function* awaitSource<T>(promise: Promise<T>): Generator<FitPause, T, unknown> {
+  return (yield new SourceWait(promise)) as T;
+}
 
 /** Where one fit's data lies in memory (f64 element indices). */
 interface Region {
@@ -197,7 +210,7 @@ class Slicer {
     this.#rows = rows;
     this.#total = rows + valRows;
     this.#batch = o.batchSize;
-    this.#budget = sliced ? WORK_PER_SLICE[backend.name === 'js' ? 'js' : backend.simd ? 'simd' : 'scalar'] : Infinity;
+    this.#budget = sliceBudget(backend, sliced);
     this.#work = sliceWork(layout, o.optimizer);
   }
 
@@ -230,11 +243,16 @@ class Slicer {
   }
 }
 
+/** The work one kernel call may do before fitAsync yields (unbounded for fit). */
+export function sliceBudget(backend: Backend, sliced: boolean): number {
+  return sliced ? WORK_PER_SLICE[backend.name === 'js' ? 'js' : backend.simd ? 'simd' : 'scalar'] : Infinity;
+}
+
 /**
  * Multiply-adds, roughly, of one training sample (forward, deltas, gradients), of one batch's
  * update and of one validation row (forward).
  */
-function sliceWork(layout: NetLayout, optimizer: FitSettings['optimizer']): { sample: number; batch: number; row: number } {
+export function sliceWork(layout: NetLayout, optimizer: FitSettings['optimizer']): { sample: number; batch: number; row: number } {
   const params = layout.paramCount;
   const units = layout.slots.reduce((sum, s) => sum + s.outSize, 0) * ACTIVATION_WORK;
   return { sample: 3 * params + 2 * units + 2 * ROW_WORK, batch: params * UPDATE_WORK[optimizer], row: params + units + ROW_WORK };
@@ -259,7 +277,7 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
     transaction.begin();
     const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
     const stopping = new EarlyStopping(memory, o);
-    const reporter = o.onEpochEnd ? new EpochReporter(host, o, rows, classify, valRows > 0) : undefined;
+    const reporter = o.onEpochEnd ? new EpochReporter(host, o, valRows > 0) : undefined;
     const slicer = new Slicer(backend, layout, o, rows, valRows, sliced);
     /** Where the epoch under way stands: 0 between epochs, else where the last call paused it. */
     let position = 0;
@@ -280,9 +298,9 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
       const ran = backend.train(layout.net, region.x, region.y, rows, o.shuffle ? region.order : -1, span.epochs, region.stats, region.vx, region.vy, valRows, position, span.to);
       position = span.to < rows + valRows ? span.to : 0;
       if (ran > 0) {
-        recordEpochs(history, memory.floats(), region, ran, classify, o.learningRate);
+        recordEpochs(history, memory.floats(), region.stats, rows, valRows, ran, classify, o.learningRate);
         history.stopReason = stopping.after(history, ran);
-        let answer = reporter?.after(history);
+        let answer = reporter?.after(history, rows, classify);
         if (answer instanceof Promise) {
           answer = yield answer;
           host.alive();
@@ -293,18 +311,33 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
       yield;
     }
     host.alive();
-    if (history.epochs > 0) yield* checkFinalState(memory, architecture, region, largest, stopping.restored, o, history.epochs, host, slicer.rowsPerSlice());
+    if (history.epochs > 0) {
+      const rowsPerSlice = slicer.rowsPerSlice();
+      const scan = function* (): Generator<FitPause> {
+        for (let first = 0; first < rows; first += rowsPerSlice) {
+          if (first > 0) {
+            yield;
+            host.alive();
+          }
+          const row = firstNonFiniteRow(memory, region.x + first * layout.inputSize, Math.min(rowsPerSlice, rows - first));
+          if (row >= 0) throw predictionsOverflow(first + row, history.epochs, o.learningRate);
+        }
+      };
+      yield* checkFinalState(memory, architecture, largest, stopping.restored, o, history.epochs, scan);
+    }
     return history;
   } finally {
     memory.release(top);
   }
 }
 
-/** Appends the `ran` epochs the kernel just wrote to the history; a non-finite loss diverged. */
-function recordEpochs(history: History, stats: Float64Array, region: Region, ran: number, classify: boolean, learningRate: number): void {
-  const { rows, valRows } = region;
+/**
+ * Appends the `ran` epochs whose stats (STATS per epoch) lie at `statsAt` to the history;
+ * a non-finite loss diverged.
+ */
+export function recordEpochs(history: History, stats: Float64Array, statsAt: number, rows: number, valRows: number, ran: number, classify: boolean, learningRate: number): void {
   for (let e = 0; e < ran; e++) {
-    const at = region.stats + e * STATS;
+    const at = statsAt + e * STATS;
     const loss = stats[at];
     const valLoss = stats[at + 2];
     if (!finite(loss) || (valRows > 0 && !finite(valLoss))) {
@@ -322,7 +355,7 @@ function recordEpochs(history: History, stats: Float64Array, region: Region, ran
 }
 
 /** errorThreshold and patience (docs/training.md, Stopping), decided after every chunk. */
-class EarlyStopping {
+export class EarlyStopping {
   readonly #memory: NetMemory;
   readonly #o: FitSettings;
   #best: Float64Array | undefined;
@@ -358,25 +391,24 @@ class EarlyStopping {
 }
 
 /** onEpochEnd every callbackEvery epochs and after the last, with the epoch's figures. */
-class EpochReporter {
+export class EpochReporter {
   readonly #host: FitHost;
   readonly #o: FitSettings;
-  readonly #rows: number;
-  readonly #classify: boolean;
   readonly #validates: boolean;
   readonly #started = now();
   #last = { time: this.#started, epochs: 0 };
 
-  constructor(host: FitHost, o: FitSettings, rows: number, classify: boolean, validates: boolean) {
+  constructor(host: FitHost, o: FitSettings, validates: boolean) {
     this.#host = host;
     this.#o = o;
-    this.#rows = rows;
-    this.#classify = classify;
     this.#validates = validates;
   }
 
-  /** onEpochEnd's answer when it was called (a Promise when it returned a thenable). */
-  after(history: History): unknown {
+  /**
+   * onEpochEnd's answer when it was called (a Promise when it returned a thenable); `rows`
+   * trained per epoch, `classify` whether accuracy means something.
+   */
+  after(history: History, rows: number, classify: boolean): unknown {
     const o = this.#o;
     const last = history.epochs === o.epochs || history.stopReason !== 'completed';
     if (history.epochs % o.callbackEvery !== 0 && !last) return undefined;
@@ -386,18 +418,18 @@ class EpochReporter {
       epoch: history.epochs,
       epochs: o.epochs,
       loss: history.loss[e],
-      samplesPerSecond: ((history.epochs - this.#last.epochs) * this.#rows * 1000) / Math.max(time - this.#last.time, 1e-3),
+      samplesPerSecond: ((history.epochs - this.#last.epochs) * rows * 1000) / Math.max(time - this.#last.time, 1e-3),
       elapsed: time - this.#started,
     };
-    if (this.#classify) stats.accuracy = history.accuracy[e];
+    if (classify) stats.accuracy = history.accuracy[e];
     if (this.#validates) stats.valLoss = history.valLoss[e];
-    if (this.#validates && this.#classify) stats.valAccuracy = history.valAccuracy[e];
+    if (this.#validates && classify) stats.valAccuracy = history.valAccuracy[e];
     this.#last = { time, epochs: history.epochs };
     return this.#host.callback(stats, o.onEpochEnd!);
   }
 }
 
-function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
+export function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
   const m = memory.floats();
   const s = memory.layout.settings;
   m[s + S_LEARNING_RATE] = o.learningRate;
@@ -414,10 +446,10 @@ function writeSettings(memory: NetMemory, o: FitSettings, alpha: number): void {
  * A fit may only return a net that is finite and predicts finite numbers on its own rows.
  * The kernel leaves the sum of |value| per layer (and over the optimizer state) of what it
  * wrote last: non-finite sums name what overflowed; finite ones bound every prediction, and
- * only when that bound is too large to prove anything are the rows run forward to look (by
- * fitAsync in slices, with a yield between them).
+ * only when that bound is too large to prove anything does `scan` run the rows forward to
+ * look (throwing predictionsOverflow; fitAsync's in slices, with a yield between them).
  */
-function* checkFinalState(memory: NetMemory, a: Architecture, region: Region, largest: number, restored: boolean, o: FitSettings, epochs: number, host: FitHost, rowsPerSlice: number): Generator<undefined> {
+export function* checkFinalState(memory: NetMemory, a: Architecture, largest: number, restored: boolean, o: FitSettings, epochs: number, scan: () => Generator<FitPause>): Generator<FitPause> {
   const { layout } = memory;
   const layers = layout.slots.length;
   const m = memory.floats();
@@ -444,14 +476,11 @@ function* checkFinalState(memory: NetMemory, a: Architecture, region: Region, la
     provable = false;
   }
   if (provable && provesFinite(a, sums, largest)) return;
-  for (let first = 0; first < region.rows; first += rowsPerSlice) {
-    if (first > 0) {
-      yield;
-      host.alive();
-    }
-    const row = firstNonFiniteRow(memory, region.x + first * layout.inputSize, Math.min(rowsPerSlice, region.rows - first));
-    if (row >= 0) throw diverged(`the predictions on training row ${first + row} overflow by epoch ${epochs}`, o.learningRate);
-  }
+  yield* scan();
+}
+
+export function predictionsOverflow(row: number, epochs: number, learningRate: number): MLPError {
+  return diverged(`the predictions on training row ${row} overflow by epoch ${epochs}`, learningRate);
 }
 
 /** Not NaN, not ±Infinity (the global isFinite coerces; this never does). */

@@ -6,6 +6,8 @@ import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';
 import { progress } from './progress.ts';
 import { loadCSV, type CSVDataset } from '../io/csv.ts';
+import { csvSource, type CSVSource } from '../io/csv-source.ts';
+import type { DataSource } from '../data/data-source.ts';
 import { trainTestSplit } from '../data/split.ts';
 import { describeValue, listNames, MLPError } from '../api/errors.ts';
 import { parseJsonText } from '../io/json-text.ts';
@@ -21,6 +23,8 @@ import type { CliIO } from './cli-io.ts';
 
 /** The --out path that means standard output. */
 export const STDOUT = '-';
+/** The shuffle buffer of `train --data FILE --stream` when --shuffle-buffer is left out (rows). */
+const STREAM_SHUFFLE_BUFFER = 10000;
 
 export interface Common {
   backend: BackendName;
@@ -43,12 +47,18 @@ const CSV_ONLY_FLAGS = [
   { name: 'target', meta: 'COLUMN', doc: 'the target column (default: the last)' },
   { name: 'features', meta: 'COL,COL,...', doc: 'the input columns, in this order (default: every other column); the model keeps them for evaluate and predict' },
   { name: 'test-fraction', meta: 'F', doc: 'hold out a seeded shuffled fraction (seed: --seed, else 0) and report the test loss and accuracy at the end' },
+  {
+    name: 'stream', meta: '',
+    doc: `read the file in blocks on every epoch instead of all at once (memory stays bounded); --shuffle then draws rows through a buffer of --shuffle-buffer rows (default ${STREAM_SHUFFLE_BUFFER})`,
+  },
 ];
+/** CSV-only flags that take no value. */
+const CSV_ONLY_SWITCHES = ['stream'];
 /** The API options with a flag, in the registry's order. */
 const FLAG_OPTIONS = TRAIN_OPTIONS.filter((o) => o.flag !== undefined);
 export const CSV_TRAIN_FLAGS = [...CSV_ONLY_FLAGS.map((f) => f.name), ...FLAG_OPTIONS.map((o) => o.flag!.name)];
 /** Flags that take no value. */
-export const SWITCH_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch').map((o) => o.flag!.name);
+export const SWITCH_FLAGS = [...FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch').map((o) => o.flag!.name), ...CSV_ONLY_SWITCHES];
 /** Switches CSV training turns on by default: `--no-NAME` turns them off. */
 export const NEGATABLE_FLAGS = FLAG_OPTIONS.filter((o) => o.flag!.kind === 'switch' && o.flag!.cliDefault === true).map((o) => o.flag!.name);
 /** The options CSV training chooses a value for when their flag is left out, in the registry's order. */
@@ -68,7 +78,7 @@ const API_NAMES_OF_FLAG: Record<string, readonly string[]> = {
 /** The CSV-training part of `train --help`: a line (or more) per flag, from the registry. */
 export function csvTrainHelp(): string {
   const rows = [
-    ...CSV_ONLY_FLAGS.map((f) => ({ usage: `--${f.name} ${f.meta}`, doc: f.doc })),
+    ...CSV_ONLY_FLAGS.map((f) => ({ usage: f.meta ? `--${f.name} ${f.meta}` : `--${f.name}`, doc: f.doc })),
     ...FLAG_OPTIONS.map((o) => {
       const flag = o.flag!;
       const doc = o.doc.replace(/\.$/, '');
@@ -161,19 +171,16 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
   const layers = given.layers as number[];
   const outputs = layers[layers.length - 1];
   const features = typeof flags.features === 'string' ? flags.features.split(',').map((f) => f.trim()) : undefined;
+  if (flags.stream === true) return trainCsvStreamed(flags, outPath, common, given, features);
   let data: CSVDataset;
   try {
     data = loadCSV(dataPath, { target: flags.target as string | undefined, features, targetType: outputs > 1 ? 'categorical' : 'auto' });
   } catch (error) {
-    // A text column among the features: say how to leave it out.
-    if (features === undefined && error instanceof MLPError && / is not a number$/.test(error.message)) {
-      throw new MLPError(error.code, `${error.message}; choose the numeric input columns with --features`);
-    }
-    throw error;
+    throw withFeaturesHint(error, features);
   }
   // One output and two classes: the second class is 1, the first 0 (checkWidths reports other counts).
   if (outputs === 1 && data.classes?.length === 2) data = { ...data, targets: data.targets.map((row) => [row[1]]) };
-  checkWidths(layers, data, dataPath);
+  checkWidths(layers, { features: data.features, width: data.targets[0].length, classes: data.classes, target: data.target }, dataPath);
   const settings = csvSettings(given, layers, data.classes !== null);
   const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && settings.values[o.name] !== undefined).map((o) => [o.name, settings.values[o.name]]));
   const createOptions = pick('create');
@@ -212,6 +219,79 @@ export async function trainCsv(flags: Flags, outPath: string, common: Common): P
       net.dispose();
     }
   });
+}
+
+/**
+ * `train --data FILE.csv --stream`: the file read by csvSource, a pass per epoch (and the
+ * passes of normalize), never whole; the same model as without --stream when the rows are
+ * not shuffled. csvSource decides the classes in a first pass over the target column.
+ */
+async function trainCsvStreamed(flags: Flags, outPath: string, common: Common, given: Record<string, unknown>, features: string[] | undefined): Promise<string> {
+  const dataPath = flags.data as string;
+  const layers = given.layers as number[];
+  const outputs = layers[layers.length - 1];
+  if (flags['test-fraction'] !== undefined) {
+    throw new MLPError('INVALID_ARGUMENT', '--test-fraction draws a shuffled hold-out from the whole file, which --stream never holds; hold out a file of its own and score it with wasm-mlp evaluate');
+  }
+  const target = flags.target as string | undefined;
+  let source: CSVSource;
+  try {
+    source = await csvSource(dataPath, { target, features, targetType: outputs > 1 ? 'categorical' : 'auto' });
+    // One output and two classes: the second class is 1, the first 0, as without --stream.
+    if (outputs === 1 && source.classes?.length === 2) source = await csvSource(dataPath, { target, features, classes: source.classes, targetType: 'categorical', binary: true });
+  } catch (error) {
+    throw withFeaturesHint(error, features);
+  }
+  checkWidths(layers, { features: source.features, width: source.targetWidth, classes: source.classes ?? null, target: source.target }, dataPath);
+  const settings = csvSettings(given, layers, source.classes !== undefined);
+  const pick = (call: OptionCall) => Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.call === call && settings.values[o.name] !== undefined).map((o) => [o.name, settings.values[o.name]]));
+  const createOptions = pick('create');
+  const fitOptions = pick('fit') as FitOptions;
+  let settingsLine = settings.line;
+  if (fitOptions.shuffle && fitOptions.shuffleBuffer === undefined) {
+    fitOptions.shuffleBuffer = STREAM_SHUFFLE_BUFFER;
+    settingsLine += ` --shuffle-buffer ${STREAM_SHUFFLE_BUFFER}`;
+  }
+  let rows = 0;
+  const counted: DataSource = {
+    ...source,
+    async *batches() {
+      rows = 0;
+      for await (const block of source.batches()) {
+        rows += (block.inputs as Float64Array).length / source.features.length;
+        yield block;
+      }
+    },
+  };
+  return withFlagNames(async () => {
+    const net = await MLP.create({ ...createOptions, backend: common.backend, classes: source.classes ? [...source.classes] : undefined } as never);
+    try {
+      const epochs = fitOptions.epochs ?? 1;
+      const report = progress(epochs, common.logEvery, common.io);
+      let history: History;
+      try {
+        history = await net.fitAsync(counted, report ? { ...fitOptions, onEpochEnd: report.onEpochEnd, callbackEvery: report.every } : fitOptions);
+      } finally {
+        report?.stop();
+      }
+      writeModel(outPath, net, common);
+      const line = summary(net, `${rows} rows of ${dataPath} (streamed)`, history, common.backend, outPath);
+      const warnings = history.epochs >= 2 && history.loss[history.epochs - 1] > history.loss[0]
+        ? [`warning: the loss rose over training (${history.loss[0]} -> ${history.loss[history.epochs - 1]}); try a smaller --learning-rate`]
+        : [];
+      return [line, settingsLine, ...warnings].join('\n');
+    } finally {
+      net.dispose();
+    }
+  });
+}
+
+/** A text column among the features: the error says how to leave it out. */
+function withFeaturesHint(error: unknown, features: string[] | undefined): unknown {
+  if (features === undefined && error instanceof MLPError && / is not a number$/.test(error.message)) {
+    return new MLPError(error.code, `${error.message}; choose the numeric input columns with --features`);
+  }
+  return error;
 }
 
 /**
@@ -350,13 +430,21 @@ function summary(net: MLP, what: string, h: History, backend: string, outPath: s
   return `trained ${net.layers.join('-')} on ${what} for ${h.epochs} epoch${h.epochs === 1 ? '' : 's'}${stopped} (${backend}, seed ${net.seed}): ${parts.join(', ')}; ${wrote}`;
 }
 
-function checkWidths(layers: number[], data: CSVDataset, path: string): void {
+/** The file's columns as read: feature names, values per target row, classes, target name. */
+interface Columns {
+  features: readonly string[];
+  width: number;
+  classes: readonly string[] | null;
+  target: string;
+}
+
+function checkWidths(layers: number[], data: Columns, path: string): void {
   const features = data.features.length;
   if (layers[0] !== features) {
-    throw new MLPError('INVALID_ARGUMENT', `--layers starts with ${layers[0]} inputs but ${path} has ${features} feature columns (${listNames(data.features)})`);
+    throw new MLPError('INVALID_ARGUMENT', `--layers starts with ${layers[0]} inputs but ${path} has ${features} feature columns (${listNames([...data.features])})`);
   }
   const outputs = layers[layers.length - 1];
-  const width = data.targets[0].length;
+  const width = data.width;
   if (outputs !== width) {
     const what = data.classes ? `${data.classes.length} classes (${data.classes.slice(0, 10).join(', ')})` : 'one numeric value';
     throw new MLPError('INVALID_ARGUMENT', `--layers ends with ${outputs} outputs but the target '${data.target}' of ${path} has ${what}`);

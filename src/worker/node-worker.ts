@@ -8,6 +8,7 @@ import { serveWorkerNet } from './worker-host.ts';
 // What only the other entries use, so that every entry reaches all of build/node/library.js
 // and esbuild splits off no second chunk (the build fails loudly if it would).
 export { loadCSV } from '../io/csv.ts';
+export { csvSource } from '../io/csv-source.ts';
 export { trainTestSplit } from '../data/split.ts';
 
 const port = parentPort!;

@@ -22,10 +22,14 @@ export class CallFailure {
 /** Called for each epoch report of a fit; answers through `answer`. */
 export type EpochListener = (stats: EpochStats, classes: string[] | null, answer: (answer: EpochAnswer) => void) => void;
 
+/** Called for each pull and close-pass of a streamed fit (the caller's SourceFeed). */
+export type SourceListener = (message: Extract<FromWorker, { type: 'pull' | 'close-pass' }>) => void;
+
 interface Pending {
   resolve(answer: Answer): void;
   reject(failure: CallFailure | MLPError): void;
   onEpoch: EpochListener | undefined;
+  onSource: SourceListener | undefined;
 }
 
 type Call = { type: 'open'; how: Extract<ToWorker, { type: 'open' }>['how']; args: unknown[]; modules: Extract<ToWorker, { type: 'open' }>['modules'] }
@@ -50,18 +54,18 @@ export class WorkerChannel {
    * Posts a call and resolves with its answer. Throws at once when the arguments cannot be
    * posted (a function where data belongs, a proxy), having sent nothing.
    */
-  request(call: Call, transfer?: Transferable[], onEpoch?: EpochListener): { id: number; answer: Promise<Answer> } {
+  request(call: Call, transfer?: Transferable[], onEpoch?: EpochListener, onSource?: SourceListener): { id: number; answer: Promise<Answer> } {
     if (this.#ended !== undefined) return { id: 0, answer: Promise.reject(ended(this.#ended)) };
     const id = this.#nextId++;
     this.#handle.post({ ...call, id } as ToWorker, transfer);
-    const answer = new Promise<Answer>((resolve, reject) => this.#pending.set(id, { resolve, reject, onEpoch }));
+    const answer = new Promise<Answer>((resolve, reject) => this.#pending.set(id, { resolve, reject, onEpoch, onSource }));
     this.#handle.hold(true);
     return { id, answer };
   }
 
-  /** Posts a message that gets no answer (an epoch answer, an abort). */
-  notify(message: Extract<ToWorker, { type: 'epoch-answer' | 'abort' }>): void {
-    if (this.#ended === undefined) this.#handle.post(message);
+  /** Posts a message that gets no answer (an epoch answer, an abort, a block). */
+  notify(message: Extract<ToWorker, { type: 'epoch-answer' | 'abort' | 'block' }>, transfer?: Transferable[]): void {
+    if (this.#ended === undefined) this.#handle.post(message, transfer);
   }
 
   /** Ends the worker once no call is pending (the net was disposed, or never opened). */
@@ -82,6 +86,10 @@ export class WorkerChannel {
     if (pending === undefined) return;
     if (message.type === 'epoch') {
       pending.onEpoch?.(message.stats, message.classes, (answer) => this.notify({ type: 'epoch-answer', id: message.id, answer }));
+      return;
+    }
+    if (message.type === 'pull' || message.type === 'close-pass') {
+      pending.onSource?.(message);
       return;
     }
     this.#pending.delete(message.id);

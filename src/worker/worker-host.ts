@@ -6,7 +6,8 @@
 import { MLP } from '../api/mlp.ts';
 import type { LoadOptions } from '../api/options.generated.ts';
 import { adoptKernelModules } from '../backends/wasm/kernel.ts';
-import { toWire, type EpochAnswer, type FitHooks, type FromWorker, type OutStandIn, type ToWorker } from './worker-protocol.ts';
+import { toWire, type EpochAnswer, type FitHooks, type FromWorker, type OutStandIn, type SourceStandIn, type ToWorker } from './worker-protocol.ts';
+import { SourceProxies } from './source-proxy.ts';
 
 /** How the worker talks to its caller: a browser Worker's global scope, or Node's parentPort. */
 export interface HostPort {
@@ -19,6 +20,8 @@ const CALLER_THREW = new Error('onEpochEnd threw in the calling thread');
 
 interface RunningFit {
   controller: AbortController | undefined;
+  /** A streamed fit's sources, fed by the caller. */
+  proxies: SourceProxies | undefined;
   /** Settles the wait for the caller's answer to the last report. */
   answer: ((answer: EpochAnswer) => void) | undefined;
 }
@@ -53,7 +56,14 @@ export function serveWorkerNet(port: HostPort): void {
   }
 
   async function fit(id: number, args: unknown[], hooks: FitHooks | undefined): Promise<void> {
-    const run: RunningFit = { controller: undefined, answer: undefined };
+    const run: RunningFit = { controller: undefined, proxies: undefined, answer: undefined };
+    if (hooks?.sources) {
+      const proxies = new SourceProxies(id, (message) => port.post(message));
+      run.proxies = proxies;
+      args[0] = proxies.source(args[0] as SourceStandIn);
+      const options = args[1] as Record<string, unknown> | undefined;
+      if (options?.validationSource !== undefined) options.validationSource = proxies.source(options.validationSource as SourceStandIn);
+    }
     if (hooks) {
       const options = args[hooks.at] as Record<string, unknown>;
       if (hooks.onEpochEnd) options.onEpochEnd = (stats: unknown) => askCaller(id, run, stats);
@@ -133,6 +143,9 @@ export function serveWorkerNet(port: HostPort): void {
         break;
       case 'abort':
         fits.get(message.id)?.controller?.abort();
+        break;
+      case 'block':
+        fits.get(message.id)?.proxies?.receive(message);
         break;
     }
   });

@@ -18,7 +18,10 @@ import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
-import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn } from './worker-protocol.ts';
+import { isShared, packRows } from './pack-rows.ts';
+import { SourceFeed } from './source-feed.ts';
+import { isDataSource, type DataSource } from '../data/data-source.ts';
+import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn, SourceStandIn } from './worker-protocol.ts';
 import { fromWire } from './worker-protocol.ts';
 
 /** A worker net's worker ends when the net is collected without dispose(). */
@@ -95,8 +98,14 @@ export class WorkerMLP {
     return this.#fit('fit', data, targets, options);
   }
 
-  /** As fit; onEpochEnd may also return a promise, which the fit waits for. */
-  fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
+  /**
+   * As fit; onEpochEnd may also return a promise, which the fit waits for. Given a
+   * DataSource, the source stays on this thread and its blocks are moved to the worker as
+   * the fit asks for them (one block read ahead).
+   */
+  fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
+  fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
+  fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
     return this.#fit('fitAsync', data, targets, options);
   }
 
@@ -174,9 +183,24 @@ export class WorkerMLP {
     let userError: unknown;
     let hooks: FitHooks | undefined;
     let sent: { id: number; answer: Promise<Answer> };
+    let feed: SourceFeed | undefined;
+    let sources: { source: DataSource; validationSource?: DataSource } | undefined;
+    if (isDataSource(data) && method === 'fit') throw new MLPError('INVALID_ARGUMENT', 'net.fit cannot train on a DataSource: its blocks arrive asynchronously; use await net.fitAsync(source, options)');
     try {
       const transfer: Transferable[] = [];
-      const args = [...this.#labelled(data, second, transfer), third];
+      let args: unknown[];
+      if (isDataSource(data)) {
+        // The sources stay here; the worker gets stand-ins, and pulls their blocks.
+        const options = isOptionsObject(second) ? { ...second } : second;
+        sources = { source: data };
+        if (isOptionsObject(options) && isDataSource(options.validationSource)) {
+          sources.validationSource = options.validationSource;
+          options.validationSource = sourceStandIn('validationSource', options.validationSource);
+        }
+        args = [sourceStandIn('source', data), options];
+      } else {
+        args = [...this.#labelled(data, second, transfer), third];
+      }
       for (const at of [2, 1]) {
         const options = args[at];
         if (!isOptionsObject(options)) continue;
@@ -186,6 +210,8 @@ export class WorkerMLP {
         ({ onEpochEnd, signal, hooks } = found);
         break;
       }
+      if (sources) hooks = { ...(hooks ?? { at: 1, onEpochEnd: false, signal: undefined }), sources: true };
+      const onSource = sources && ((message: Parameters<SourceFeed['handle']>[0]) => feed?.handle(message));
       sent = this.#channel.request({ type: 'call', method, args, hooks }, transfer, (stats, classes, answer) => {
         this.#snapshot.classes = classes;
         // A net disposed meanwhile calls no more callbacks (its fit fails with DISPOSED).
@@ -209,7 +235,11 @@ export class WorkerMLP {
           return settle('threw', fitCannotAwait());
         }
         result.then((value) => settle(value === false ? 'stop' : 'continue'), (error) => settle('threw', error));
-      });
+      }, onSource);
+      if (sources) {
+        const layers = this.#snapshot.layers;
+        feed = new SourceFeed(sent.id, sources, [layers[0], layers[layers.length - 1]], (message, moved) => this.#channel.notify(message, moved));
+      }
     } catch (error) {
       // The arguments could not be posted: MLP's own checks name what is wrong with them.
       throw unpostable(`net.${method}`, error, () => {
@@ -233,6 +263,7 @@ export class WorkerMLP {
       this.#training = undefined;
       this.#inCallback = false;
       signal?.removeEventListener('abort', abort);
+      feed?.closeAll();
     }
   }
 
@@ -326,46 +357,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-function isShared(array: Float64Array): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
-}
-
-/**
- * Rows as they are posted. Rows on a SharedArrayBuffer are shared. Other rows reach the worker
- * as a copy of their own that is moved, not cloned: one memcpy on this thread, where cloning a
- * large array costs several times that, and the caller's arrays stay as they are. So a
- * Float64Array is sliced, and number[][] whose rows all hold `width` numbers is packed into
- * one. Anything else travels as it is, for the worker to name what is wrong with it as MLP does.
- */
-function packRows(value: unknown, width: number, transfer: Transferable[]): unknown {
-  try {
-    if (value instanceof Float64Array) return isShared(value) ? value : moved(value.slice(), transfer);
-    if (Array.isArray(value)) return packNested(value, width, transfer) ?? value;
-    if (isOptionsObject(value) && value.data instanceof Float64Array && !isShared(value.data)) return { ...value, data: moved(value.data.slice(), transfer) };
-  } catch {
-    // A proxy or a getter that throws: posting it fails, and MLP's checks say why.
-  }
-  return value;
-}
-
-function packNested(rows: unknown[], width: number, transfer: Transferable[]): { data: Float64Array; rows: number } | undefined {
-  if (rows.length === 0) return undefined;
-  const data = new Float64Array(rows.length * width);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    if (!Array.isArray(row) || row.length !== width) return undefined;
-    for (let c = 0; c < width; c++) {
-      const cell = row[c];
-      if (typeof cell !== 'number') return undefined;
-      data[r * width + c] = cell;
-    }
-  }
-  return { data: moved(data, transfer), rows: rows.length };
-}
-
-function moved(array: Float64Array, transfer: Transferable[]): Float64Array {
-  transfer.push(array.buffer);
-  return array;
+/** What the worker gets for a DataSource: its name in the fit and what it says of its columns (copies). */
+function sourceStandIn(name: SourceStandIn['streamed'], source: DataSource): SourceStandIn {
+  const copy = (value: unknown) => (Array.isArray(value) ? [...value] : value);
+  return { streamed: name, classes: copy(source.classes), features: copy(source.features), target: source.target };
 }
 
 function outStandIn(out: unknown): OutStandIn {

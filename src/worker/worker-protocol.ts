@@ -24,7 +24,26 @@ export interface FitHooks {
   onEpochEnd: boolean;
   /** The caller passed a signal: whether it was aborted already (later aborts send `abort`). */
   signal: boolean | undefined;
+  /**
+   * A streamed fit: the DataSources stay with the caller, which feeds their blocks on the
+   * worker's `pull`s; args[0] and the options' validationSource hold SourceStandIns.
+   */
+  sources?: boolean;
 }
+
+/** Which of a fit's sources a pull reads: the one trained on, or validationSource. */
+export type SourceName = 'source' | 'validationSource';
+
+/** What the worker knows of a caller's DataSource: its name and what it says of its columns. */
+export interface SourceStandIn {
+  streamed: SourceName;
+  classes?: unknown;
+  features?: unknown;
+  target?: unknown;
+}
+
+/** The caller's answer to a pull: the pass's next block, its end, or why it failed. */
+export type BlockAnswer = { block: unknown } | { done: true } | { error: WireError } | { thrown: string };
 
 /** What predictInto's `out` was, so that the worker checks a stand-in of the same kind. */
 export type OutStandIn = { kind: 'none' } | { kind: 'float64'; length: number } | { kind: 'shared'; out: Float64Array } | { kind: 'other'; type: string };
@@ -39,7 +58,8 @@ export type ToWorker =
   | { type: 'open'; id: number; how: OpenMethod; args: unknown[]; modules: Partial<Record<KernelKind, WebAssembly.Module>> }
   | { type: 'call'; id: number; method: NetMethod; args: unknown[]; hooks?: FitHooks; out?: OutStandIn }
   | { type: 'epoch-answer'; id: number; answer: EpochAnswer }
-  | { type: 'abort'; id: number };
+  | { type: 'abort'; id: number }
+  | ({ type: 'block'; id: number; source: SourceName; pass: number } & BlockAnswer);
 
 /** What the caller shows of the net without asking the worker (MLP's read-only getters). */
 export interface NetSnapshot {
@@ -57,7 +77,11 @@ export type WireError = { code: MLPErrorCode; message: string } | { callback: tr
 export type FromWorker =
   | { type: 'done'; id: number; value: unknown; classes?: string[] | null; snapshot?: NetSnapshot }
   | { type: 'failed'; id: number; error: WireError; classes?: string[] | null }
-  | { type: 'epoch'; id: number; stats: EpochStats; classes: string[] | null };
+  | { type: 'epoch'; id: number; stats: EpochStats; classes: string[] | null }
+  /** A streamed fit asks for pass `pass`'s next block of a source (the first pull of a pass starts it). */
+  | { type: 'pull'; id: number; source: SourceName; pass: number }
+  /** A streamed fit is done with a pass early: the caller closes its iterator. */
+  | { type: 'close-pass'; id: number; source: SourceName; pass: number };
 
 /** Any error thrown in the worker, as it travels: MLPErrors keep their code and message. */
 export function toWire(error: unknown): WireError {
