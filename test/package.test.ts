@@ -21,7 +21,7 @@ import { MLP } from '../src/index.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOK = readFileSync(new URL('./fixtures/notebook-expected-output.txt', import.meta.url), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const MAX_UNPACKED = 730_000;
+const MAX_UNPACKED = 760_000;
 /**
  * What a page loads to train with the defaults: the browser library and the SIMD kernel it
  * fetches, each gzipped on its own (level 9) as a server would send it. `npm run size` prints
