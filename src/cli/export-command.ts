@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';
 import { parseJsonText } from '../io/json-text.ts';
 import { parseModel } from '../io/model-json.ts';
-import { encodeONNX, ONNX_BATCH, ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT } from '../io/onnx-export.ts';
+import { encodeONNX, ONNX_BATCH, ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT, onnxPrecision } from '../io/onnx-export.ts';
 import { MLPError } from '../api/errors.ts';
 
 export function exportOnnx(modelPath: string, outPath: string, float32: boolean): string {
@@ -17,9 +17,10 @@ export function exportOnnx(modelPath: string, outPath: string, float32: boolean)
     if (error instanceof MLPError && error.code === 'INVALID_MODEL' && !error.message.startsWith(modelPath)) throw new MLPError(error.code, `${modelPath}: ${error.message}`);
     throw error;
   }
-  const bytes = encodeONNX(model, float32 ? { float32 } : undefined);
+  const options = float32 ? { float32 } : undefined;
+  const bytes = encodeONNX(model, options);
   writeFileAtomic(outPath, bytes);
   const { layers } = model;
-  const precision = float32 || (model as { dtype?: unknown }).dtype === 'float32' ? 'float32' : 'float64';
+  const precision = onnxPrecision(model, options);
   return `wrote ${outPath}: ONNX opset ${ONNX_OPSET}, ${precision}, ${bytes.length} bytes; ${ONNX_INPUT} [${ONNX_BATCH}, ${layers[0]}] -> ${ONNX_OUTPUT} [${ONNX_BATCH}, ${layers.at(-1)}]`;
 }

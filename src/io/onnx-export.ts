@@ -45,10 +45,15 @@ export function modelToONNX(model: unknown, options?: OnnxOptions): Uint8Array {
   return encodeONNX(parseModel(model), options);
 }
 
+/** The export's element type: float32 when asked for, or else when the model is a float32 one. */
+export function onnxPrecision(model: ModelJSON, options?: unknown): 'float32' | 'float64' {
+  const float32 = checkOnnxOptions(options).float32 ?? (model as { dtype?: unknown }).dtype === 'float32';
+  return float32 ? 'float32' : 'float64';
+}
+
 /** A checked model as the bytes of an .onnx file; the options are checked here. */
 export function encodeONNX(model: ModelJSON, options?: unknown): Uint8Array {
-  const float32 = checkOnnxOptions(options).float32 ?? (model as { dtype?: unknown }).dtype === 'float32';
-  const elementType = float32 ? ELEMENT_FLOAT : ELEMENT_DOUBLE;
+  const elementType = onnxPrecision(model, options) === 'float32' ? ELEMENT_FLOAT : ELEMENT_DOUBLE;
   const { nodes, initializers } = netGraph(model);
   const count = model.layers.length - 1;
   return encodeModel({
