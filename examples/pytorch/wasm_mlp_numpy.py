@@ -1,6 +1,6 @@
 """wasm-mlp's definitions in numpy (float64), no PyTorch needed: a model file read as arrays,
-its forward pass (what net.predict returns), and the initial parameters MLP.create draws
-from numpy's stream. docs/interop.md gives the definitions; check_numpy.py checks these
+its forward pass (what net.predict returns), the training objective whose gradient
+wasm-mlp's updates follow, and the initial parameters MLP.create draws from numpy's stream. docs/interop.md gives the definitions; check_numpy.py checks these
 functions against the library."""
 import json
 
@@ -57,6 +57,27 @@ def predict(model, inputs):
     for (w, b), name in zip(parameters(model), model["activations"]):
         a = activate(name, a @ w.T + b, model["alpha"])
     return a
+
+
+def logits(model, inputs):
+    """The last layer's z: predict without its last activation."""
+    last = dict(model, activations=model["activations"][:-1] + ["linear"])
+    return predict(last, inputs)
+
+
+def objective(model, inputs, targets):
+    """The objective wasm-mlp's gradients are those of, per sample, averaged over the rows:
+    half the sum of squared errors (mse), the per-output sum of the binary cross-entropy on
+    the logits (binary-cross-entropy), the softmax cross-entropy (cross-entropy)."""
+    y = np.asarray(targets, dtype=np.float64)
+    if model["loss"] == "mse":
+        return 0.5 * ((predict(model, inputs) - y) ** 2).sum(axis=1).mean()
+    z = logits(model, inputs)
+    if model["loss"] == "binary-cross-entropy":
+        return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).sum(axis=1).mean()
+    log_softmax = z - z.max(axis=1, keepdims=True)
+    log_softmax -= np.log(np.exp(log_softmax).sum(axis=1, keepdims=True))
+    return -(y * log_softmax).sum(axis=1).mean()
 
 
 def initial_parameters(layers, init="uniform", seed=0):
