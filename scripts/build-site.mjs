@@ -1,14 +1,15 @@
 // Builds the demo site (`npm run demo`) into build/site/, or into the folder given as the
 // first argument: the three pages' HTML with the shared navigation put in, each page's script
 // and stylesheet bundled by esbuild (uPlot included), the library's browser bundle beside them
-// as ./wasm-mlp.js with its kernel files (the pages import it instead of bundling their own
-// copy), the digits data and the icon. Needs `npm run build` first, for build/browser/wasm-mlp.js.
+// as ./wasm-mlp.js with its chunks and kernel files (the pages import it instead of bundling
+// their own copy), the digits data and the icon. Needs `npm run build` first, for build/browser/wasm-mlp.js.
 //
 //   node scripts/build-site.mjs [out-dir]
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { libraryFiles } from './browser-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = resolve(process.argv[2] ?? join(root, 'build', 'site'));
@@ -61,7 +62,7 @@ for (const page of PAGES) {
   const here = nav.replace(`<a href="${file}">`, `<a href="${file}" aria-current="page">`);
   writeFileSync(join(out, file), html.replace('<!-- site-nav -->', here));
 }
-copyFileSync(LIBRARY, join(out, 'wasm-mlp.js'));
+for (const file of libraryFiles()) copyFileSync(join(dirname(LIBRARY), file), join(out, file));
 // The library fetches its kernel builds from beside itself (import.meta.url).
 for (const kernel of readdirSync(dirname(LIBRARY)).filter((name) => name.endsWith('.wasm'))) {
   copyFileSync(join(dirname(LIBRARY), kernel), join(out, kernel));

@@ -34,42 +34,43 @@ makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
 const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm'];
 for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
-// ---- Worker nets (src/worker/) ----------------------------------------------------------
 // Node runs a worker net in a worker_thread started from build/node/worker.js, one more
-// entry beside index and cli (sharing their library chunk).
+// entry beside index and cli.
 const NODE_WORKER_ENTRY = { worker: 'src/worker/node-worker.ts' };
-/** The browser library's entry: src/browser.ts, and serveWorker for its worker nets. */
-const LIBRARY_ENTRY = 'src/worker/browser-bundle.ts';
-
-/**
- * A browser worker net runs the library's own source, from a blob URL, so nothing else need
- * be hosted: the library's whole body becomes one self-contained function, wasmMlpLibrary,
- * which returns its exports and is called with itself (named twice, so that a bundler's
- * minifier cannot inline it away); the library makes its worker's source from that
- * function's text (src/worker/worker-spawner.ts). The body is esbuild's ES module with its
- * closing export clause turned into a return, so import.meta keeps working; the file exports
- * what src/browser.ts exports.
- */
-function wrapLibrary(file) {
-  const text = readFileSync(file, 'utf8');
-  const exportClause = /export\s*\{([^}]*)\};?\s*$/.exec(text);
-  if (!exportClause) throw new Error(`${file}: esbuild's output does not end with its export clause`);
-  const exported = exportClause[1].split(',').map((item) => item.trim().split(/\s+as\s+/)).map(([local, name = local]) => ({ local, name }));
-  const body = `${text.slice(0, exportClause.index)}return{${exported.map(({ local, name }) => `${name}:${local}`).join(',')}}`;
-  const names = exported.map(({ name }) => name).filter((name) => name !== 'serveWorker');
-  writeFileSync(file, `function wasmMlpLibrary(wasmMlpLibrarySelf){${body}}\nexport const{${names.join(',')}}=wasmMlpLibrary(wasmMlpLibrary);\n`);
-}
-// ---- end of worker nets ----------------------------------------------------------------
 
 const common = { bundle: true, format: 'esm', loader: { '.deflate': 'binary' }, logLevel: 'warning', legalComments: 'none' };
-// The Node entry and the CLI share one chunk (build/node/library.js), minified (names kept,
-// for stack traces), so that the package stays small.
+/**
+ * Makes every lazy piece (a module the library loads with import()) import `entry` too, so
+ * that all the entry needs has one set of entries reaching it, and esbuild puts it in ONE
+ * chunk (the library's core) rather than in one chunk per combination of pieces sharing it:
+ * a page fetches the entry (re-exports) and the core, and gzip sees the core whole. The Node
+ * build does the same, so that its entries share one chunk.
+ */
+const oneCore = (entry) => ({
+  name: 'one-core',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.namespace !== 'file') return undefined;
+      const { path, errors } = await build.resolve(args.path, { kind: 'import-statement', importer: args.importer, resolveDir: args.resolveDir });
+      return errors.length > 0 ? { errors } : { path, namespace: 'lazy-piece' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-piece' }, (args) => ({
+      contents: `export * from ${JSON.stringify(args.path)};\nimport ${JSON.stringify(resolve(entry))};\n`,
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+});
+// The Node entries (index, cli, worker) share their code in chunks beside them (what only
+// some calls need, the js backend or the thread pool, is loaded on first use as in the
+// browser), minified (names kept, for stack traces), so that the package stays small.
 const node = await esbuild.build({
   ...common,
   entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts', ...NODE_WORKER_ENTRY },
   outdir: 'build/node',
   splitting: true,
-  chunkNames: 'library',
+  chunkNames: '[name]-[hash]',
+  plugins: [oneCore('src/index.ts')],
   metafile: true,
   minify: true,
   keepNames: true,
@@ -90,16 +91,23 @@ await esbuild.build({
 pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/csv.js']);
 
 // ---------------------------------------------------------------------------------------------
-// The browser builds (build/browser/), every one a single ES module, minified:
+// The browser builds (build/browser/), ES modules, minified:
 //   wasm-mlp.js             the library: src/browser.ts with its kernels as files beside it
 //                           (wasm-mlp.wasm, wasm-mlp-simd.wasm, wasm-mlp-threads.wasm, copied
-//                           here), each fetched on first use through import.meta.url;
-//   wasm-mlp-standalone.js  the same library with the three kernels deflated inside it, for a
-//                           page that hosts one file;
+//                           here), each fetched on first use through import.meta.url; what only
+//                           some pages use (src/browser.ts names it) is in chunks beside it
+//                           (NAME-HASH.js), loaded with import() on first use. The chunks sit in
+//                           the same folder, so that a kernel's URL is the same from any of them;
+//   wasm-mlp-standalone.js  the same library in ONE file, the three kernels deflated inside it
+//                           and every lazy piece with it, for a page that hosts one file;
 //   csv.js                  wasm-mlp/csv (csv-parse's browser build), taking MLPError from
 //                           ./wasm-mlp.js, so errors are the library's own class;
 //   format.js               wasm-mlp/format (no imports; Node's entry too).
-// The library stays ONE module, with no lazy chunk: worker nets run its own source text.
+// A browser worker net's worker runs the worker's side of the library (src/worker/browser-worker.ts,
+// built first, whole, as one module) from a blob URL: its text is a string in the chunk that
+// starts worker nets (src/worker/worker-library.ts), so no file is hosted for it and a
+// bundler that takes the library in leaves it as it is. The standalone build runs its own
+// text instead (wrapLibrary), so that it carries the library once.
 // build/meta/ keeps each build's esbuild metafile for `npm run size`.
 mkdirSync('build/meta', { recursive: true });
 mkdirSync('build/browser', { recursive: true });
@@ -119,19 +127,107 @@ const libraryError = {
     build.onResolve({ filter: /\/mlp-error\.ts$/ }, () => ({ path: './wasm-mlp.js', external: true }));
   },
 };
-const browser = { ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser' };
+/**
+ * The exp table (src/math/exp-table.ts, upstream's words as hexadecimal BigInt literals, 5.3 KB
+ * minified) as its 2048 bytes in base64 (2.7 KB), decoded once at load: the same doubles, bit
+ * for bit (the browser tests compare every backend's bits with Node's, which reads the source).
+ */
+const expTableSource = (await esbuild.build({ entryPoints: ['src/math/exp-table.ts'], bundle: true, write: false, format: 'esm', logLevel: 'warning' })).outputFiles[0].text;
+const { EXP_TABLE } = await import(`data:text/javascript,${encodeURIComponent(expTableSource)}`);
+const expTableBytes = Buffer.alloc(8 * EXP_TABLE.length);
+EXP_TABLE.forEach((x, i) => expTableBytes.writeDoubleLE(x, 8 * i));
+const expTableBase64 = expTableBytes.toString('base64');
+const decoded = Buffer.from(expTableBase64, 'base64');
+if (EXP_TABLE.some((x, i) => !Object.is(x, decoded.readDoubleLE(8 * i)))) throw new Error('exp table: base64 round trip');
+const compactExpTable = {
+  name: 'compact-exp-table',
+  setup(build) {
+    build.onResolve({ filter: /\/exp-table\.ts$/ }, () => ({ path: 'exp-table', namespace: 'compact-exp-table' }));
+    build.onLoad({ filter: /.*/, namespace: 'compact-exp-table' }, () => ({
+      contents: `// generated by scripts/build.mjs from src/math/exp-table.ts; little-endian doubles
+const bytes = atob(${JSON.stringify(expTableBase64)});
+const view = new DataView(new ArrayBuffer(bytes.length));
+for (let i = 0; i < bytes.length; i++) view.setUint8(i, bytes.charCodeAt(i));
+export const EXP_TABLE = new Float64Array(${EXP_TABLE.length});
+for (let i = 0; i < EXP_TABLE.length; i++) EXP_TABLE[i] = view.getFloat64(8 * i, true);
+`,
+      loader: 'js',
+    }));
+  },
+};
+// The browser builds instantiate the kernels with WebAssembly's own calls (see
+// src/backends/wasm/loader.browser.ts) and carry the exp table compactly.
+const browser = {
+  ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser',
+  alias: { '@assemblyscript/loader': './src/backends/wasm/loader.browser.ts' },
+};
+/**
+ * The worker's side opens its net with `worker` off (src/worker/worker-host.ts), so it never
+ * starts a worker net itself: worker-net.ts (the caller's side, about 8 KB) is left out of it.
+ */
+const noNestedWorkerNets = {
+  name: 'no-nested-worker-nets',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/worker-net\.ts$/ }, () => ({ path: 'worker-net', namespace: 'no-nested-worker-nets' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-nested-worker-nets' }, () => ({
+      contents: "import { MLPError } from './src/api/errors.ts';\nexport async function openWorkerNet() { throw new MLPError('INTERNAL', 'wasm-mlp internal error: a worker net\\'s worker opened a worker net'); }",
+      resolveDir: root,
+      loader: 'ts',
+    }));
+  },
+};
+const workerSide = await esbuild.build({
+  ...browser,
+  stdin: { contents: "import { serveWorker } from './src/worker/browser-worker.ts';\nserveWorker();\n", resolveDir: root, sourcefile: 'worker-side.js' },
+  outdir: undefined,
+  write: false,
+  plugins: [kernelSource('worker'), compactExpTable, noNestedWorkerNets],
+});
+writeFileSync('build/meta/worker-library.json', JSON.stringify(workerSide.metafile));
+/** Swaps src/worker/worker-library.ts for a workerLibrary() that returns `body`'s value. */
+const workerLibrary = (body) => ({
+  name: 'worker-library',
+  setup(build) {
+    build.onResolve({ filter: /\/worker-library\.ts$/ }, () => ({ path: 'worker-library', namespace: 'worker-library' }));
+    build.onLoad({ filter: /.*/, namespace: 'worker-library' }, () => ({ contents: `export function workerLibrary() { return ${body}; }`, loader: 'js' }));
+  },
+});
+/**
+ * The standalone build is one function, wasmMlpLibrary, that returns its exports and is called
+ * with itself (named twice, so that a bundler's minifier cannot inline it away); a worker net
+ * runs that function's text, calling its serveWorker. The body is esbuild's ES module with its
+ * closing export clause turned into a return; the file exports what src/browser.ts exports.
+ */
+function wrapLibrary(file) {
+  const text = readFileSync(file, 'utf8');
+  const exportClause = /export\s*\{([^}]*)\};?\s*$/.exec(text);
+  if (!exportClause) throw new Error(`${file}: esbuild's output does not end with its export clause`);
+  const exported = exportClause[1].split(',').map((item) => item.trim().split(/\s+as\s+/)).map(([local, name = local]) => ({ local, name }));
+  const body = `${text.slice(0, exportClause.index)}return{${exported.map(({ local, name }) => `${name}:${local}`).join(',')}}`;
+  const names = exported.map(({ name }) => name).filter((name) => name !== 'serveWorker');
+  writeFileSync(file, `function wasmMlpLibrary(wasmMlpLibrarySelf){${body}}\nexport const{${names.join(',')}}=wasmMlpLibrary(wasmMlpLibrary);\n`);
+}
+const OWN_TEXT = 'typeof wasmMlpLibrarySelf === "function" ? `(${wasmMlpLibrarySelf})(null).serveWorker();\\n` : undefined';
 const browserBuilds = {
-  'wasm-mlp': { entryPoints: { 'wasm-mlp': LIBRARY_ENTRY }, plugins: [kernelSource('browser')] },
-  'wasm-mlp-standalone': { entryPoints: { 'wasm-mlp-standalone': LIBRARY_ENTRY }, plugins: [kernelSource('inline')] },
-  csv: { entryPoints: { csv: 'src/csv.ts' }, plugins: [libraryError], alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
+  'wasm-mlp': {
+    entryPoints: { 'wasm-mlp': 'src/browser.ts' }, splitting: true, chunkNames: '[name]-[hash]',
+    plugins: [oneCore('src/browser.ts'), kernelSource('browser'), compactExpTable, workerLibrary(JSON.stringify(workerSide.outputFiles[0].text))],
+  },
+  'wasm-mlp-standalone': {
+    stdin: { contents: "export * from './src/browser.ts';\nexport { serveWorker } from './src/worker/browser-worker.ts';\n", resolveDir: root, sourcefile: 'standalone.js' },
+    outdir: undefined, outfile: 'build/browser/wasm-mlp-standalone.js', plugins: [kernelSource('inline'), compactExpTable, workerLibrary(OWN_TEXT)],
+  },
+  csv: { entryPoints: { csv: 'src/csv.ts' }, plugins: [libraryError], alias: { ...browser.alias, 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   format: { entryPoints: { format: 'src/format.ts' }, platform: 'neutral' },
 };
+const browserOutputs = [];
 for (const [name, options] of Object.entries(browserBuilds)) {
   const { metafile } = await esbuild.build({ ...browser, ...options });
   writeFileSync(`build/meta/${name}.json`, JSON.stringify(metafile));
+  browserOutputs.push(...Object.keys(metafile.outputs));
 }
-for (const name of ['wasm-mlp', 'wasm-mlp-standalone']) wrapLibrary(`build/browser/${name}.js`);
-pruneExcept('build/browser', [...KERNEL_FILES, ...Object.keys(browserBuilds).map((name) => `${name}.js`)].map((file) => `build/browser/${file}`));
+wrapLibrary('build/browser/wasm-mlp-standalone.js');
+pruneExcept('build/browser', [...KERNEL_FILES.map((file) => `build/browser/${file}`), ...browserOutputs]);
 // ---------------------------------------------------------------------------------------------
 
 // The benchmark (`npm run bench`) is bundled whole, csv-parse included, so it runs the

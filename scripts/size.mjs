@@ -1,10 +1,12 @@
 // Prints the sizes of the browser builds (`npm run size`, after `npm run build`): each file of
-// build/browser raw and gzipped (level 9), what a page must load to train with the default
-// backend (the library and the SIMD kernel), and with --inputs the bytes each source file
-// puts into each build (from the esbuild metafiles the build keeps in build/meta/).
+// build/browser raw and gzipped (level 9), what a page loads to train with the default backend
+// (the library's entry, the chunk it imports, and the SIMD kernel), what each lazy piece adds
+// when a page first uses it, and with --inputs the bytes each source file puts into each
+// output (from the esbuild metafiles the build keeps in build/meta/).
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { DEFAULT_KERNEL, defaultPage, lazyPieces } from './browser-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = `${root}build/browser/`;
@@ -21,15 +23,23 @@ export function sizes(files) {
   return { raw, gzip };
 }
 
-/** What a page loads to train with the default backend (wasm, SIMD). */
-export const DEFAULT_PAGE = ['wasm-mlp.js', 'wasm-mlp-simd.wasm'];
+/** Kernels a lazy piece brings with it: the threads build replaces the SIMD one for nets with threads. */
+const PIECE_KERNELS = { 'thread-pool': ['wasm-mlp-threads.wasm'] };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const kb = (n) => `${(n / 1000).toFixed(1)} KB`.padStart(9);
-  const row = (name, { raw, gzip }) => console.log(`${name.padEnd(40)}${kb(raw)}${kb(gzip)}`);
-  console.log(`${'build/browser/'.padEnd(40)}${'raw'.padStart(9)}${'gzip'.padStart(9)}`);
+  const row = (name, { raw, gzip }) => console.log(`${name.padEnd(56)}${kb(raw)}${kb(gzip)}`);
+  console.log(`${'build/browser/'.padEnd(56)}${'raw'.padStart(9)}${'gzip'.padStart(9)}`);
   for (const file of readdirSync(dir).sort()) row(file, sizes([file]));
-  row(DEFAULT_PAGE.join(' + '), sizes(DEFAULT_PAGE));
+  const page = defaultPage();
+  console.log('\nA page training with the defaults (JS it imports + the kernel it instantiates):');
+  row(`  ${page.join(' + ')}`, sizes(page));
+  console.log('Lazy pieces, each fetched when a page first uses it:');
+  for (const { name, files } of lazyPieces()) {
+    const all = [...files, ...(PIECE_KERNELS[name] ?? [])];
+    row(`  ${name}: ${all.join(' + ')}`, sizes(all));
+  }
+  console.log(`  (simd: false fetches wasm-mlp.wasm, ${(sizes(['wasm-mlp.wasm']).raw / 1000).toFixed(1)} KB, in place of ${DEFAULT_KERNEL})`);
   if (process.argv.includes('--inputs')) {
     for (const meta of readdirSync(`${root}build/meta`).sort()) {
       const { outputs } = JSON.parse(readFileSync(`${root}build/meta/${meta}`, 'utf8'));

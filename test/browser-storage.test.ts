@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as node from '../src/index.ts';
+// @ts-expect-error: a plain .mjs build script, no types
+import { libraryFiles } from '../scripts/browser-files.mjs';
 import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser, type TestPage } from './helpers/browsers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_BUILD = `${root}build/browser/`;
 const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
-/** The library module and the kernels it fetches beside it. */
-const SERVED = ['wasm-mlp.js', 'wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
+/** The library module, its chunks and the kernels it fetches beside it (after `npm run build`). */
+const SERVED = () => [...libraryFiles(), 'wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
 
 const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wasm-mlp storage</title>
@@ -176,7 +178,7 @@ beforeAll(async () => {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} not found: run \`npm run build\` first (npm test does).`);
   site = mkdtempSync(join(tmpdir(), 'wasm-mlp-storage-'));
   writeFileSync(join(site, 'index.html'), PAGE_HTML);
-  for (const file of SERVED) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
+  for (const file of SERVED()) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
   server = await serveStatic(site);
 });
 

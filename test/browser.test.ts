@@ -3,7 +3,7 @@
 // format.js, for the notebook's printing) from a local HTTP server and train the notebook net
 // and a random 4-layer net on both backends. Every weight, bias, loss and prediction must match
 // Node's run of the same code bit for bit in every browser, and the library must load nothing
-// but the kernels it runs, from beside it.
+// but its own chunks and the kernels it runs, from beside it.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +18,27 @@ import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_BUILD = `${root}build/browser/`;
 const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
-/** What the page serves: the library, the printing entry and the three kernels. */
-const SERVED = ['wasm-mlp.js', 'format.js', 'wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
+const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm'];
+
+/** The library's files: wasm-mlp.js and every chunk it imports, statically or with import(), transitively. */
+async function libraryFiles(): Promise<Map<string, { static: string[]; lazy: string[] }>> {
+  const files = new Map<string, { static: string[]; lazy: string[] }>();
+  const visit = async (file: string): Promise<void> => {
+    if (files.has(file)) return;
+    const { metafile } = await esbuild.build({
+      entryPoints: [`${BROWSER_BUILD}${file}`], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent', format: 'esm',
+    });
+    const [input] = Object.values(metafile.inputs);
+    expect(input.format, file).toBe('esm');
+    const named = (kind: string) => input.imports.filter((i) => i.kind === kind).map((i) => i.path.replace(/^\.\//, ''));
+    const imports = { static: named('import-statement'), lazy: named('dynamic-import') };
+    expect(input.imports.every((i) => /^\.\/[\w.-]+\.js$/.test(i.path) && (i.kind === 'import-statement' || i.kind === 'dynamic-import')), `${file} imports ${JSON.stringify(input.imports)}`).toBe(true);
+    files.set(file, imports);
+    for (const next of [...imports.static, ...imports.lazy]) await visit(next);
+  };
+  await visit('wasm-mlp.js');
+  return files;
+}
 const node = { ...library, ...format };
 
 // The favicon link stops the browser from requesting /favicon.ico, whose 404 would be logged as
@@ -210,17 +229,21 @@ beforeAll(async () => {
   kernelsInNode = await kernels(node);
 });
 
-it('the bundle imports no other module, and loads nothing but its three kernels from beside it', async () => {
-  const { metafile } = await esbuild.build({
-    entryPoints: [BUNDLE], bundle: true, write: false, metafile: true, external: ['*'], logLevel: 'silent',
-  });
-  const [input] = Object.values(metafile.inputs);
-  expect(input.format).toBe('esm');
-  expect(input.imports).toEqual([]);
+it('the library imports nothing but its own chunks, and loads nothing but its three kernels from beside it', async () => {
+  const files = await libraryFiles();
+  const core = files.get('wasm-mlp.js')!.static;
+  // The entry imports one core chunk; every lazy piece is loaded with import() from the core.
+  expect(core).toHaveLength(1);
+  expect(files.get(core[0])!.static).toEqual([]);
+  expect(files.get(core[0])!.lazy.map((file) => file.replace(/-\w+\.js$/, '')).sort()).toEqual(
+    ['backend-js', 'browser-storage', 'model-json', 'stream-training', 'thread-pool', 'worker-net'],
+  );
   // esbuild lists only literal specifiers; import(expr) would be a dependency too, and every
   // import.meta.url-relative load must be one of the kernel files.
-  const text = readFileSync(BUNDLE, 'utf8');
-  expect(text).not.toMatch(/\bimport\s*\(/);
+  const text = [...files.keys()].map((file) => readFileSync(`${BROWSER_BUILD}${file}`, 'utf8')).join('\n');
+  const literal = text.match(/\bimport\s*\(\s*"\.\/[\w.-]+\.js"\s*\)/g)!;
+  expect(text.match(/\bimport\s*\(/g)).toHaveLength(literal.length);
+  expect(new Set(literal.map((call) => /"\.\/(.*)"/.exec(call)![1]))).toEqual(new Set([...files.keys()].filter((file) => file !== 'wasm-mlp.js' && file !== core[0])));
   expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(3);
   expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(
     ['wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
@@ -234,11 +257,13 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
   let page: TestPage;
   let inPage: Outcome;
   let kernelsInPage: Awaited<ReturnType<typeof kernels>>;
+  let library: string[];
 
   beforeAll(async () => {
     site = mkdtempSync(join(tmpdir(), 'wasm-mlp-page-'));
     writeFileSync(join(site, 'index.html'), PAGE_HTML);
-    for (const file of SERVED) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
+    library = [...(await libraryFiles()).keys()];
+    for (const file of [...library, 'format.js', ...KERNELS]) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
     // Cross-origin isolation: the page may share memory with Workers, so `threads` runs.
     server = await serveStatic(site, { isolated: true });
     browser = await launch(browserName);
@@ -259,11 +284,13 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     if (site) rmSync(site, { recursive: true, force: true });
   });
 
-  it('the page fetched the library, the printing entry and each kernel it ran, once', () => {
+  it('the page fetched the library, the printing entry, each lazy piece and each kernel it ran, once', () => {
     const paths = server!.requestedPaths;
-    // The two modules load together; the SIMD kernel comes with the first net, the others later.
-    expect(paths.slice(0, 4).sort()).toEqual(['/', '/format.js', '/wasm-mlp-simd.wasm', '/wasm-mlp.js']);
-    expect(paths.slice(4)).toEqual(['/wasm-mlp.wasm', '/wasm-mlp-threads.wasm']);
+    const piece = (name: string) => `/${library.find((file) => file.startsWith(`${name}-`))}`;
+    // The modules load together; the SIMD kernel comes with the first net, the js backend with
+    // the first js net, the others later (no worker net, nothing saved: those pieces stay unloaded).
+    expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm', '/wasm-mlp.js'].sort());
+    expect(paths.slice(5)).toEqual([piece('backend-js'), '/wasm-mlp.wasm', piece('thread-pool'), '/wasm-mlp-threads.wasm']);
     expect([...page.requests].sort()).toEqual(paths.map((path) => `${server!.url}${path}`).sort());
   });
 

@@ -197,4 +197,36 @@ describe('apps built with bundlers train in Chromium as Node does', () => {
       await server.close();
     }
   });
+
+  it('a page whose lazy piece is missing gets an MLPError naming it and what to serve', async () => {
+    const dist = await buildApp('none', APP('wasm-mlp'), work);
+    const piece = readdirSync(join(dist, 'wasm-mlp')).find((file) => /^backend-js-\w+\.js$/.test(file))!;
+    rmSync(join(dist, 'wasm-mlp', piece));
+    const server = await serveStatic(dist);
+    let page: TestPage | undefined;
+    try {
+      page = await browser.newPage();
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction('window.lib !== undefined', 15_000);
+      const outcome = await page.evaluate(async () => {
+        const { MLP, MLPError } = (globalThis as unknown as { lib: Lib }).lib;
+        const simd = (await MLP.create({ layers: [2, 1], seed: 1 })).simd;
+        try {
+          await MLP.create({ layers: [2, 1], seed: 1, backend: 'js' });
+          return { simd };
+        } catch (error) {
+          return { simd, mlp: error instanceof MLPError, code: (error as InstanceType<typeof MLPError>).code, message: (error as Error).message };
+        }
+      });
+      expect(outcome).toEqual({
+        simd: true,
+        mlp: true,
+        code: 'IO',
+        message: expect.stringMatching(/^wasm-mlp could not load its js backend \(.+\); serve every file of the package's build\/browser\/ next to wasm-mlp\.js, or import wasm-mlp\/standalone, which is one file$/),
+      });
+    } finally {
+      await page?.close();
+      await server.close();
+    }
+  });
 });

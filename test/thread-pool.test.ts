@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.ts';
-import { attachedNets, liveAttachments, poolSize } from '../src/backends/wasm/threads.ts';
+import { attachedNets, liveAttachments, poolSize } from '../src/backends/wasm/thread-pool.ts';
 
 // Rows x widths past the kernel's PARALLEL_WORK (2^19 multiply-adds): the products are split.
 const WIDE = 96;

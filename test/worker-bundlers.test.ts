@@ -2,8 +2,10 @@
 // browser entry, build/browser/wasm-mlp.js, whose kernels are files beside it) is built by
 // esbuild (the kernels copied beside the bundle, as README says) and by Vite (which copies
 // them itself), each minifying it, served, and run in Chromium. Its worker net, started from
-// the bundled library's own source, must train to the bits of Node's in-thread net; the page
-// fetches the app's files and the one kernel it runs, once: the worker fetches nothing.
+// the worker's side of the library that the bundled worker-net piece carries as text, must
+// train to the bits of Node's in-thread net; the page fetches the app's files (with Vite, the
+// worker-net piece is a chunk of its own) and the one kernel it runs, once: the worker
+// fetches nothing.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +123,11 @@ describe('worker nets in apps built by bundlers, in Chromium', () => {
     await viteBuild({ root: join(dir, 'app'), configFile: false, logLevel: 'silent', build: { outDir: dist, emptyOutDir: true } });
     const app = await runApp(dist);
     expect(app.requests[0]).toBe('/');
-    expect(app.requests.slice(1)).toEqual([expect.stringMatching(/^\/assets\/index-[\w-]+\.js$/), expect.stringMatching(/^\/assets\/wasm-mlp-simd-[\w-]+\.wasm$/)]);
+    expect(app.requests.slice(1)).toEqual([
+      expect.stringMatching(/^\/assets\/index-[\w-]+\.js$/),
+      expect.stringMatching(/^\/assets\/worker-net-[\w-]+\.js$/),
+      expect.stringMatching(/^\/assets\/wasm-mlp-simd-[\w-]+\.wasm$/),
+    ]);
     expect({ ...app, requests: undefined }).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: undefined, errors: [] });
   });
 

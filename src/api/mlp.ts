@@ -7,7 +7,9 @@ import { createBackend } from '../backends/create-backend.ts';
 import { S_ALPHA } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
-import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
+import type { ModelJSON } from '../io/model-json.ts';
+import { modelText } from '../io/model-text.ts';
+import { loadPiece } from './load-piece.ts';
 import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
@@ -23,7 +25,8 @@ import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './opti
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
 import { guardedRead } from './validate.ts';
 import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
-import { streamedTrainingSteps, type StreamFitData } from './stream-training.ts';
+import { streamedTrainingSteps } from './streamed-fit.ts';
+import type { StreamFitData } from './stream-training.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
@@ -105,6 +108,8 @@ export class MLP {
   static async fromJSON(json: unknown, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
     const loadOptions = guard('MLP.fromJSON', () => checkLoadOptions(options));
     if (loadOptions.worker) return openWorkerNet('fromJSON', [json, workerLoadOptions(loadOptions)], kernelKinds(loadOptions));
+    // Reading a model is a lazy piece of the browser bundle: toJSON and save never need it.
+    const { parseModel } = await loadPiece('model reader', () => import('../io/model-json.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
     const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend));
     // A saved stream wins: resuming must continue it exactly.

@@ -4,7 +4,8 @@
 // the rollback of a failed fit all go through here.
 import { S_BETA1_POWER, S_BETA2_POWER, S_STEP, type Optimizer } from '../backends/layout.ts';
 import type { Normalization } from '../data/normalize.ts';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelJSON } from '../io/model-json.ts';
+import type { ModelJSON } from '../io/model-json.ts';
+import { MODEL_FORMAT, MODEL_VERSION } from '../io/model-text.ts';
 import type { RandomState } from '../math/random.ts';
 import type { Architecture } from './options.ts';
 import type { NetMemory } from './net-memory.ts';

@@ -9,9 +9,9 @@ import { OPTIMIZERS, type Activation, type Loss, type Optimizer } from '../backe
 import type { Normalization } from '../data/normalize.ts';
 import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
 import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
+import { MODEL_FORMAT, MODEL_VERSION } from './model-text.ts';
 
-export const MODEL_FORMAT = 'wasm-mlp';
-export const MODEL_VERSION = 2;
+export { MODEL_FORMAT, MODEL_VERSION, modelText } from './model-text.ts';
 
 export interface TrainingState {
   optimizer: Optimizer;
@@ -50,16 +50,6 @@ export interface ModelJSON {
   biases: number[][];
   /** Present when saved with includeOptimizer. */
   training?: TrainingState;
-}
-
-/**
- * The model as JSON text, exact to the bit: JSON.stringify writes -0 as 0, so -0 goes
- * through a marker no string field can hold (JSON.parse reads `-0` back as -0).
- */
-export function modelText(model: ModelJSON): string {
-  const marker = '\u0000-0';
-  const text = JSON.stringify(model, (_key, value) => (Object.is(value, -0) ? marker : value));
-  return `${text.replaceAll(JSON.stringify(marker), '-0')}\n`;
 }
 
 const V1_KEYS = ['format', 'version', 'layers', 'activation', 'weights', 'biases'];

@@ -14,7 +14,7 @@ export function useOnnxEncoder(next: OnnxEncoder): void {
 
 export function onnxEncoder(): OnnxEncoder {
   if (encoder === undefined) {
-    throw new MLPError('INVALID_ARGUMENT', "net.toONNX runs in Node only (the browser bundle leaves the ONNX encoder out); save the model and export it in Node: wasm-mlp export MODEL.json --onnx OUT.onnx");
+    throw new MLPError('INVALID_ARGUMENT', "net.toONNX needs Node (the browser bundle has no ONNX encoder); export a saved model with wasm-mlp export");
   }
   return encoder;
 }

@@ -1,7 +1,7 @@
 // Where save(), load() and loadCSV(path) read and write. A path is a file (the Node entry
 // plugs in node:fs, with atomic writes) or, in the browser bundle, `indexeddb://NAME` or
-// `localstorage://NAME` (TensorFlow.js's scheme names), which the browser entry plugs in
-// (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
+// `localstorage://NAME` (TensorFlow.js's scheme names), whose stores the browser entry plugs
+// in, loaded on first use (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
 // there is a file system (Node, whose entry also loads the browser entry's code), those
 // URLs are refused rather than written to whatever storage the runtime may have.
 import { invalidArgument, MLPError, printable, systemReason } from '../api/errors.ts';
@@ -23,14 +23,15 @@ export const BROWSER_SCHEMES = ['indexeddb', 'localstorage'] as const;
 export type BrowserScheme = (typeof BROWSER_SCHEMES)[number];
 
 let current: Storage | undefined;
-let keyed: Partial<Record<BrowserScheme, KeyedStore>> = {};
+/** Loads the browser's stores (the browser bundle's lazy chunk). */
+let keyed: (() => Promise<Record<BrowserScheme, KeyedStore>>) | undefined;
 
 export function useStorage(next: Storage): void {
   current = next;
 }
 
-export function useKeyedStores(stores: Record<BrowserScheme, KeyedStore>): void {
-  keyed = stores;
+export function useKeyedStores(load: () => Promise<Record<BrowserScheme, KeyedStore>>): void {
+  keyed = load;
 }
 
 /** The file system, when the entry point provided one. */
@@ -58,7 +59,7 @@ export function browserLocation(path: unknown): { scheme: BrowserScheme; key: st
 export async function readModelText(path: string): Promise<string> {
   checkPath(path);
   const location = browserLocation(path);
-  if (location) return keyedStore(location.scheme, path).read(location.key);
+  if (location) return (await keyedStore(location.scheme, path)).read(location.key);
   try {
     return storage().read(path);
   } catch (error) {
@@ -70,7 +71,7 @@ export async function readModelText(path: string): Promise<string> {
 export async function writeModelText(path: string, text: string): Promise<void> {
   checkPath(path);
   const location = browserLocation(path);
-  if (location) return keyedStore(location.scheme, path).write(location.key, text);
+  if (location) return (await keyedStore(location.scheme, path)).write(location.key, text);
   try {
     storage().writeAtomic(path, text);
   } catch (error) {
@@ -78,12 +79,11 @@ export async function writeModelText(path: string, text: string): Promise<void> 
   }
 }
 
-function keyedStore(scheme: BrowserScheme, path: string): KeyedStore {
-  const store = keyed[scheme];
-  if (store === undefined || current !== undefined) {
+async function keyedStore(scheme: BrowserScheme, path: string): Promise<KeyedStore> {
+  if (keyed === undefined || current !== undefined) {
     throw new MLPError('INVALID_ARGUMENT', `path ${JSON.stringify(printable(path))} names browser storage (${scheme === 'indexeddb' ? 'IndexedDB' : 'localStorage'}), which only the browser build of wasm-mlp has; in Node save to a file path`);
   }
-  return store;
+  return (await keyed())[scheme];
 }
 
 /**

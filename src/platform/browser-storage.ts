@@ -3,9 +3,10 @@
 // database "wasm-mlp"; 'localstorage://NAME' is this origin's localStorage key
 // "wasm-mlp/NAME". Both hold the model file's text, replaced in one step (one IndexedDB
 // transaction; localStorage.setItem is atomic), so a failed save keeps the model saved
-// before. Imported for its effect by the browser entry.
+// before. The browser entry plugs this module in (useKeyedStores), to be loaded on first use;
+// its exports are the stores by scheme.
 import { describeValue, MLPError, oneLine, printable } from '../api/errors.ts';
-import { useKeyedStores } from '../io/storage.ts';
+import type { KeyedStore } from '../io/storage.ts';
 
 const DATABASE = 'wasm-mlp';
 const OBJECT_STORE = 'models';
@@ -13,31 +14,30 @@ const LOCAL_STORAGE_PREFIX = 'wasm-mlp/';
 
 type Action = 'save' | 'load';
 
-useKeyedStores({
-  indexeddb: {
-    async read(key) {
-      const url = `indexeddb://${key}`;
-      const value = await inTransaction(url, 'load', (store) => store.get(key));
-      if (value === undefined) throw missing(url);
-      if (typeof value !== 'string') throw new MLPError('INVALID_MODEL', `the model stored at ${printable(url)} is not valid: it holds ${describeValue(value)}, not the text net.save() writes`);
-      return value;
-    },
-    async write(key, text) {
-      await inTransaction(`indexeddb://${key}`, 'save', (store) => store.put(text, key));
-    },
+export const indexeddb: KeyedStore = {
+  async read(key) {
+    const url = `indexeddb://${key}`;
+    const value = await inTransaction(url, 'load', (store) => store.get(key));
+    if (value === undefined) throw missing(url);
+    if (typeof value !== 'string') throw new MLPError('INVALID_MODEL', `the model stored at ${printable(url)} is not valid: it holds ${describeValue(value)}, not the text net.save() writes`);
+    return value;
   },
-  localstorage: {
-    async read(key) {
-      const url = `localstorage://${key}`;
-      const text = withLocalStorage(url, 'load', (store) => store.getItem(LOCAL_STORAGE_PREFIX + key));
-      if (text === null) throw missing(url);
-      return text;
-    },
-    async write(key, text) {
-      withLocalStorage(`localstorage://${key}`, 'save', (store) => store.setItem(LOCAL_STORAGE_PREFIX + key, text));
-    },
+  async write(key, text) {
+    await inTransaction(`indexeddb://${key}`, 'save', (store) => store.put(text, key));
   },
-});
+};
+
+export const localstorage: KeyedStore = {
+  async read(key) {
+    const url = `localstorage://${key}`;
+    const text = withLocalStorage(url, 'load', (store) => store.getItem(LOCAL_STORAGE_PREFIX + key));
+    if (text === null) throw missing(url);
+    return text;
+  },
+  async write(key, text) {
+    withLocalStorage(`localstorage://${key}`, 'save', (store) => store.setItem(LOCAL_STORAGE_PREFIX + key, text));
+  },
+};
 
 /**
  * Runs one request in one transaction on the models store (a write: read-write, committed

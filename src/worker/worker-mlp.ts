@@ -1,372 +1,63 @@
 // WorkerMLP: a net that lives in a dedicated worker (MLP.create/fromJSON/load with
-// `worker: true`), on the caller's side. Its methods are MLP's and return promises; each
-// posts the call to the worker (worker-host.ts), which runs it on its MLP, so the results
-// are the in-thread net's to the bit. What cannot be posted stays here: onEpochEnd runs on
-// this thread (the worker waits for its answer after each report), a signal's abort is
-// forwarded, and the user's own error object is what a throwing callback rejects with.
-// Disposal and BUSY are decided here, as MLP decides them, without asking the worker.
-import { MLPError, oneLine } from '../api/errors.ts';
+// `worker: true`), on the caller's side. This file is what every page carries: the class's
+// declaration (for its types and instanceof) and the settings a worker net is opened with.
+// The methods' code, the channel to the worker and the worker's own library are in
+// worker-net.ts, which the first worker net loads (the browser bundle's lazy chunk).
+import { loadPiece } from '../api/load-piece.ts';
 import type { Dataset, Evaluation } from '../api/net-types.ts';
-import { checkDataset, checkFitOptions, type CreateSettings, type LoadSettings } from '../api/options.ts';
+import type { CreateSettings, LoadSettings } from '../api/options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from '../api/options.generated.ts';
 import type { Matrix } from '../api/rows.ts';
-import { fitCannotAwait, type History } from '../api/training.ts';
+import type { History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
-import { kernelModule, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
+import { simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
-import { modelText, parseModel, type ModelJSON } from '../io/model-json.ts';
-import { onnxEncoder } from '../io/onnx-plugin.ts';
-import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
-import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
-import { isShared, packRows } from './pack-rows.ts';
-import { SourceFeed } from './source-feed.ts';
-import { isDataSource, type DataSource } from '../data/data-source.ts';
-import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn, SourceStandIn } from './worker-protocol.ts';
-import { fromWire } from './worker-protocol.ts';
-
-/** A worker net's worker ends when the net is collected without dispose(). */
-const reclaim = new FinalizationRegistry<WorkerChannel>((channel) => channel.terminate());
-
-/** WorkerMLP's constructor, for openWorkerNet only (the class has no public way to make one). */
-let construct: (channel: WorkerChannel, snapshot: NetSnapshot) => WorkerMLP;
-
-/** Starts a worker and makes its net there (MLP.create, fromJSON or load with these arguments). */
-export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: readonly KernelKind[]): Promise<WorkerMLP> {
-  // The worker instantiates the kernel this thread compiled: it never compiles bytes itself.
-  const modules: Partial<Record<KernelKind, WebAssembly.Module>> = {};
-  for (const kind of kinds) modules[kind] = await kernelModule(kind);
-  const channel = new WorkerChannel();
-  try {
-    // What MLP would say about arguments that cannot be posted: a path, or a model, it cannot read.
-    const check = how === 'load' ? () => (storage(), checkPath(args[0])) : how === 'fromJSON' ? () => parseModel(args[0]) : () => {};
-    const { snapshot } = await post(channel, `MLP.${how}`, { type: 'open', how, args, modules }, [], check).answer;
-    return construct(channel, snapshot!);
-  } catch (error) {
-    channel.terminate();
-    throw error instanceof CallFailure ? failure(error) : error;
-  }
-}
+import type { DataSource } from '../data/data-source.ts';
+import type { ModelJSON } from '../io/model-json.ts';
+import type { OpenMethod } from './worker-protocol.ts';
 
 /**
  * A net in a dedicated Worker (a worker_thread in Node): MLP's methods, each returning a
  * promise of what MLP's returns, bit for bit. Its getters are snapshots kept on this side.
+ * Only MLP.create, fromJSON and load make one.
  */
-export class WorkerMLP {
-  readonly #channel: WorkerChannel;
-  readonly #snapshot: NetSnapshot;
-  #disposed = false;
-  /** A fit under way: only calls from its onEpochEnd may use the net meanwhile. */
-  #training: 'fit' | 'fitAsync' | undefined;
-  #inCallback = false;
+export abstract class WorkerMLP {
   /** The seed the parameters were drawn with (undefined for a net loaded from JSON). */
-  readonly seed: number | undefined;
-
-  static {
-    construct = (channel, snapshot) => new WorkerMLP(channel, snapshot);
-  }
-
-  private constructor(channel: WorkerChannel, snapshot: NetSnapshot) {
-    this.#channel = channel;
-    this.#snapshot = snapshot;
-    this.seed = snapshot.seed;
-    reclaim.register(this, channel, channel);
-  }
-
-  get layers(): number[] {
-    return [...this.#alive('layers').layers];
-  }
-
-  get backend(): BackendName {
-    return this.#alive('backend').backend;
-  }
-
-  get simd(): boolean {
-    return this.#alive('simd').simd;
-  }
-
-  get threads(): number {
-    return this.#alive('threads').threads;
-  }
-
-  get classes(): string[] | null {
-    const { classes } = this.#alive('classes');
-    return classes && [...classes];
-  }
-
+  abstract readonly seed: number | undefined;
+  abstract get layers(): number[];
+  abstract get backend(): BackendName;
+  abstract get simd(): boolean;
+  abstract get threads(): number;
+  abstract get classes(): string[] | null;
   /** MLP.fit in the worker: the same history and parameters, bit for bit. */
-  fit(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
-    return this.#fit('fit', data, targets, options);
-  }
-
+  abstract fit(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
   /**
    * As fit; onEpochEnd may also return a promise, which the fit waits for. Given a
    * DataSource, the source stays on this thread and its blocks are moved to the worker as
    * the fit asks for them (one block read ahead).
    */
-  fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
-  fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
-  fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
-    return this.#fit('fitAsync', data, targets, options);
-  }
-
-  async predict(inputs: Matrix): Promise<number[][]> {
-    this.#use('predict');
-    const { value } = await this.#call('predict', (transfer) => [this.#rows(inputs, 'input', transfer)]);
-    const flat = value as Float64Array;
-    const width = this.#snapshot.layers[this.#snapshot.layers.length - 1];
-    const rows: number[][] = new Array(flat.length / width);
-    for (let r = 0; r < rows.length; r++) rows[r] = Array.from(flat.subarray(r * width, (r + 1) * width));
-    return rows;
-  }
-
+  abstract fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
+  abstract fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
+  abstract predict(inputs: Matrix): Promise<number[][]>;
   /**
    * predictInto: the outputs arrive in a transferred buffer and are copied into `out` (or
    * are the returned array); an `out` on a SharedArrayBuffer is written by the worker itself.
    */
-  async predictInto(inputs: Matrix, out?: Float64Array): Promise<Float64Array> {
-    this.#use('predictInto');
-    const standIn = outStandIn(out);
-    const { value } = await this.#call('predictInto', (transfer) => [this.#rows(inputs, 'input', transfer)], standIn);
-    if (standIn.kind === 'shared') return out!;
-    if (standIn.kind === 'float64') return out!.set(value as Float64Array), out!;
-    return value as Float64Array;
-  }
-
-  async predictClass(inputs: Matrix): Promise<number[] | string[]> {
-    this.#use('predictClass');
-    return (await this.#call('predictClass', (transfer) => [this.#rows(inputs, 'input', transfer)])).value as number[] | string[];
-  }
-
-  async evaluate(inputs: Matrix | Dataset, targets?: Matrix): Promise<Evaluation> {
-    this.#use('evaluate');
-    return (await this.#call('evaluate', (transfer) => this.#labelled(inputs, targets, transfer))).value as Evaluation;
-  }
-
-  async toJSON(options?: SaveOptions | string): Promise<ModelJSON> {
-    this.#use('toJSON');
-    return (await this.#call('toJSON', () => [options])).value as ModelJSON;
-  }
-
+  abstract predictInto(inputs: Matrix, out?: Float64Array): Promise<Float64Array>;
+  abstract predictClass(inputs: Matrix): Promise<number[] | string[]>;
+  abstract evaluate(inputs: Matrix | Dataset, targets?: Matrix): Promise<Evaluation>;
+  abstract toJSON(options?: SaveOptions | string): Promise<ModelJSON>;
   /** net.toONNX: the model read from the worker, encoded on this thread (Node only). */
-  async toONNX(options?: { float32?: boolean }): Promise<Uint8Array> {
-    this.#use('toONNX');
-    const encode = onnxEncoder();
-    return encode(await this.toJSON(), options);
-  }
-
+  abstract toONNX(options?: { float32?: boolean }): Promise<Uint8Array>;
   /** Writes the model file from the worker (Node); a browser store from this thread (a worker has no localStorage). */
-  async save(path: string, options?: SaveOptions): Promise<void> {
-    this.#use('toJSON');
-    if (browserLocation(path)) return writeModelText(path, modelText(await this.toJSON(options ?? {})));
-    await this.#call('save', () => [path, options]);
-  }
-
+  abstract save(path: string, options?: SaveOptions): Promise<void>;
   /** Frees the net and ends its worker; any later use throws. A fit under way fails with DISPOSED. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    reclaim.unregister(this.#channel);
-    try {
-      await this.#call('dispose', () => []);
-    } catch {
-      // A worker that is gone has nothing left to free.
-    } finally {
-      this.#channel.close();
-    }
-  }
-
-  async #fit(method: 'fit' | 'fitAsync', data: unknown, second: unknown, third: unknown): Promise<History> {
-    this.#alive(method);
-    if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
-    let onEpochEnd: ((stats: never) => unknown) | undefined;
-    let signal: AbortSignal | undefined;
-    let userError: unknown;
-    let hooks: FitHooks | undefined;
-    let sent: { id: number; answer: Promise<Answer> };
-    let feed: SourceFeed | undefined;
-    let sources: { source: DataSource; validationSource?: DataSource } | undefined;
-    if (isDataSource(data) && method === 'fit') throw new MLPError('INVALID_ARGUMENT', 'net.fit cannot train on a DataSource: its blocks arrive asynchronously; use await net.fitAsync(source, options)');
-    try {
-      const transfer: Transferable[] = [];
-      let args: unknown[];
-      if (isDataSource(data)) {
-        // The sources stay here; the worker gets stand-ins, and pulls their blocks.
-        const options = isOptionsObject(second) ? { ...second } : second;
-        sources = { source: data };
-        if (isOptionsObject(options) && isDataSource(options.validationSource)) {
-          sources.validationSource = options.validationSource;
-          options.validationSource = sourceStandIn('validationSource', options.validationSource);
-        }
-        args = [sourceStandIn('source', data), options];
-      } else {
-        args = [...this.#labelled(data, second, transfer), third];
-      }
-      for (const at of [2, 1]) {
-        const options = args[at];
-        if (!isOptionsObject(options)) continue;
-        const found = fitHooks(options, at);
-        if (found === undefined) continue;
-        args[at] = found.options;
-        ({ onEpochEnd, signal, hooks } = found);
-        break;
-      }
-      if (sources) hooks = { ...(hooks ?? { at: 1, onEpochEnd: false, signal: undefined }), sources: true };
-      const onSource = sources && ((message: Parameters<SourceFeed['handle']>[0]) => feed?.handle(message));
-      sent = this.#channel.request({ type: 'call', method, args, hooks }, transfer, (stats, classes, answer) => {
-        this.#snapshot.classes = classes;
-        // A net disposed meanwhile calls no more callbacks (its fit fails with DISPOSED).
-        if (this.#disposed || onEpochEnd === undefined) return answer('continue');
-        const settle = (result: EpochAnswer, error?: unknown) => {
-          this.#inCallback = false;
-          if (result === 'threw') userError = error;
-          answer(result);
-        };
-        this.#inCallback = true;
-        let result: unknown;
-        try {
-          result = onEpochEnd(stats as never);
-        } catch (error) {
-          return settle('threw', error);
-        }
-        if (!isThenable(result)) return settle(result === false ? 'stop' : 'continue');
-        if (method === 'fit') {
-          // As MLP.fit: the promise's outcome is ignored, and the fit fails (rolled back).
-          Promise.resolve(result).catch(() => undefined);
-          return settle('threw', fitCannotAwait());
-        }
-        result.then((value) => settle(value === false ? 'stop' : 'continue'), (error) => settle('threw', error));
-      }, onSource);
-      if (sources) {
-        const layers = this.#snapshot.layers;
-        feed = new SourceFeed(sent.id, sources, [layers[0], layers[layers.length - 1]], (message, moved) => this.#channel.notify(message, moved));
-      }
-    } catch (error) {
-      // The arguments could not be posted: MLP's own checks name what is wrong with them.
-      throw unpostable(`net.${method}`, error, () => {
-        const layers = this.#snapshot.layers;
-        const dataset = checkDataset(data, layers[0], layers[layers.length - 1]);
-        checkFitOptions(dataset ? second : third);
-      });
-    }
-    const abort = () => this.#channel.notify({ type: 'abort', id: sent.id });
-    if (hooks?.signal === false) signal!.addEventListener('abort', abort, { once: true });
-    this.#training = method;
-    try {
-      const { value, classes } = await sent.answer;
-      if (classes !== undefined) this.#snapshot.classes = classes;
-      return value as History;
-    } catch (error) {
-      if (!(error instanceof CallFailure)) throw error;
-      if (error.classes !== undefined) this.#snapshot.classes = error.classes;
-      throw 'callback' in error.error ? userError : fromWire(error.error);
-    } finally {
-      this.#training = undefined;
-      this.#inCallback = false;
-      signal?.removeEventListener('abort', abort);
-      feed?.closeAll();
-    }
-  }
-
-  /** Posts a call; `args` makes its arguments, listing what it moves in `transfer`. */
-  async #call(method: NetMethod, args: (transfer: Transferable[]) => unknown[], out?: OutStandIn): Promise<Answer> {
-    try {
-      const transfer: Transferable[] = [];
-      return await post(this.#channel, `net.${method}`, { type: 'call', method, args: args(transfer), out }, transfer).answer;
-    } catch (error) {
-      throw error instanceof CallFailure ? failure(error) : error;
-    }
-  }
-
-  /** Rows of inputs or outputs as they are posted (see packRows). */
-  #rows(value: unknown, side: 'input' | 'output', transfer: Transferable[]): unknown {
-    const layers = this.#snapshot.layers;
-    return packRows(value, side === 'input' ? layers[0] : layers[layers.length - 1], transfer);
-  }
-
-  /** A Dataset's rows, or inputs and targets, as they are posted. */
-  #labelled(data: unknown, targets: unknown, transfer: Transferable[]): [unknown, unknown] {
-    try {
-      if (isOptionsObject(data) && 'inputs' in data && 'targets' in data) {
-        return [{ ...data, inputs: this.#rows(data.inputs, 'input', transfer), targets: this.#rows(data.targets, 'output', transfer) }, targets];
-      }
-    } catch {
-      // An unreadable dataset travels as it is: posting it fails, and MLP's checks say why.
-      return [data, targets];
-    }
-    return [this.#rows(data, 'input', transfer), this.#rows(targets, 'output', transfer)];
-  }
-
-  #alive(what: string): NetSnapshot {
-    if (this.#disposed) throw new MLPError('DISPOSED', `net.${what} was used after net.dispose(); create or load a new MLP`);
-    return this.#snapshot;
-  }
-
-  #use(method: string): void {
-    this.#alive(method);
-    if (this.#training !== undefined && !this.#inCallback) {
-      throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
-    }
-  }
+  abstract dispose(): Promise<void>;
 }
 
-/** Posts a call; if its arguments cannot be posted, `check` (MLP's own check of them) says why. */
-function post(channel: WorkerChannel, call: string, message: Parameters<WorkerChannel['request']>[0], transfer: Transferable[], check: () => void = () => {}) {
-  try {
-    return channel.request(message, transfer);
-  } catch (error) {
-    throw unpostable(call, error, check);
-  }
-}
-
-/** The error for arguments that could not be posted: MLP's check's, else MLP's "could not be read". */
-function unpostable(call: string, error: unknown, check: () => void): unknown {
-  if (error instanceof MLPError) return error;
-  try {
-    check();
-  } catch (checked) {
-    if (checked instanceof MLPError) return checked;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new MLPError('INVALID_ARGUMENT', `${call}: an argument could not be read (${oneLine(message).slice(0, 120)})`);
-}
-
-function failure(error: CallFailure): unknown {
-  return 'callback' in error.error ? new MLPError('INTERNAL', 'wasm-mlp internal error: a worker net reported a callback failure outside a fit') : fromWire(error.error);
-}
-
-/** The options with onEpochEnd and signal replaced by placeholders the worker fills in; undefined when it has neither. */
-function fitHooks(options: Record<string, unknown>, at: number) {
-  const onEpochEnd = options.onEpochEnd;
-  const signal = options.signal as AbortSignal | undefined;
-  const hasCallback = typeof onEpochEnd === 'function';
-  const hasSignal = signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function';
-  if (!hasCallback && !hasSignal) return undefined;
-  // Assigning to keys it has keeps their order, so the worker checks them in the caller's order.
-  const copy = { ...options };
-  if (hasCallback) copy.onEpochEnd = null;
-  if (hasSignal) copy.signal = null;
-  const hooks: FitHooks = { at, onEpochEnd: hasCallback, signal: hasSignal ? signal.aborted : undefined };
-  return { options: copy, hooks, onEpochEnd: hasCallback ? (onEpochEnd as (stats: never) => unknown) : undefined, signal: hasSignal ? signal : undefined };
-}
-
-function isOptionsObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/** What the worker gets for a DataSource: its name in the fit and what it says of its columns (copies). */
-function sourceStandIn(name: SourceStandIn['streamed'], source: DataSource): SourceStandIn {
-  const copy = (value: unknown) => (Array.isArray(value) ? [...value] : value);
-  return { streamed: name, classes: copy(source.classes), features: copy(source.features), target: source.target };
-}
-
-function outStandIn(out: unknown): OutStandIn {
-  if (out === undefined) return { kind: 'none' };
-  if (out instanceof Float64Array) return isShared(out) ? { kind: 'shared', out } : { kind: 'float64', length: out.length };
-  return { kind: 'other', type: typeof out };
+/** Starts a worker and makes its net there (MLP.create, fromJSON or load with these arguments). */
+export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: readonly KernelKind[]): Promise<WorkerMLP> {
+  return (await loadPiece('worker nets', () => import('./worker-net.ts'))).openWorkerNet(how, args, kinds);
 }
 
 /** The kernel builds a worker net of these settings may instantiate. */

@@ -1,8 +1,9 @@
 // Starts the worker a worker net lives in. In a browser: a Worker from a blob URL holding the
-// library's own source (the bundle is one function, wasmMlpLibrary, which receives itself;
-// scripts/build.mjs), so there is no second file to host. Node plugs in its own spawner
-// (src/platform/node.ts: a worker_thread running build/node/worker.js).
+// worker's side of the library as one function (worker-library.ts), so there is no second
+// file to host. Node plugs in its own spawner (src/platform/node.ts: a worker_thread running
+// build/node/worker.js).
 import { MLPError } from '../api/errors.ts';
+import { workerLibrary } from './worker-library.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /** What the caller hears from its worker. */
@@ -22,25 +23,15 @@ export interface NetWorkerHandle {
 
 export type NetWorkerSpawner = (events: WorkerEvents) => NetWorkerHandle;
 
-/**
- * The library's own function, when this code runs inside the browser bundle: the bundle's
- * wrapper (scripts/build.mjs) names its parameter so. Anywhere else it is not defined.
- */
-declare const wasmMlpLibrarySelf: unknown;
-
-function ownLibrary(): string | undefined {
-  return typeof wasmMlpLibrarySelf === 'function' ? String(wasmMlpLibrarySelf) : undefined;
-}
-
 const browserSpawner: NetWorkerSpawner = (events) => {
   if (typeof Worker === 'undefined' || typeof Blob === 'undefined' || typeof URL.createObjectURL !== 'function') {
     throw new MLPError('INVALID_ARGUMENT', 'worker must be false or left out: this engine has no Web Workers');
   }
-  const library = ownLibrary();
+  const library = workerLibrary();
   if (library === undefined) {
     throw new MLPError('INVALID_ARGUMENT', "worker must be false or left out: worker nets need wasm-mlp's built bundle (build/browser/wasm-mlp.js), not its sources");
   }
-  const url = URL.createObjectURL(new Blob([`(${library})(null).serveWorker();\n`], { type: 'text/javascript' }));
+  const url = URL.createObjectURL(new Blob([library], { type: 'text/javascript' }));
   let revoked = false;
   const revoke = () => {
     if (!revoked) URL.revokeObjectURL(url);

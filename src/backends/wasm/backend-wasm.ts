@@ -1,18 +1,22 @@
 // The WebAssembly backend: one kernel instance (and so one linear memory) per net. The host
 // lays everything out once; each call hands the kernel epochs (or a slice of one) or whole
-// data sets. With threads, the net borrows workers from the process-wide pool (threads.ts)
-// for each call.
+// data sets. With threads, the net borrows workers from the process-wide pool (thread-pool.ts,
+// which its creator loads and hands in) for each call.
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
 import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
-import { Attachment, detach, enlist, reclaim, release, startWorkers } from './threads.ts';
+import type { Attachment } from './thread-pool.ts';
 import { MAX_MEMORY_BYTES, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY } from '../layout.ts';
 import { formatBytes } from '../../api/validate.ts';
 
-/** `threads` > 1 runs the threads build (SIMD, shared memory); the caller checked it can. */
-export async function createWasmBackend(simd: boolean | undefined, threads: number): Promise<Backend> {
+/** The worker pool's module (thread-pool.ts), for `threads` > 1. */
+export type ThreadPool = typeof import('./thread-pool.ts');
+
+/** `threads` > 1 runs the threads build (SIMD, shared memory) with `pool`; the caller checked it can. */
+export async function createWasmBackend(simd: boolean | undefined, threads: number, pool?: ThreadPool): Promise<Backend> {
+  if (threads > 1 && pool === undefined) throw new MLPError('INTERNAL', 'wasm-mlp internal error: a net with threads was created without the worker pool');
   const kernel = await instantiateKernel(simd, threads > 1);
-  return new WasmBackend(kernel, threads > 1 || (simd ?? simdSupported), threads);
+  return new WasmBackend(kernel, threads > 1 || (simd ?? simdSupported), threads, pool);
 }
 
 class WasmBackend implements Backend {
@@ -28,8 +32,10 @@ class WasmBackend implements Backend {
   #maximumBytes: number;
   #floats: Float64Array;
   #ints: Int32Array;
+  readonly #pool: ThreadPool | undefined;
 
-  constructor({ exports: kernel, module, maximumBytes }: Kernel, simd: boolean, threads: number) {
+  constructor({ exports: kernel, module, maximumBytes }: Kernel, simd: boolean, threads: number, pool: ThreadPool | undefined) {
+    this.#pool = pool;
     this.#kernel = kernel;
     this.#maximumBytes = maximumBytes;
     this.#module = module;
@@ -88,20 +94,21 @@ class WasmBackend implements Backend {
   }
 
   async start(net: number, sync: number): Promise<void> {
-    if (this.threads === 1) return;
-    await startWorkers(this.threads - 1);
-    const attachment = new Attachment(this.#kernel.memory, this.#module, net, sync * 2);
+    const pool = this.#pool;
+    if (this.threads === 1 || pool === undefined) return;
+    await pool.startWorkers(this.threads - 1);
+    const attachment = new pool.Attachment(this.#kernel.memory, this.#module, net, sync * 2);
     this.#attachment = attachment;
     // A net dropped without dispose() gives its workers back when it is collected; the
     // attachment refers to the memory, never to this backend, so it does not keep it alive.
-    reclaim.register(this, attachment, attachment);
+    pool.reclaim.register(this, attachment, attachment);
     this.#enlist();
   }
 
   dispose(): void {
     if (this.#attachment) {
-      reclaim.unregister(this.#attachment);
-      release(this.#attachment);
+      this.#pool!.reclaim.unregister(this.#attachment);
+      this.#pool!.release(this.#attachment);
     }
     this.#attachment = undefined;
     // Dropping the only references lets the engine free the instance and its memory.
@@ -111,7 +118,7 @@ class WasmBackend implements Backend {
   }
 
   #enlist(): void {
-    if (this.#attachment) enlist(this.#attachment, this.threads - 1);
+    if (this.#attachment) this.#pool!.enlist(this.#attachment, this.threads - 1);
   }
 
   /**
@@ -122,7 +129,7 @@ class WasmBackend implements Backend {
     const { exports: kernel, maximumBytes } = moveKernel(this.#module, this.#kernel.memory, bytes);
     const attachment = this.#attachment;
     if (attachment) {
-      detach(attachment);
+      this.#pool!.detach(attachment);
       const ints = new Int32Array(kernel.memory.buffer);
       const session = ((Atomics.load(ints, attachment.sync + SYNC_LOBBY) & ~(SESSION_STEP - 1)) + SESSION_STEP) | 0;
       ints[attachment.sync + SYNC_LOBBY] = session;

@@ -1,11 +1,8 @@
-// Worker threads for the wasm kernel: one process-wide pool, shared by every net, as large as
-// the largest `threads` asked for less one (the calling thread takes part 0 of every job).
-// A worker stays attached to the last net that used it, running that net's work() loop on its
-// shared memory, until another net's call takes it over; idle workers end after IDLE_MS. Node
-// spawns worker_threads (plugged in by src/platform/node.ts); a browser spawns Workers, which
-// need a cross-origin-isolated page for shared memory.
-import { MLPError } from '../../api/errors.ts';
-import { JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_GENERATION, SYNC_JOB, SYNC_LOBBY } from '../layout.ts';
+// Worker threads for the wasm kernel, what every page needs of them: whether `threads` > 1 can
+// run here, and the platform's way to start a worker thread. Node spawns worker_threads
+// (plugged in by src/platform/node.ts); a browser spawns Workers (thread-pool.ts, the pool,
+// loaded by the first net with threads), which need a cross-origin-isolated page for shared
+// memory.
 
 /** What a worker needs to join a net: it instantiates `module` on `memory`, then work(net, session). */
 export interface AttachMessage {
@@ -27,34 +24,16 @@ export interface ThreadHandle {
 /** Starts one worker; `onFailure` is called if it fails after starting. */
 export type Spawner = (onFailure: () => void) => ThreadHandle;
 
-/** The script a browser Worker runs (Node's twin is in src/platform/node.ts). */
-const BROWSER_WORKER = `onmessage = ({ data: { module, memory, net, session } }) => {
-  new WebAssembly.Instance(module, { env: { memory } }).exports.work(net, session);
-};
-postMessage('ready');`;
-
-const browserSpawner: Spawner = (onFailure) => {
-  const url = URL.createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  URL.revokeObjectURL(url);
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.onmessage = () => resolve();
-    worker.onerror = (e) => {
-      reject(new MLPError('INTERNAL', `a wasm-mlp worker failed to start: ${e.message}`));
-      onFailure();
-    };
-  });
-  return {
-    ready,
-    attach: (message) => worker.postMessage(message),
-    terminate: async () => worker.terminate(),
-  };
-};
-
-let spawner: Spawner = browserSpawner;
+/** The platform's spawner (Node's, plugged in); undefined in a browser, whose is the pool's own (thread-pool.ts). */
+let spawner: Spawner | undefined;
 
 export function useSpawner(next: Spawner): void {
   spawner = next;
+}
+
+/** The spawner a platform plugged in, if any. */
+export function platformSpawner(): Spawner | undefined {
+  return spawner;
 }
 
 /** The response headers that make a page cross-origin isolated, so that it may share memory with Workers. */
@@ -64,8 +43,8 @@ export const ISOLATION_HEADERS = ['Cross-Origin-Opener-Policy: same-origin', 'Cr
 export function threadsUnavailable(): string | undefined {
   if (typeof SharedArrayBuffer === 'undefined') return 'this engine has no SharedArrayBuffer';
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  if (spawner === browserSpawner && isolated !== true) return `the page is not cross-origin isolated: serve it with the headers ${ISOLATION_HEADERS.join(' and ')}`;
-  if (spawner === browserSpawner && typeof Worker === 'undefined') return 'this engine has no Web Workers';
+  if (spawner === undefined && isolated !== true) return `the page is not cross-origin isolated: serve it with the headers ${ISOLATION_HEADERS.join(' and ')}`;
+  if (spawner === undefined && typeof Worker === 'undefined') return 'this engine has no Web Workers';
   return undefined;
 }
 
@@ -74,183 +53,3 @@ export function canBlock(): boolean {
   return !(typeof window !== 'undefined' && typeof document !== 'undefined');
 }
 
-/**
- * A net's side of the pool: its shared memory and job block, and the workers attached to
- * it. It refers to no net, so it can outlive one and detach its workers when it is dropped.
- */
-export class Attachment {
-  memory: WebAssembly.Memory | undefined;
-  readonly workers = new Set<PoolWorker>();
-
-  constructor(
-    memory: WebAssembly.Memory,
-    readonly module: WebAssembly.Module,
-    /** Byte address of the net's descriptor. */
-    readonly net: number,
-    /** i32 index of the job block (NetLayout.sync * 2). */
-    readonly sync: number,
-  ) {
-    this.memory = memory;
-    liveAttachments++;
-  }
-}
-
-interface PoolWorker {
-  handle: ThreadHandle;
-  attachment: Attachment | undefined;
-  /** The memories it was attached to, and their bytes then (see RETIRE_BYTES). */
-  visited: WeakSet<WebAssembly.Memory>;
-  visitedNets: number;
-  visitedBytes: number;
-}
-
-/**
- * A worker frees the memories of the nets it visited only when its engine collects garbage,
- * which an idle thread seldom does; so after this many nets, or this many of their bytes, it
- * is replaced by a new one, whose end frees them all.
- */
-const RETIRE_NETS = 64;
-const RETIRE_BYTES = 256 * 2 ** 20;
-
-/** Idle time after which the pool's workers end (a later call starts them again). */
-export const IDLE_MS = 5000;
-
-const workers: PoolWorker[] = [];
-/** Retired workers whose threads have not ended yet: they count against the pool's size. */
-let retiring = 0;
-let lastUse = 0;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** The pool's workers now (for tests and diagnosis). */
-export function poolSize(): number {
-  return workers.length;
-}
-
-/** Nets whose attachment is live: neither disposed nor collected (for tests and diagnosis). */
-export let liveAttachments = 0;
-
-/** Nets with workers attached now (for tests and diagnosis). */
-export function attachedNets(): number {
-  return new Set(workers.map((w) => w.attachment).filter((a) => a !== undefined)).size;
-}
-
-/** Grows the pool to `count` workers and waits until every one of them runs. */
-export async function startWorkers(count: number): Promise<void> {
-  while (workers.length < count) spawn();
-  touch();
-  await Promise.all(workers.map((w) => w.handle.ready));
-}
-
-function spawn(): PoolWorker {
-  const worker: PoolWorker = { handle: undefined as unknown as ThreadHandle, attachment: undefined, visited: new WeakSet(), visitedNets: 0, visitedBytes: 0 };
-  worker.handle = spawner(() => drop(worker));
-  worker.handle.ready.catch(() => drop(worker));
-  workers.push(worker);
-  return worker;
-}
-
-/** Ends a worker that is attached to no net; a later call starts its replacement. */
-function retire(worker: PoolWorker): void {
-  drop(worker);
-  retiring++;
-  void worker.handle.terminate().finally(() => retiring--);
-}
-
-function drop(worker: PoolWorker): void {
-  const at = workers.indexOf(worker);
-  if (at >= 0) workers.splice(at, 1);
-  worker.attachment?.workers.delete(worker);
-  worker.attachment = undefined;
-}
-
-/**
- * Before a kernel call of the net behind `attachment`: attaches up to `want` workers to it,
- * taking them from other nets if need be, and starting more while the pool is smaller than
- * `want`. Returns at once: the workers join the net's jobs when they arrive (the kernel
- * admits them between jobs), so a call never waits for a worker that has not arrived.
- */
-export function enlist(attachment: Attachment, want: number): void {
-  touch();
-  if (attachment.workers.size >= want || attachment.memory === undefined) return;
-  const ints = new Int32Array(attachment.memory.buffer);
-  const session = Atomics.load(ints, attachment.sync + SYNC_LOBBY) & ~(SESSION_STEP - 1);
-  while (workers.length + retiring < want) spawn();
-  // Free workers first, then those of other nets (a net's workers leave it together).
-  const candidates = [...workers.filter((w) => w.attachment === undefined), ...workers.filter((w) => w.attachment !== undefined && w.attachment !== attachment)];
-  for (const worker of candidates) {
-    if (attachment.workers.size >= want) break;
-    if (worker.attachment !== undefined) detach(worker.attachment);
-    const { memory } = attachment;
-    if (!worker.visited.has(memory)) {
-      if (worker.visitedNets >= RETIRE_NETS || worker.visitedBytes >= RETIRE_BYTES) {
-        retire(worker);
-        continue;
-      }
-      worker.visited.add(memory);
-      worker.visitedNets++;
-      worker.visitedBytes += memory.buffer.byteLength;
-    }
-    worker.attachment = attachment;
-    attachment.workers.add(worker);
-    worker.handle.attach({ module: attachment.module, memory: attachment.memory, net: attachment.net, session });
-  }
-}
-
-/**
- * Sends the net's workers back to the pool: ends their session (workers still on their way
- * will not join it) and wakes them with JOB_QUIT so that work() returns. Between kernel calls only.
- */
-export function detach(attachment: Attachment): void {
-  for (const worker of attachment.workers) worker.attachment = undefined;
-  attachment.workers.clear();
-  if (attachment.memory === undefined) return;
-  const ints = new Int32Array(attachment.memory.buffer);
-  const at = attachment.sync;
-  // The session ends before the wake-up: a worker that wakes sees it ended (assembly/layout.ts).
-  const next = ((Atomics.load(ints, at + SYNC_LOBBY) & ~(SESSION_STEP - 1)) + SESSION_STEP) | 0;
-  Atomics.store(ints, at + SYNC_LOBBY, next);
-  Atomics.store(ints, at + SYNC_ADMITTED, next);
-  Atomics.notify(ints, at + SYNC_ADMITTED);
-  ints[at + SYNC_JOB] = JOB_QUIT;
-  Atomics.add(ints, at + SYNC_GENERATION, 1);
-  Atomics.notify(ints, at + SYNC_GENERATION);
-}
-
-/** The net is gone (disposed or collected): detach its workers and let its memory go. */
-export function release(attachment: Attachment): void {
-  if (attachment.memory === undefined) return;
-  detach(attachment);
-  attachment.memory = undefined;
-  liveAttachments--;
-}
-
-/** Marks the pool used now, and arms the timer that ends it after IDLE_MS without use. */
-function touch(): void {
-  lastUse = Date.now();
-  if (idleTimer === undefined) armIdleTimer(IDLE_MS);
-}
-
-function armIdleTimer(delay: number): void {
-  idleTimer = setTimeout(() => {
-    idleTimer = undefined;
-    const idle = Date.now() - lastUse;
-    if (idle < IDLE_MS) armIdleTimer(IDLE_MS - idle);
-    else endPool();
-  }, delay);
-  // An idle pool must never hold a Node process open.
-  (idleTimer as { unref?: () => void }).unref?.();
-}
-
-/** Ends every worker: each net falls back to fewer threads until its next call starts more. */
-export function endPool(): void {
-  if (idleTimer !== undefined) clearTimeout(idleTimer);
-  idleTimer = undefined;
-  for (const worker of workers.splice(0)) {
-    // Wake it with JOB_QUIT first: a thread asleep in atomic.wait may never notice terminate().
-    if (worker.attachment) detach(worker.attachment);
-    worker.handle.terminate();
-  }
-}
-
-/** Collected nets give their workers back and their memory up (see backend-wasm.ts). */
-export const reclaim = new FinalizationRegistry<Attachment>(release);
