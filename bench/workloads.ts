@@ -66,6 +66,24 @@ const NOTEBOOK: RowOptions = { activation: 'sigmoid', loss: 'mse', init: 'unifor
 const DIGITS_ABOUT = 'examples/data/digits.csv (1,797 rows): pixels / 16, one-hot digit';
 const WIDE_ABOUT = '2,048 generated MNIST-sized rows (seeded), each a noisy copy of its class prototype';
 
+/** mid-b32: digits through 64-128-10, batch 32; its variants below change only what they name. */
+const MID_B32: Workload = {
+  name: 'mid-b32',
+  layers: [64, 128, 10],
+  create: CLASSIFIER,
+  epochs: 1,
+  // 56 averaged steps instead of 1,797 single ones: a larger rate to learn in one epoch.
+  learningRate: 0.5,
+  batchSize: 32,
+  seed: 42,
+  gflops: true,
+  // ~6 ms a fit on wasm: 10 fits per run, or one GC pause swings the ratio.
+  runs: 9,
+  fitsPerRun: 10,
+  about: DIGITS_ABOUT,
+  data: digits,
+};
+
 const BASE_WORKLOADS: Workload[] = [
   {
     name: 'seed',
@@ -112,70 +130,29 @@ const BASE_WORKLOADS: Workload[] = [
     about: DIGITS_ABOUT,
     data: digits,
   },
+  MID_B32,
   {
-    name: 'mid-b32',
-    layers: [64, 128, 10],
-    create: CLASSIFIER,
-    epochs: 1,
-    // 56 averaged steps instead of 1,797 single ones: a larger rate to learn in one epoch.
-    learningRate: 0.5,
-    batchSize: 32,
-    seed: 42,
-    gflops: true,
-    // ~6 ms a fit on wasm: 10 fits per run, or one GC pause swings the ratio.
-    runs: 9,
-    fitsPerRun: 10,
-    about: DIGITS_ABOUT,
-    data: digits,
-  },
-  {
+    ...MID_B32,
     // mid-b32 with threads: 2: no product of a batch of 32 is large enough to split, so the
     // fit runs on the calling thread alone (src/backends/wasm/thread-choice.ts) and must be
     // as fast as mid-b32 itself.
     name: 'mid-b32-t2',
-    layers: [64, 128, 10],
     create: { ...CLASSIFIER, threads: 2 },
-    epochs: 1,
-    learningRate: 0.5,
-    batchSize: 32,
-    seed: 42,
-    gflops: true,
-    runs: 9,
-    fitsPerRun: 10,
     variants: ['wasm'],
     about: `${DIGITS_ABOUT}; threads: 2`,
-    data: digits,
   },
   {
+    ...MID_B32,
     // mid-b32 with the default activation and loss (sigmoid everywhere, mse): exp on every
     // unit. Xavier init: the default uniform one saturates this net (its loss stays at 0.9).
     name: 'mid-b32-sigmoid',
-    layers: [64, 128, 10],
     create: { activation: 'sigmoid', loss: 'mse', init: 'xavier' },
-    epochs: 1,
-    learningRate: 0.5,
-    batchSize: 32,
-    seed: 42,
-    gflops: true,
-    runs: 9,
-    fitsPerRun: 10,
-    about: DIGITS_ABOUT,
-    data: digits,
   },
   {
+    ...MID_B32,
     // mid-b32 with a tanh hidden layer: tanh's exp form and rational form side by side.
     name: 'mid-b32-tanh',
-    layers: [64, 128, 10],
     create: { activation: ['tanh', 'softmax'], loss: 'cross-entropy', init: 'xavier' },
-    epochs: 1,
-    learningRate: 0.5,
-    batchSize: 32,
-    seed: 42,
-    gflops: true,
-    runs: 9,
-    fitsPerRun: 10,
-    about: DIGITS_ABOUT,
-    data: digits,
   },
   {
     name: 'wide-b64',

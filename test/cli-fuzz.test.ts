@@ -99,6 +99,7 @@ const VALUES: Record<string, readonly string[]> = {
   'log-every': ['1', '2', '0', '-1', '1.5', 'x', ''],
   data: FILES,
   out: OUTS,
+  onnx: OUTS,
   target: ['y', 'species', 'c0', 'c99999', 'nope', '', '0'],
   features: ['a,b', 'x1,x2', 'sepal_length,sepal_width,petal_length,petal_width', 'a,a', 'nope', ',', ''],
   backend: ['wasm', 'js', 'WASM', 'threads', ''],
@@ -161,6 +162,7 @@ const commandLine: fc.Arbitrary<string[]> = fc
       ),
       evaluate: fc.constantFrom([], [at('iris-model.json'), '--data', at('iris.csv')], [at('reg-model.json'), '--data', at('reg.csv')]),
       predict: fc.constantFrom([], [at('iris-model.json'), at('inputs.json')], [at('xor-model.json'), '--data', at('reg.csv')], [at('iris-model.json'), '--data', at('iris.csv')]),
+      export: fc.constantFrom([], [at('iris-model.json'), '--onnx', at(NEW_OUT)], [at('reg-model.json'), '--onnx', at('out-existing.json'), '--float32']),
     };
     return fc.tuple(start[command] ?? fc.constant([]), tokens(command)).map(([head, tail]) => [command, ...head, ...tail]);
   });

@@ -358,7 +358,7 @@ describe('help and version', () => {
     const usage = runs[0].stdout;
     expect(usage.startsWith('Usage: wasm-mlp <command> [options]\n\n')).toBe(true);
     const names = commands();
-    expect(names).toEqual(['notebook', 'train', 'evaluate', 'predict']);
+    expect(names).toEqual(['notebook', 'train', 'evaluate', 'predict', 'export']);
     for (const name of names) expect(usage).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(usage).toContain("Run 'wasm-mlp <command> --help' for a command's details.");
     expect(usage).toContain('-h, --help');
@@ -409,8 +409,8 @@ const BAD_PARSE = (file: string) => (message: string) =>
 /** Every case: its arguments, the files in the directory before, and the message after 'wasm-mlp: '. */
 const ERRORS: [string, string[], Record<string, FileContent>, string | ((message: string) => void)][] = [
   // Usage
-  ['unknown command', ['bogus'], {}, "unknown command 'bogus'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')"],
-  ['unknown option before any command', ['--verbose'], {}, "unknown command '--verbose'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')"],
+  ['unknown command', ['bogus'], {}, "unknown command 'bogus'; expected notebook, train, evaluate, predict or export (see 'wasm-mlp --help')"],
+  ['unknown option before any command', ['--verbose'], {}, "unknown command '--verbose'; expected notebook, train, evaluate, predict or export (see 'wasm-mlp --help')"],
   ['unknown flag (train --epoch 5): the nearest flag', ['train', 'spec.json', '--out', 'model.json', '--epoch', '5'], { 'spec.json': SPEC },
     "train: unknown option '--epoch'; did you mean --epochs? (see 'wasm-mlp train --help')"],
   ['unknown flag (train --beta 0.9): the near flags', ['train', 'spec.json', '--out', 'model.json', '--beta', '0.9'], { 'spec.json': SPEC },

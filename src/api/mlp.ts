@@ -11,6 +11,7 @@ import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { loadPiece } from './load-piece.ts';
 import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
+import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
 import { MLPError, oneLine } from './errors.ts';
@@ -311,6 +312,18 @@ export class MLP {
     return guard('net.toJSON', () => {
       const memory = this.#use('toJSON');
       return readModel(memory, this.#architecture, this.#info, this.#random, checkSaveOptions(options).includeOptimizer);
+    });
+  }
+
+  /**
+   * The net as an ONNX model (the bytes of an .onnx file) whose output is predict's, float64
+   * unless `float32`; docs/interop.md describes the graph. Node only (the browser bundle
+   * leaves the encoder out).
+   */
+  toONNX(options?: { float32?: boolean }): Uint8Array {
+    return guard('net.toONNX', () => {
+      const memory = this.#use('toONNX');
+      return onnxEncoder()(readModel(memory, this.#architecture, this.#info, this.#random, false), options);
     });
   }
 

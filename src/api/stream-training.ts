@@ -22,7 +22,7 @@ import type { FitSettings } from './options.ts';
 import { copyRows, type RowShape } from './rows.ts';
 import { SourcePass, type CheckedBlock } from './source-pass.ts';
 import {
-  checkFinalState, EarlyStopping, EpochReporter, predictionsOverflow, recordEpochs, sliceBudget, sliceWork, writeSettings,
+  checkFinalState, continueAfterEpochs, EarlyStopping, EpochReporter, predictionsOverflow, recordEpochs, sliceBudget, sliceWork, writeSettings,
   type FitHost, type FitPause, type History,
 } from './training.ts';
 
@@ -135,14 +135,7 @@ export function* streamedTrainingSteps(host: FitHost, transaction: FitTransactio
       const rows = yield* trainEpoch(history.epochs === 0);
       const valRows = data.validation ? yield* validate() : 0;
       recordEpochs(history, memory.doubles(), stats, rows, valRows, 1, classify, o.learningRate);
-      history.stopReason = stopping.after(history, 1);
-      let answer = reporter?.after(history, rows, classify);
-      if (answer instanceof Promise) {
-        answer = yield answer;
-        host.alive();
-      }
-      if (answer === false && history.stopReason === 'completed') history.stopReason = 'callback';
-      if (history.stopReason !== 'completed') break;
+      if (!(yield* continueAfterEpochs(host, history, 1, rows, classify, stopping, reporter))) break;
       yield;
     }
     host.alive();

@@ -303,14 +303,7 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
       position = span.to < rows + valRows ? span.to : 0;
       if (ran > 0) {
         recordEpochs(history, memory.doubles(), layout.double(region.stats), rows, valRows, ran, classify, o.learningRate);
-        history.stopReason = stopping.after(history, ran);
-        let answer = reporter?.after(history, rows, classify);
-        if (answer instanceof Promise) {
-          answer = yield answer;
-          host.alive();
-        }
-        if (answer === false && history.stopReason === 'completed') history.stopReason = 'callback';
-        if (history.stopReason !== 'completed') break;
+        if (!(yield* continueAfterEpochs(host, history, ran, rows, classify, stopping, reporter))) break;
       }
       yield;
     }
@@ -333,6 +326,22 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
   } finally {
     memory.release(top);
   }
+}
+
+/**
+ * After `ran` recorded epochs, asks early stopping and onEpochEnd (waiting for a promise it
+ * returns); sets history.stopReason and says whether training goes on. Both the array and the
+ * streamed fit end their epochs here.
+ */
+export function* continueAfterEpochs(host: FitHost, history: History, ran: number, rows: number, classify: boolean, stopping: EarlyStopping, reporter: EpochReporter | undefined): Generator<FitPause, boolean, unknown> {
+  history.stopReason = stopping.after(history, ran);
+  let answer = reporter?.after(history, rows, classify);
+  if (answer instanceof Promise) {
+    answer = yield answer;
+    host.alive();
+  }
+  if (answer === false && history.stopReason === 'completed') history.stopReason = 'callback';
+  return history.stopReason === 'completed';
 }
 
 /**

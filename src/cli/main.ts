@@ -8,8 +8,8 @@ import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './a
 import { MLPError, oneLine, printable } from '../api/errors.ts';
 import { checkBackend } from '../api/validate.ts';
 import type { CliIO } from './cli-io.ts';
-
-const VERSION = '0.1.0';
+import { WASM_MLP_VERSION } from '../api/version.ts';
+import { exportOnnx } from './export-command.ts';
 
 const USAGE = `Usage: wasm-mlp <command> [options]
 
@@ -25,6 +25,7 @@ Commands:
   predict MODEL.json --data FILE.csv [--out PRED.csv]
                                                      outputs (and classes) as CSV
   predict MODEL.json --inputs X.npy --out PRED.npy   outputs as a numpy .npy file
+  export MODEL.json --onnx OUT.onnx [--float32]      the model as an ONNX graph
 
 Run 'wasm-mlp <command> --help' for a command's details.
 Options: -h, --help    show help    -v, --version    show the version`;
@@ -133,6 +134,25 @@ Options:
   --backend wasm|js  (default wasm; both print the same)
   -h, --help         show this help`,
   },
+  export: {
+    positionals: [['MODEL.json']],
+    expects: 'MODEL.json',
+    flags: ['onnx', 'float32'],
+    switches: ['float32'],
+    negatable: [],
+    help: `Usage: wasm-mlp export MODEL.json --onnx OUT.onnx [--float32]
+
+Writes the model as an ONNX model (atomically: a temp file, then rename) whose
+output is the model's predict for raw inputs: the normalisation, every layer
+and its activation, as standard ONNX operators (opset 13). The input is named
+'input' [batch, inputs], the output 'output' [batch, outputs]; the class labels
+and the architecture are in the model's metadata. See docs/interop.md.
+
+Options:
+  --onnx OUT.onnx    where to write the ONNX model (required)
+  --float32          float32 tensors (default float64, as the model's numbers)
+  -h, --help         show this help`,
+  },
 };
 
 /**
@@ -155,11 +175,14 @@ async function main(argv: readonly string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (command === '-v' || command === '--version') {
-    out(`${VERSION}\n`);
+    out(`${WASM_MLP_VERSION}\n`);
     return 0;
   }
   const spec = COMMANDS[command];
-  if (spec === undefined) throw new UsageError(`unknown command '${command}'; expected notebook, train, evaluate or predict (see 'wasm-mlp --help')`);
+  if (spec === undefined) {
+    const names = Object.keys(COMMANDS);
+    throw new UsageError(`unknown command '${command}'; expected ${names.slice(0, -1).join(', ')} or ${names.at(-1)} (see 'wasm-mlp --help')`);
+  }
   const seeHelp = `(see 'wasm-mlp ${command} --help')`;
   const { flags, positionals } = parseCommandLine(command, rest, spec);
   if (flags.help) {
@@ -209,6 +232,11 @@ async function run(command: string, positionals: string[], flags: Flags, common:
     if (flags.inputs !== undefined || flags.targets !== undefined) return toStderrIfModelOnStdout(flags.out, await trainNpy(flags, flags.out, common), common.io);
     if (typeof flags.data !== 'string') throw new UsageError(`train: expected ${COMMANDS.train.expects}; got none ${seeHelp}`);
     return toStderrIfModelOnStdout(flags.out, await trainCsv(flags, flags.out, common), common.io);
+  }
+  if (command === 'export') {
+    if (typeof flags.onnx !== 'string') throw new UsageError(`export: --onnx OUT.onnx is required ${seeHelp}`);
+    if (flags.onnx === STDOUT) throw new UsageError(`export: --onnx must be a file path (an ONNX model is binary, so not standard output) ${seeHelp}`);
+    return exportOnnx(positionals[0], flags.onnx, flags.float32 === true);
   }
   if (command === 'evaluate') {
     if (typeof flags.data !== 'string') throw new UsageError(`evaluate: --data FILE.csv is required ${seeHelp}`);

@@ -1,5 +1,6 @@
-// Plugs Node into the library: the file system for save(), load() and loadCSV(path), and
-// worker_threads for `threads` and for worker nets (`worker: true`). Imported for its effect
+// Plugs Node into the library: the file system for save(), load() and loadCSV(path),
+// worker_threads for `threads` and for worker nets (`worker: true`), and the ONNX encoder
+// for net.toONNX (which the browser bundle leaves out). Imported for its effect
 // by the Node entries and the CLI, never by the browser bundle.
 import { Worker } from 'node:worker_threads';
 import { MLPError } from '../api/errors.ts';
@@ -7,9 +8,12 @@ import { useNetWorkerSpawner } from '../worker/worker-spawner.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';
 import { useStorage } from '../io/storage.ts';
+import { encodeONNX } from '../io/onnx-export.ts';
+import { useOnnxEncoder } from '../io/onnx-plugin.ts';
 import { useSpawner } from '../backends/wasm/threads.ts';
 
 useStorage({ read: readTextFile, writeAtomic: writeFileAtomic });
+useOnnxEncoder(encodeONNX);
 
 /**
  * A pool worker: says it runs, then for each attach message instantiates the kernel on that

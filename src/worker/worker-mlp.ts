@@ -49,6 +49,8 @@ export abstract class WorkerMLP {
   abstract predictClass(inputs: Matrix): Promise<number[] | string[]>;
   abstract evaluate(inputs: Matrix | Dataset, targets?: Matrix): Promise<Evaluation>;
   abstract toJSON(options?: SaveOptions | string): Promise<ModelJSON>;
+  /** net.toONNX: the model read from the worker, encoded on this thread (Node only). */
+  abstract toONNX(options?: { float32?: boolean }): Promise<Uint8Array>;
   /** Writes the model file from the worker (Node); a browser store from this thread (a worker has no localStorage). */
   abstract save(path: string, options?: SaveOptions): Promise<void>;
   /** Frees the net and ends its worker; any later use throws. A fit under way fails with DISPOSED. */

@@ -16,6 +16,7 @@ import type { BackendName } from '../api/validate.ts';
 import { kernelModule, type KernelKind } from '../backends/wasm/kernel.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
+import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { loadPiece } from '../api/load-piece.ts';
 import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
 import { WorkerMLP } from './worker-mlp.ts';
@@ -132,6 +133,12 @@ class WorkerNet extends WorkerMLP {
   async toJSON(options?: SaveOptions | string): Promise<ModelJSON> {
     this.#use('toJSON');
     return (await this.#call('toJSON', () => [options])).value as ModelJSON;
+  }
+
+  async toONNX(options?: { float32?: boolean }): Promise<Uint8Array> {
+    this.#use('toONNX');
+    const encode = onnxEncoder();
+    return encode(await this.toJSON(), options);
   }
 
   async save(path: string, options?: SaveOptions): Promise<void> {
