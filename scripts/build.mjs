@@ -24,6 +24,8 @@ run('node', ['scripts/gen-options.mjs']);
 mkdirSync('build/wasm', { recursive: true });
 // The kernel's descriptor offsets and codes come from the host's layout (src/backends/layout.ts).
 run('node', ['scripts/gen-layout.mjs']);
+// The js backend's float64 and float32 kernels come from one template (src/backends/js/template/).
+run('node', ['scripts/gen-js-kernels.mjs']);
 // Each asconfig target is built twice, from one generic source: the float64 kernel
 // (assembly/index.ts, the files asconfig.json names) and the float32 one (assembly/index-f32.ts,
 // the same names with -f32), so that a module carries one dtype's code and a float64 page never

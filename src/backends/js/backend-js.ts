@@ -1,10 +1,13 @@
 // The pure-JS backend: an ArrayBuffer laid out by the same NetLayout as the wasm kernel's
-// memory, run by ./mlp.ts and ./linalg.ts, the twins of assembly/mlp.ts and
-// assembly/linalg.ts (test/property.test.ts compares the two bit for bit).
+// memory, run by the kernel of the net's dtype (./generated/mlp-f64.ts or mlp-f32.ts, made
+// from ./template/), the twin of assembly/mlp.ts and assembly/linalg.ts
+// (test/property.test.ts compares the two bit for bit).
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
-import { MAX_MEMORY_BYTES } from '../layout.ts';
-import { enter, evaluate, leave, train, type Instance } from './mlp.ts';
+import { DTYPE_FLOAT32, H_DTYPE, MAX_MEMORY_BYTES } from '../layout.ts';
+import * as float32Kernel from './generated/mlp-f32.ts';
+import * as float64Kernel from './generated/mlp-f64.ts';
+import { emptyInstance, type Instance } from './instance.ts';
 import { formatBytes } from '../../api/validate.ts';
 
 export class JsBackend implements Backend {
@@ -13,7 +16,7 @@ export class JsBackend implements Backend {
   readonly threads = 1;
   readonly base = 0;
   /** The memory and the running totals the kernel keeps between calls, as a wasm instance does. */
-  #instance: Instance = { floats: new Float64Array(0), ints: new Int32Array(0), lossSum: 0, lossTerms: 0, correct: 0 };
+  #instance: Instance = emptyInstance();
 
   memory(): Float64Array {
     return this.#instance.floats;
@@ -40,26 +43,33 @@ export class JsBackend implements Backend {
   }
 
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number {
-    enter(this.#instance);
+    const kernel = this.#kernel(net);
+    kernel.enter(this.#instance);
     try {
-      return train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
+      return kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
     } finally {
-      leave(this.#instance);
+      kernel.leave(this.#instance);
     }
   }
 
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void {
-    enter(this.#instance);
+    const kernel = this.#kernel(net);
+    kernel.enter(this.#instance);
     try {
-      evaluate(net, inputs, targets, count, outputs, stats, resume);
+      kernel.evaluate(net, inputs, targets, count, outputs, stats, resume);
     } finally {
-      leave(this.#instance);
+      kernel.leave(this.#instance);
     }
+  }
+
+  /** The kernel of the dtype of the net whose descriptor is at byte `net` (H_DTYPE). */
+  #kernel(net: number): typeof float64Kernel {
+    return this.#instance.ints[(net >> 2) + H_DTYPE] === DTYPE_FLOAT32 ? float32Kernel : float64Kernel;
   }
 
   async start(): Promise<void> {}
 
   dispose(): void {
-    this.#instance = { floats: new Float64Array(0), ints: new Int32Array(0), lossSum: 0, lossTerms: 0, correct: 0 };
+    this.#instance = emptyInstance();
   }
 }

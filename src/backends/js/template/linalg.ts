@@ -1,11 +1,11 @@
 // The scalar paths of assembly/linalg.ts, loop for loop: the forward Z = A.W^T + b, the
 // hidden deltas D.W and the weight gradients D^T.A. The AssemblyScript takes byte addresses;
-// these take element indices into `m`, the backend's memory as the net's dtype (each
-// intermediate rounded to it by `round`). Every output is summed in
-// increasing index order, its first term first, as there (test/property.test.ts checks the
-// bits). The SIMD forms there give the same bits, so one scalar form serves here.
-import type { Floats } from '../layout.ts';
-import { round } from './rounding.ts';
+// these take element indices into `m`, the backend's memory as the dtype's elements (each
+// intermediate rounded to it by `round`: see ./element.ts, and ../generated/ for the kernels made
+// from this template). Every output is summed in increasing index order, its first term first,
+// as there (test/property.test.ts checks the bits). The SIMD forms there give the same bits, so
+// one scalar form serves here.
+import { round, type Floats } from './element.ts';
 
 /** Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows and every output j (all row-major). */
 export function forwardProduct(m: Floats, w: number, b: number, a: number, z: number, rows: number, nIn: number, nOut: number): void {
