@@ -230,14 +230,48 @@ function matvec32(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): 
   return f32x4.add(acc, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
 }
 
-/** Several rows: this part's panels of W^T packed, then 4 rows x one panel of outputs per micro-kernel call. */
+/**
+ * Several rows: this part's panels of W^T packed, then 4 rows x one panel of outputs per
+ * micro-kernel call. In f32 the last part's outputs that fill no panel get a panel of their
+ * own, its lanes past nOut zero (`pack` holds whole panels), and the rows that fill no group
+ * of 4 repeat the last row; only real rows and columns are stored.
+ */
 function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
   const sh = alignof<T>();
   const P = unit<T>();
   const inBytes = (<usize>nIn) << sh;
+  const outBytes = (<usize>nOut) << sh;
   const j0 = splitAt(nOut, P, part, parts);
   const j1 = splitAt(nOut, P, part + 1, parts);
   const full = j1 & ~(P - 1); // the last part's range may end in outputs that fill no panel
+  if (sizeof<T>() == 4) {
+    for (let j = j0; j < full; j += P) packPanel32(pack + <usize>j * inBytes, w + <usize>j * inBytes, nIn);
+    if (full < j1) packEdge32(pack + <usize>full * inBytes, w + <usize>full * inBytes, nIn, j1 - full);
+    const end = full < j1 ? full + P : full;
+    for (let r = 0; r < rows; r += 4) {
+      const x = a + <usize>r * inBytes;
+      const zr = z + <usize>r * outBytes;
+      // Rows past the batch repeat its last row: the same sums stored to the same place.
+      const last = rows - 1 - r;
+      const k1 = <usize>min(1, last);
+      const k2 = <usize>min(2, last);
+      const k3 = <usize>min(3, last);
+      for (let j = j0; j < end; j += P) {
+        const at = (<usize>j) << 2;
+        const valid = min(P, j1 - j);
+        const o = zr + at;
+        microTile<T>(pack + <usize>j * inBytes, 32, x, x + k1 * inBytes, x + k2 * inBytes, x + k3 * inBytes, 4, nIn, o, o + k1 * outBytes, o + k2 * outBytes, o + k3 * outBytes, valid == P ? b + at : 0, valid);
+        if (valid < P) {
+          // (sum) + b for the edge's columns, the add the full panels make in their lanes.
+          for (let k: usize = 0; k <= k3; k++) {
+            const ok = o + k * outBytes;
+            for (let c = 0; c < valid; c++) st<f32>(ok + ((<usize>c) << 2), ld<f32>(ok + ((<usize>c) << 2)) + ld<f32>(b + at + ((<usize>c) << 2)));
+          }
+        }
+      }
+    }
+    return;
+  }
   // pack[p][i][k] = W[P p + k][i]: one 32-byte line per input index.
   for (let j = j0; j < full; j += P) {
     const dst = pack + <usize>j * inBytes;
@@ -249,12 +283,6 @@ function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32
       st<T>(d + sizeof<T>(), ld<T>(src + inBytes + at));
       st<T>(d + 2 * sizeof<T>(), ld<T>(src + 2 * inBytes + at));
       st<T>(d + 3 * sizeof<T>(), ld<T>(src + 3 * inBytes + at));
-      if (sizeof<T>() == 4) {
-        st<T>(d + 16, ld<T>(src + 4 * inBytes + at));
-        st<T>(d + 20, ld<T>(src + 5 * inBytes + at));
-        st<T>(d + 24, ld<T>(src + 6 * inBytes + at));
-        st<T>(d + 28, ld<T>(src + 7 * inBytes + at));
-      }
     }
   }
   const fullRows = rows & ~3;
@@ -264,6 +292,53 @@ function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32
   }
   if (full < j1) forwardScalar<T>(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
   if (fullRows < rows) forwardScalar<T>(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
+}
+
+/**
+ * One f32 panel: dst[i][k] = W[k][i] for k < 8 (src is row 0 of the eight), four inputs of
+ * four rows at a time through a 4 x 4 transpose.
+ */
+function packPanel32(dst: usize, src: usize, nIn: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  let i = 0;
+  for (; i + 3 < nIn; i += 4) {
+    const at = (<usize>i) << 2;
+    const d = dst + ((<usize>i) << 5);
+    const p = src + at;
+    transposeStore(d, v128.load(p), v128.load(p + inBytes), v128.load(p + 2 * inBytes), v128.load(p + 3 * inBytes));
+    const q = p + 4 * inBytes;
+    transposeStore(d + 16, v128.load(q), v128.load(q + inBytes), v128.load(q + 2 * inBytes), v128.load(q + 3 * inBytes));
+  }
+  for (; i < nIn; i++) {
+    const at = (<usize>i) << 2;
+    const d = dst + ((<usize>i) << 5);
+    for (let k = 0; k < 8; k++) st<f32>(d + ((<usize>k) << 2), ld<f32>(src + <usize>k * inBytes + at));
+  }
+}
+
+/** Columns of the 4 x 4 block r0..r3 (rows) to d, d + 32, d + 64, d + 96 (16 bytes each). */
+// @ts-ignore: decorator
+@inline function transposeStore(d: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  v128.store(d + 32, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  v128.store(d + 64, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  v128.store(d + 96, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+}
+
+/** The f32 edge panel: dst[i][k] = W[k][i] for k < n (< 8), 0 in the lanes past n. */
+function packEdge32(dst: usize, src: usize, nIn: i32, n: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  for (let i = 0; i < nIn; i++) {
+    const at = (<usize>i) << 2;
+    const d = dst + ((<usize>i) << 5);
+    v128.store(d, f32x4.splat(0));
+    v128.store(d + 16, f32x4.splat(0));
+    for (let k = 0; k < n; k++) st<f32>(d + ((<usize>k) << 2), ld<f32>(src + <usize>k * inBytes + at));
+  }
 }
 
 /** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
@@ -565,17 +640,25 @@ export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize,
  * where v(t) is the P = unit<T>() elements (two vectors: 4 f64 or 8 f32) at vec + t * vecStride
  * and s_k(t) the element at sc + k * scSpacing + t * scStep; then, when bias != 0,
  * C[k][c] + bias[c] (the forward's "(sum) + b"). Lanes are C's columns; row k goes to
- * out + k * outStride. Inlined, so each
- * call site's constant bias (0 or not) leaves a single store path.
+ * out + k * outStride. Inlined, so each call site's constant bias (0 or not) leaves a single
+ * store path.
  */
 // @ts-ignore: decorator
 @inline function microKernel<T>(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize, bias: usize): void {
-  const s1 = sc + scSpacing;
-  const s2 = s1 + scSpacing;
-  const s3 = s2 + scSpacing;
+  microTile<T>(vec, vecStride, sc, sc + scSpacing, sc + 2 * scSpacing, sc + 3 * scSpacing, scStep, count, out, out + outStride, out + 2 * outStride, out + 3 * outStride, bias, unit<T>());
+}
+
+/**
+ * microKernel with each row's scalars (s0..s3) and output (o0..o3) named apart, and only the
+ * first `valid` of the P columns stored (P: all). The edges of the f32 products use it: a row
+ * repeated (same scalars, same output) computes and stores the same bits twice, and columns
+ * past `valid` (padding lanes) are computed and dropped; neither touches a kept sum's order.
+ */
+// @ts-ignore: decorator
+@inline function microTile<T>(vec: usize, vecStride: usize, s0: usize, s1: usize, s2: usize, s3: usize, scStep: usize, count: i32, o0: usize, o1: usize, o2: usize, o3: usize, bias: usize, valid: i32): void {
   let v0 = v128.load(vec);
   let v1 = v128.load(vec + 16);
-  let s = splat<T>(sc);
+  let s = splat<T>(s0);
   let c00 = v128.mul<T>(s, v0);
   let c01 = v128.mul<T>(s, v1);
   s = splat<T>(s1);
@@ -592,7 +675,7 @@ export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize,
     const at = <usize>t * scStep;
     v0 = v128.load(q);
     v1 = v128.load(q + 16);
-    s = splat<T>(sc + at);
+    s = splat<T>(s0 + at);
     c00 = v128.add<T>(c00, v128.mul<T>(s, v0));
     c01 = v128.add<T>(c01, v128.mul<T>(s, v1));
     s = splat<T>(s1 + at);
@@ -617,12 +700,32 @@ export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize,
     c30 = v128.add<T>(c30, b0);
     c31 = v128.add<T>(c31, b1);
   }
-  v128.store(out, c00);
-  v128.store(out + 16, c01);
-  v128.store(out + outStride, c10);
-  v128.store(out + outStride + 16, c11);
-  v128.store(out + 2 * outStride, c20);
-  v128.store(out + 2 * outStride + 16, c21);
-  v128.store(out + 3 * outStride, c30);
-  v128.store(out + 3 * outStride + 16, c31);
+  if (valid >= unit<T>()) {
+    v128.store(o0, c00);
+    v128.store(o0 + 16, c01);
+    v128.store(o1, c10);
+    v128.store(o1 + 16, c11);
+    v128.store(o2, c20);
+    v128.store(o2 + 16, c21);
+    v128.store(o3, c30);
+    v128.store(o3 + 16, c31);
+  } else {
+    storeColumns32(o0, c00, c01, valid);
+    storeColumns32(o1, c10, c11, valid);
+    storeColumns32(o2, c20, c21, valid);
+    storeColumns32(o3, c30, c31, valid);
+  }
+}
+
+/** The first n (< 8) f32 lanes of lo, hi to p. */
+function storeColumns32(p: usize, lo: v128, hi: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, lo);
+    p += 16;
+    lo = hi;
+    n -= 4;
+  }
+  if (n > 0) v128.store32_lane(p, lo, 0);
+  if (n > 1) v128.store32_lane(p, lo, 1, 4);
+  if (n > 2) v128.store32_lane(p, lo, 2, 8);
 }
