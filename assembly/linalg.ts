@@ -248,6 +248,10 @@ function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32
     for (let j = j0; j < full; j += P) packPanel32(pack + <usize>j * inBytes, w + <usize>j * inBytes, nIn);
     if (full < j1) packEdge32(pack + <usize>full * inBytes, w + <usize>full * inBytes, nIn, j1 - full);
     const end = full < j1 ? full + P : full;
+    const fullRows = rows & ~3;
+    for (let r = 0; r < fullRows; r += 4) {
+      for (let j = j0; j < full; j += P) microKernel<T>(pack + <usize>j * inBytes, 32, a + <usize>r * inBytes, inBytes, 4, nIn, z + <usize>r * outBytes + ((<usize>j) << 2), outBytes, b + ((<usize>j) << 2));
+    }
     for (let r = 0; r < rows; r += 4) {
       const x = a + <usize>r * inBytes;
       const zr = z + <usize>r * outBytes;
@@ -256,7 +260,7 @@ function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32
       const k1 = <usize>min(1, last);
       const k2 = <usize>min(2, last);
       const k3 = <usize>min(3, last);
-      for (let j = j0; j < end; j += P) {
+      for (let j = r < fullRows ? full : j0; j < end; j += P) {
         const at = (<usize>j) << 2;
         const valid = min(P, j1 - j);
         const o = zr + at;
@@ -357,6 +361,28 @@ export function backProduct<T>(w: usize, d: usize, e: usize, rows: i32, nIn: i32
       return;
     }
     full = i1 & ~(P - 1);
+    if (sizeof<T>() == 4) {
+      // Rows past the batch repeat its last row (the same sums stored to the same place).
+      fullRows = rows & ~3;
+      for (let r = 0; r < fullRows; r += 4) {
+        for (let i = i0; i < full; i += P) {
+          microKernel<T>(w + ((<usize>i) << 2), inBytes, d + <usize>r * outBytes, outBytes, 4, nOut, e + <usize>r * inBytes + ((<usize>i) << 2), inBytes, 0);
+        }
+      }
+      if (fullRows < rows) {
+        const last = rows - 1 - fullRows;
+        const k1 = <usize>min(1, last);
+        const k2 = <usize>min(2, last);
+        const dr = d + <usize>fullRows * outBytes;
+        const er = e + <usize>fullRows * inBytes;
+        for (let i = i0; i < full; i += P) {
+          const at = (<usize>i) << 2;
+          microTile<T>(w + at, inBytes, dr, dr + k1 * outBytes, dr + k2 * outBytes, dr + k2 * outBytes, 4, nOut, er + at, er + k1 * inBytes + at, er + k2 * inBytes + at, er + k2 * inBytes + at, 0, P);
+        }
+      }
+      backScalar<T>(w, d, e, 0, rows, full, i1, nIn, nOut);
+      return;
+    }
     fullRows = rows & ~3;
     for (let r = 0; r < fullRows; r += 4) {
       // E[r..r+3][i..i+P-1]: rows of W (t = j) against the rows' deltas D[r+k][j].
@@ -412,6 +438,10 @@ export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows
   const outBytes = (<usize>nOut) << sh;
   const j0 = splitAt(nOut, P, part, parts);
   const j1 = splitAt(nOut, P, part + 1, parts);
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    gradient32(d, a, g, gb, rows, nIn, nOut, j0, j1);
+    return;
+  }
   for (let j = j0; j < j1; j++) {
     let s: T = ld<T>(d + ((<usize>j) << sh));
     for (let r = 1; r < rows; r++) s += ld<T>(d + <usize>r * outBytes + ((<usize>j) << sh));
@@ -431,6 +461,49 @@ export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows
   }
   gradientScalar<T>(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
   gradientScalar<T>(d, a, g, fullOut, j1, 0, nIn, rows, nIn, nOut);
+}
+
+/**
+ * gradientProduct in f32 for outputs [j0, j1): the bias sums four outputs to a vector, then
+ * G in tiles of 4 outputs x 8 inputs; the outputs past j1 in the last tile repeat output j1 - 1
+ * (the same sums stored to the same place). The inputs past the last 8 stay scalar (a vector
+ * there would read past A's last row).
+ */
+function gradient32(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, j0: i32, j1: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  const outBytes = (<usize>nOut) << 2;
+  let j = j0;
+  for (; j + 3 < j1; j += 4) {
+    const dj = d + ((<usize>j) << 2);
+    let s = v128.load(dj);
+    for (let r = 1; r < rows; r++) s = f32x4.add(s, v128.load(dj + <usize>r * outBytes));
+    v128.store(gb + ((<usize>j) << 2), s);
+  }
+  for (; j < j1; j++) {
+    const dj = d + ((<usize>j) << 2);
+    let s = ld<f32>(dj);
+    for (let r = 1; r < rows; r++) s += ld<f32>(dj + <usize>r * outBytes);
+    st<f32>(gb + ((<usize>j) << 2), s);
+  }
+  const fullIn = nIn & ~7;
+  const fullOut = j1 & ~3;
+  for (j = j0; j < fullOut; j += 4) {
+    // G[j..j+3][i..i+7]: rows of A (t = r) against the deltas D[r][j+k].
+    for (let i = 0; i < fullIn; i += 8) {
+      microKernel<f32>(a + ((<usize>i) << 2), inBytes, d + ((<usize>j) << 2), 4, outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << 2), inBytes, 0);
+    }
+  }
+  if (fullOut < j1) {
+    const k1 = <usize>min(fullOut + 1, j1 - 1);
+    const k2 = <usize>min(fullOut + 2, j1 - 1);
+    const dj = d + ((<usize>fullOut) << 2);
+    const gj = g + <usize>fullOut * inBytes;
+    for (let i = 0; i < fullIn; i += 8) {
+      const at = (<usize>i) << 2;
+      microTile<f32>(a + at, inBytes, dj, d + (k1 << 2), d + (k2 << 2), d + (k2 << 2), outBytes, rows, gj + at, g + k1 * inBytes + at, g + k2 * inBytes + at, g + k2 * inBytes + at, 0, 8);
+    }
+  }
+  gradientScalar<f32>(d, a, g, j0, j1, fullIn, nIn, rows, nIn, nOut);
 }
 
 function gradientScalar<T>(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32, i1: i32, rows: i32, nIn: i32, nOut: i32): void {
