@@ -713,19 +713,74 @@ export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize,
  * where v(t) is the P = unit<T>() elements (two vectors: 4 f64 or 8 f32) at vec + t * vecStride
  * and s_k(t) the element at sc + k * scSpacing + t * scStep; then, when bias != 0,
  * C[k][c] + bias[c] (the forward's "(sum) + b"). Lanes are C's columns; row k goes to
- * out + k * outStride. Inlined, so each call site's constant bias (0 or not) leaves a single
- * store path.
+ * out + k * outStride. Inlined, so each
+ * call site's constant bias (0 or not) leaves a single store path.
  */
 // @ts-ignore: decorator
 @inline function microKernel<T>(vec: usize, vecStride: usize, sc: usize, scSpacing: usize, scStep: usize, count: i32, out: usize, outStride: usize, bias: usize): void {
-  microTile<T>(vec, vecStride, sc, sc + scSpacing, sc + 2 * scSpacing, sc + 3 * scSpacing, scStep, count, out, out + outStride, out + 2 * outStride, out + 3 * outStride, bias, unit<T>());
+  const s1 = sc + scSpacing;
+  const s2 = s1 + scSpacing;
+  const s3 = s2 + scSpacing;
+  let v0 = v128.load(vec);
+  let v1 = v128.load(vec + 16);
+  let s = splat<T>(sc);
+  let c00 = v128.mul<T>(s, v0);
+  let c01 = v128.mul<T>(s, v1);
+  s = splat<T>(s1);
+  let c10 = v128.mul<T>(s, v0);
+  let c11 = v128.mul<T>(s, v1);
+  s = splat<T>(s2);
+  let c20 = v128.mul<T>(s, v0);
+  let c21 = v128.mul<T>(s, v1);
+  s = splat<T>(s3);
+  let c30 = v128.mul<T>(s, v0);
+  let c31 = v128.mul<T>(s, v1);
+  for (let t = 1; t < count; t++) {
+    const q = vec + <usize>t * vecStride;
+    const at = <usize>t * scStep;
+    v0 = v128.load(q);
+    v1 = v128.load(q + 16);
+    s = splat<T>(sc + at);
+    c00 = v128.add<T>(c00, v128.mul<T>(s, v0));
+    c01 = v128.add<T>(c01, v128.mul<T>(s, v1));
+    s = splat<T>(s1 + at);
+    c10 = v128.add<T>(c10, v128.mul<T>(s, v0));
+    c11 = v128.add<T>(c11, v128.mul<T>(s, v1));
+    s = splat<T>(s2 + at);
+    c20 = v128.add<T>(c20, v128.mul<T>(s, v0));
+    c21 = v128.add<T>(c21, v128.mul<T>(s, v1));
+    s = splat<T>(s3 + at);
+    c30 = v128.add<T>(c30, v128.mul<T>(s, v0));
+    c31 = v128.add<T>(c31, v128.mul<T>(s, v1));
+  }
+  if (bias != 0) {
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias + 16);
+    c00 = v128.add<T>(c00, b0);
+    c01 = v128.add<T>(c01, b1);
+    c10 = v128.add<T>(c10, b0);
+    c11 = v128.add<T>(c11, b1);
+    c20 = v128.add<T>(c20, b0);
+    c21 = v128.add<T>(c21, b1);
+    c30 = v128.add<T>(c30, b0);
+    c31 = v128.add<T>(c31, b1);
+  }
+  v128.store(out, c00);
+  v128.store(out + 16, c01);
+  v128.store(out + outStride, c10);
+  v128.store(out + outStride + 16, c11);
+  v128.store(out + 2 * outStride, c20);
+  v128.store(out + 2 * outStride + 16, c21);
+  v128.store(out + 3 * outStride, c30);
+  v128.store(out + 3 * outStride + 16, c31);
 }
 
 /**
- * microKernel with each row's scalars (s0..s3) and output (o0..o3) named apart, and only the
- * first `valid` of the P columns stored (P: all). The edges of the f32 products use it: a row
+ * microKernel for the edges of the f32 products: each row's scalars (s0..s3) and output
+ * (o0..o3) named apart, and only the first `valid` of the P columns stored (P: all). A row
  * repeated (same scalars, same output) computes and stores the same bits twice, and columns
  * past `valid` (padding lanes) are computed and dropped; neither touches a kept sum's order.
+ * (microKernel is kept apart, so the full tiles, and every f64 product, compile as they did.)
  */
 // @ts-ignore: decorator
 @inline function microTile<T>(vec: usize, vecStride: usize, s0: usize, s1: usize, s2: usize, s3: usize, scStep: usize, count: i32, o0: usize, o1: usize, o2: usize, o3: usize, bias: usize, valid: i32): void {
