@@ -6,6 +6,9 @@
 // run across independent outputs, never across a sum: every output is still summed in
 // increasing index order, its first term first, exactly as the scalar loops and
 // src/backends/js/linalg.ts sum it, so all three give the same bits.
+// In f32 the edges stay vector too (microTile): outputs that fill no panel get a zero-padded
+// one whose extra lanes are dropped, and rows or outputs that fill no group of 4 repeat the
+// last one; W^T is packed by 4 x 4 transposes.
 // Threads split each product the same way, by outputs: `part` of `parts` computes a range of
 // whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
 
