@@ -783,10 +783,10 @@ export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize,
  * (o0..o3) named apart, and only the first `valid` of the P columns stored (P: all). A row
  * repeated (same scalars, same output) computes and stores the same bits twice, and columns
  * past `valid` (padding lanes) are computed and dropped; neither touches a kept sum's order.
- * (microKernel is kept apart, so the full tiles, and every f64 product, compile as they did.)
+ * (microKernel is kept apart, so the full tiles, and every f64 product, compile as they did;
+ * this one is called, not inlined: edges are rare, and the f32 module stays small.)
  */
-// @ts-ignore: decorator
-@inline function microTile<T>(vec: usize, vecStride: usize, s0: usize, s1: usize, s2: usize, s3: usize, scStep: usize, count: i32, o0: usize, o1: usize, o2: usize, o3: usize, bias: usize, valid: i32): void {
+function microTile<T>(vec: usize, vecStride: usize, s0: usize, s1: usize, s2: usize, s3: usize, scStep: usize, count: i32, o0: usize, o1: usize, o2: usize, o3: usize, bias: usize, valid: i32): void {
   let v0 = v128.load(vec);
   let v1 = v128.load(vec + 16);
   let s = splat<T>(s0);

@@ -59,7 +59,7 @@ function loadSettings<T>(net: usize): void {
 function storeVectorConstants<T>(): void {
   if (ASC_FEATURE_SIMD) {
     storeExpConstants();
-    storeLogConstants();
+    if (sizeof<T>() == 8) storeLogConstants(); // the f32 code's logs stay scalar
     storeTanhConstants();
   }
 }
@@ -126,16 +126,21 @@ function tanh32(x: f32): f32 {
  * lane), rounded once; so lane by lane the bits of expT<f32>.
  */
 function exp32x4(v: v128): v128 {
-  const lo = f32x4.demote_f64x2_zero(expPair(f64x2.promote_low_f32x4(v)));
-  const hi = f32x4.demote_f64x2_zero(expPair(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))));
-  return v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
+  return v128.shuffle<f32>(exp32x2(v), exp32x2(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), 0, 1, 4, 5);
+}
+
+/** exp32 of f32 lanes 0 and 1 (one copy of expPair in the f32 module). */
+function exp32x2(v: v128): v128 {
+  return f32x4.demote_f64x2_zero(expPair(f64x2.promote_low_f32x4(v)));
 }
 
 /** tanh32 of four f32 lanes, as exp32x4 does exp32. */
 function tanh32x4(v: v128): v128 {
-  const lo = f32x4.demote_f64x2_zero(tanhPair(f64x2.promote_low_f32x4(v)));
-  const hi = f32x4.demote_f64x2_zero(tanhPair(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))));
-  return v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
+  return v128.shuffle<f32>(tanh32x2(v), tanh32x2(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), 0, 1, 4, 5);
+}
+
+function tanh32x2(v: v128): v128 {
+  return f32x4.demote_f64x2_zero(tanhPair(f64x2.promote_low_f32x4(v)));
 }
 
 /** softmax of one row of `n` values; leaves the row's max and sum in `aux`. */
