@@ -6,6 +6,9 @@
 // run across independent outputs, never across a sum: every output is still summed in
 // increasing index order, its first term first, exactly as the scalar loops and
 // src/backends/js/linalg.ts sum it, so all three give the same bits.
+// In f32 the edges stay vector too (microTile): outputs that fill no panel get a zero-padded
+// one whose extra lanes are dropped, and rows or outputs that fill no group of 4 repeat the
+// last one; W^T is packed by 4 x 4 transposes.
 // Threads split each product the same way, by outputs: `part` of `parts` computes a range of
 // whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
 
@@ -230,14 +233,52 @@ function matvec32(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): 
   return f32x4.add(acc, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
 }
 
-/** Several rows: this part's panels of W^T packed, then 4 rows x one panel of outputs per micro-kernel call. */
+/**
+ * Several rows: this part's panels of W^T packed, then 4 rows x one panel of outputs per
+ * micro-kernel call. In f32 the last part's outputs that fill no panel get a panel of their
+ * own, its lanes past nOut zero (`pack` holds whole panels), and the rows that fill no group
+ * of 4 repeat the last row; only real rows and columns are stored.
+ */
 function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
   const sh = alignof<T>();
   const P = unit<T>();
   const inBytes = (<usize>nIn) << sh;
+  const outBytes = (<usize>nOut) << sh;
   const j0 = splitAt(nOut, P, part, parts);
   const j1 = splitAt(nOut, P, part + 1, parts);
   const full = j1 & ~(P - 1); // the last part's range may end in outputs that fill no panel
+  if (sizeof<T>() == 4) {
+    for (let j = j0; j < full; j += P) packPanel32(pack + <usize>j * inBytes, w + <usize>j * inBytes, nIn);
+    if (full < j1) packEdge32(pack + <usize>full * inBytes, w + <usize>full * inBytes, nIn, j1 - full);
+    const end = full < j1 ? full + P : full;
+    const fullRows = rows & ~3;
+    for (let r = 0; r < fullRows; r += 4) {
+      for (let j = j0; j < full; j += P) microKernel<T>(pack + <usize>j * inBytes, 32, a + <usize>r * inBytes, inBytes, 4, nIn, z + <usize>r * outBytes + ((<usize>j) << 2), outBytes, b + ((<usize>j) << 2));
+    }
+    for (let r = 0; r < rows; r += 4) {
+      const x = a + <usize>r * inBytes;
+      const zr = z + <usize>r * outBytes;
+      // Rows past the batch repeat its last row: the same sums stored to the same place.
+      const last = rows - 1 - r;
+      const k1 = <usize>min(1, last);
+      const k2 = <usize>min(2, last);
+      const k3 = <usize>min(3, last);
+      for (let j = r < fullRows ? full : j0; j < end; j += P) {
+        const at = (<usize>j) << 2;
+        const valid = min(P, j1 - j);
+        const o = zr + at;
+        microTile<T>(pack + <usize>j * inBytes, 32, x, x + k1 * inBytes, x + k2 * inBytes, x + k3 * inBytes, 4, nIn, o, o + k1 * outBytes, o + k2 * outBytes, o + k3 * outBytes, valid == P ? b + at : 0, valid);
+        if (valid < P) {
+          // (sum) + b for the edge's columns, the add the full panels make in their lanes.
+          for (let k: usize = 0; k <= k3; k++) {
+            const ok = o + k * outBytes;
+            for (let c = 0; c < valid; c++) st<f32>(ok + ((<usize>c) << 2), ld<f32>(ok + ((<usize>c) << 2)) + ld<f32>(b + at + ((<usize>c) << 2)));
+          }
+        }
+      }
+    }
+    return;
+  }
   // pack[p][i][k] = W[P p + k][i]: one 32-byte line per input index.
   for (let j = j0; j < full; j += P) {
     const dst = pack + <usize>j * inBytes;
@@ -249,12 +290,6 @@ function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32
       st<T>(d + sizeof<T>(), ld<T>(src + inBytes + at));
       st<T>(d + 2 * sizeof<T>(), ld<T>(src + 2 * inBytes + at));
       st<T>(d + 3 * sizeof<T>(), ld<T>(src + 3 * inBytes + at));
-      if (sizeof<T>() == 4) {
-        st<T>(d + 16, ld<T>(src + 4 * inBytes + at));
-        st<T>(d + 20, ld<T>(src + 5 * inBytes + at));
-        st<T>(d + 24, ld<T>(src + 6 * inBytes + at));
-        st<T>(d + 28, ld<T>(src + 7 * inBytes + at));
-      }
     }
   }
   const fullRows = rows & ~3;
@@ -264,6 +299,53 @@ function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32
   }
   if (full < j1) forwardScalar<T>(w, b, a, z, 0, fullRows, full, j1, nIn, nOut);
   if (fullRows < rows) forwardScalar<T>(w, b, a, z, fullRows, rows, j0, j1, nIn, nOut);
+}
+
+/**
+ * One f32 panel: dst[i][k] = W[k][i] for k < 8 (src is row 0 of the eight), four inputs of
+ * four rows at a time through a 4 x 4 transpose.
+ */
+function packPanel32(dst: usize, src: usize, nIn: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  let i = 0;
+  for (; i + 3 < nIn; i += 4) {
+    const at = (<usize>i) << 2;
+    const d = dst + ((<usize>i) << 5);
+    const p = src + at;
+    transposeStore(d, v128.load(p), v128.load(p + inBytes), v128.load(p + 2 * inBytes), v128.load(p + 3 * inBytes));
+    const q = p + 4 * inBytes;
+    transposeStore(d + 16, v128.load(q), v128.load(q + inBytes), v128.load(q + 2 * inBytes), v128.load(q + 3 * inBytes));
+  }
+  for (; i < nIn; i++) {
+    const at = (<usize>i) << 2;
+    const d = dst + ((<usize>i) << 5);
+    for (let k = 0; k < 8; k++) st<f32>(d + ((<usize>k) << 2), ld<f32>(src + <usize>k * inBytes + at));
+  }
+}
+
+/** Columns of the 4 x 4 block r0..r3 (rows) to d, d + 32, d + 64, d + 96 (16 bytes each). */
+// @ts-ignore: decorator
+@inline function transposeStore(d: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  v128.store(d + 32, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  v128.store(d + 64, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  v128.store(d + 96, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+}
+
+/** The f32 edge panel: dst[i][k] = W[k][i] for k < n (< 8), 0 in the lanes past n. */
+function packEdge32(dst: usize, src: usize, nIn: i32, n: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  for (let i = 0; i < nIn; i++) {
+    const at = (<usize>i) << 2;
+    const d = dst + ((<usize>i) << 5);
+    v128.store(d, f32x4.splat(0));
+    v128.store(d + 16, f32x4.splat(0));
+    for (let k = 0; k < n; k++) st<f32>(d + ((<usize>k) << 2), ld<f32>(src + <usize>k * inBytes + at));
+  }
 }
 
 /** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
@@ -282,6 +364,28 @@ export function backProduct<T>(w: usize, d: usize, e: usize, rows: i32, nIn: i32
       return;
     }
     full = i1 & ~(P - 1);
+    if (sizeof<T>() == 4) {
+      // Rows past the batch repeat its last row (the same sums stored to the same place).
+      fullRows = rows & ~3;
+      for (let r = 0; r < fullRows; r += 4) {
+        for (let i = i0; i < full; i += P) {
+          microKernel<T>(w + ((<usize>i) << 2), inBytes, d + <usize>r * outBytes, outBytes, 4, nOut, e + <usize>r * inBytes + ((<usize>i) << 2), inBytes, 0);
+        }
+      }
+      if (fullRows < rows) {
+        const last = rows - 1 - fullRows;
+        const k1 = <usize>min(1, last);
+        const k2 = <usize>min(2, last);
+        const dr = d + <usize>fullRows * outBytes;
+        const er = e + <usize>fullRows * inBytes;
+        for (let i = i0; i < full; i += P) {
+          const at = (<usize>i) << 2;
+          microTile<T>(w + at, inBytes, dr, dr + k1 * outBytes, dr + k2 * outBytes, dr + k2 * outBytes, 4, nOut, er + at, er + k1 * inBytes + at, er + k2 * inBytes + at, er + k2 * inBytes + at, 0, P);
+        }
+      }
+      backScalar<T>(w, d, e, 0, rows, full, i1, nIn, nOut);
+      return;
+    }
     fullRows = rows & ~3;
     for (let r = 0; r < fullRows; r += 4) {
       // E[r..r+3][i..i+P-1]: rows of W (t = j) against the rows' deltas D[r+k][j].
@@ -337,6 +441,10 @@ export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows
   const outBytes = (<usize>nOut) << sh;
   const j0 = splitAt(nOut, P, part, parts);
   const j1 = splitAt(nOut, P, part + 1, parts);
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    gradient32(d, a, g, gb, rows, nIn, nOut, j0, j1);
+    return;
+  }
   for (let j = j0; j < j1; j++) {
     let s: T = ld<T>(d + ((<usize>j) << sh));
     for (let r = 1; r < rows; r++) s += ld<T>(d + <usize>r * outBytes + ((<usize>j) << sh));
@@ -356,6 +464,49 @@ export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows
   }
   gradientScalar<T>(d, a, g, j0, fullOut, fullIn, nIn, rows, nIn, nOut);
   gradientScalar<T>(d, a, g, fullOut, j1, 0, nIn, rows, nIn, nOut);
+}
+
+/**
+ * gradientProduct in f32 for outputs [j0, j1): the bias sums four outputs to a vector, then
+ * G in tiles of 4 outputs x 8 inputs; the outputs past j1 in the last tile repeat output j1 - 1
+ * (the same sums stored to the same place). The inputs past the last 8 stay scalar (a vector
+ * there would read past A's last row).
+ */
+function gradient32(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, j0: i32, j1: i32): void {
+  const inBytes = (<usize>nIn) << 2;
+  const outBytes = (<usize>nOut) << 2;
+  let j = j0;
+  for (; j + 3 < j1; j += 4) {
+    const dj = d + ((<usize>j) << 2);
+    let s = v128.load(dj);
+    for (let r = 1; r < rows; r++) s = f32x4.add(s, v128.load(dj + <usize>r * outBytes));
+    v128.store(gb + ((<usize>j) << 2), s);
+  }
+  for (; j < j1; j++) {
+    const dj = d + ((<usize>j) << 2);
+    let s = ld<f32>(dj);
+    for (let r = 1; r < rows; r++) s += ld<f32>(dj + <usize>r * outBytes);
+    st<f32>(gb + ((<usize>j) << 2), s);
+  }
+  const fullIn = nIn & ~7;
+  const fullOut = j1 & ~3;
+  for (j = j0; j < fullOut; j += 4) {
+    // G[j..j+3][i..i+7]: rows of A (t = r) against the deltas D[r][j+k].
+    for (let i = 0; i < fullIn; i += 8) {
+      microKernel<f32>(a + ((<usize>i) << 2), inBytes, d + ((<usize>j) << 2), 4, outBytes, rows, g + <usize>j * inBytes + ((<usize>i) << 2), inBytes, 0);
+    }
+  }
+  if (fullOut < j1) {
+    const k1 = <usize>min(fullOut + 1, j1 - 1);
+    const k2 = <usize>min(fullOut + 2, j1 - 1);
+    const dj = d + ((<usize>fullOut) << 2);
+    const gj = g + <usize>fullOut * inBytes;
+    for (let i = 0; i < fullIn; i += 8) {
+      const at = (<usize>i) << 2;
+      microTile<f32>(a + at, inBytes, dj, d + (k1 << 2), d + (k2 << 2), d + (k2 << 2), outBytes, rows, gj + at, g + k1 * inBytes + at, g + k2 * inBytes + at, g + k2 * inBytes + at, 0, 8);
+    }
+  }
+  gradientScalar<f32>(d, a, g, j0, j1, fullIn, nIn, rows, nIn, nOut);
 }
 
 function gradientScalar<T>(d: usize, a: usize, g: usize, j0: i32, j1: i32, i0: i32, i1: i32, rows: i32, nIn: i32, nOut: i32): void {
@@ -625,4 +776,87 @@ export function sgdStepThenForward32(w: usize, b: usize, shift: usize, d: usize,
   v128.store(out + 2 * outStride + 16, c21);
   v128.store(out + 3 * outStride, c30);
   v128.store(out + 3 * outStride + 16, c31);
+}
+
+/**
+ * microKernel for the edges of the f32 products: each row's scalars (s0..s3) and output
+ * (o0..o3) named apart, and only the first `valid` of the P columns stored (P: all). A row
+ * repeated (same scalars, same output) computes and stores the same bits twice, and columns
+ * past `valid` (padding lanes) are computed and dropped; neither touches a kept sum's order.
+ * (microKernel is kept apart, so the full tiles, and every f64 product, compile as they did;
+ * this one is called, not inlined: edges are rare, and the f32 module stays small.)
+ */
+function microTile<T>(vec: usize, vecStride: usize, s0: usize, s1: usize, s2: usize, s3: usize, scStep: usize, count: i32, o0: usize, o1: usize, o2: usize, o3: usize, bias: usize, valid: i32): void {
+  let v0 = v128.load(vec);
+  let v1 = v128.load(vec + 16);
+  let s = splat<T>(s0);
+  let c00 = v128.mul<T>(s, v0);
+  let c01 = v128.mul<T>(s, v1);
+  s = splat<T>(s1);
+  let c10 = v128.mul<T>(s, v0);
+  let c11 = v128.mul<T>(s, v1);
+  s = splat<T>(s2);
+  let c20 = v128.mul<T>(s, v0);
+  let c21 = v128.mul<T>(s, v1);
+  s = splat<T>(s3);
+  let c30 = v128.mul<T>(s, v0);
+  let c31 = v128.mul<T>(s, v1);
+  for (let t = 1; t < count; t++) {
+    const q = vec + <usize>t * vecStride;
+    const at = <usize>t * scStep;
+    v0 = v128.load(q);
+    v1 = v128.load(q + 16);
+    s = splat<T>(s0 + at);
+    c00 = v128.add<T>(c00, v128.mul<T>(s, v0));
+    c01 = v128.add<T>(c01, v128.mul<T>(s, v1));
+    s = splat<T>(s1 + at);
+    c10 = v128.add<T>(c10, v128.mul<T>(s, v0));
+    c11 = v128.add<T>(c11, v128.mul<T>(s, v1));
+    s = splat<T>(s2 + at);
+    c20 = v128.add<T>(c20, v128.mul<T>(s, v0));
+    c21 = v128.add<T>(c21, v128.mul<T>(s, v1));
+    s = splat<T>(s3 + at);
+    c30 = v128.add<T>(c30, v128.mul<T>(s, v0));
+    c31 = v128.add<T>(c31, v128.mul<T>(s, v1));
+  }
+  if (bias != 0) {
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias + 16);
+    c00 = v128.add<T>(c00, b0);
+    c01 = v128.add<T>(c01, b1);
+    c10 = v128.add<T>(c10, b0);
+    c11 = v128.add<T>(c11, b1);
+    c20 = v128.add<T>(c20, b0);
+    c21 = v128.add<T>(c21, b1);
+    c30 = v128.add<T>(c30, b0);
+    c31 = v128.add<T>(c31, b1);
+  }
+  if (valid >= unit<T>()) {
+    v128.store(o0, c00);
+    v128.store(o0 + 16, c01);
+    v128.store(o1, c10);
+    v128.store(o1 + 16, c11);
+    v128.store(o2, c20);
+    v128.store(o2 + 16, c21);
+    v128.store(o3, c30);
+    v128.store(o3 + 16, c31);
+  } else {
+    storeColumns32(o0, c00, c01, valid);
+    storeColumns32(o1, c10, c11, valid);
+    storeColumns32(o2, c20, c21, valid);
+    storeColumns32(o3, c30, c31, valid);
+  }
+}
+
+/** The first n (< 8) f32 lanes of lo, hi to p. */
+function storeColumns32(p: usize, lo: v128, hi: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, lo);
+    p += 16;
+    lo = hi;
+    n -= 4;
+  }
+  if (n > 0) v128.store32_lane(p, lo, 0);
+  if (n > 1) v128.store32_lane(p, lo, 1, 4);
+  if (n > 2) v128.store32_lane(p, lo, 2, 8);
 }

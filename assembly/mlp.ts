@@ -54,12 +54,12 @@ function loadSettings<T>(net: usize): void {
 
 /**
  * The SIMD build's constant pools (expPair's, logPair's, tanhPair's), before any job reads
- * them; f64 elements only (the f32 code calls the scalar functions).
+ * them (the f32 code's four-lane forms use the pairs too).
  */
 function storeVectorConstants<T>(): void {
-  if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+  if (ASC_FEATURE_SIMD) {
     storeExpConstants();
-    storeLogConstants();
+    if (sizeof<T>() == 8) storeLogConstants(); // the f32 code's logs stay scalar
     storeTanhConstants();
   }
 }
@@ -121,6 +121,28 @@ function tanh32(x: f32): f32 {
   return <f32>tanh(<f64>x);
 }
 
+/**
+ * exp32 of four f32 lanes: each half widened (exactly), through expPair (exp's bits per
+ * lane), rounded once; so lane by lane the bits of expT<f32>.
+ */
+function exp32x4(v: v128): v128 {
+  return v128.shuffle<f32>(exp32x2(v), exp32x2(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), 0, 1, 4, 5);
+}
+
+/** exp32 of f32 lanes 0 and 1 (one copy of expPair in the f32 module). */
+function exp32x2(v: v128): v128 {
+  return f32x4.demote_f64x2_zero(expPair(f64x2.promote_low_f32x4(v)));
+}
+
+/** tanh32 of four f32 lanes, as exp32x4 does exp32. */
+function tanh32x4(v: v128): v128 {
+  return v128.shuffle<f32>(tanh32x2(v), tanh32x2(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), 0, 1, 4, 5);
+}
+
+function tanh32x2(v: v128): v128 {
+  return f32x4.demote_f64x2_zero(tanhPair(f64x2.promote_low_f32x4(v)));
+}
+
 /** softmax of one row of `n` values; leaves the row's max and sum in `aux`. */
 function softmax<T>(z: usize, a: usize, n: i32, aux: usize): void {
   let m = el<T>(z, 0);
@@ -136,6 +158,18 @@ function softmax<T>(z: usize, a: usize, n: i32, aux: usize): void {
       const e0 = <T>f64x2.extract_lane(e, 0);
       sum = k == 0 ? e0 : sum + e0;
       sum += <T>f64x2.extract_lane(e, 1);
+    }
+  } else if (ASC_FEATURE_SIMD) {
+    // f32: four exps at a time (exp32x4), the sum still in index order.
+    const vm = f32x4.splat(<f32>m);
+    for (; k + 3 < n; k += 4) {
+      const e = exp32x4(f32x4.sub(v128.load(z + ((<usize>k) << 2)), vm));
+      v128.store(a + ((<usize>k) << 2), e);
+      const e0 = <T>f32x4.extract_lane(e, 0);
+      sum = k == 0 ? e0 : sum + e0;
+      sum += <T>f32x4.extract_lane(e, 1);
+      sum += <T>f32x4.extract_lane(e, 2);
+      sum += <T>f32x4.extract_lane(e, 3);
     }
   }
   for (; k < n; k++) {
@@ -170,16 +204,18 @@ function activateColumns<T>(kind: i32, z: usize, a: usize, rows: i32, n: i32, j0
         else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, f64x2.mul(vAlpha, v), f64x2.gt(v, zero));
         v128.store(a + ((<usize>k) << 3), out);
       }
-    } else if (ASC_FEATURE_SIMD && kind != ACTIVATION_SIGMOID && kind != ACTIVATION_TANH) {
-      // f32: the piecewise-linear activations four lanes at a time, as above; sigmoid and
-      // tanh element by element (the f64 functions of the widened argument).
+    } else if (ASC_FEATURE_SIMD) {
+      // f32: four lanes at a time, as above; exp32x4 and tanh32x4 give exp32's and tanh32's bits per lane.
       const zero = v128.splat<T>(0);
+      const one = v128.splat<T>(<T>1.0);
       const vAlpha = v128.splat<T>(<T>alpha);
       const L = lanes<T>();
       for (; k + L - 1 < end; k += L) {
         const v = v128.load(z + ((<usize>k) << alignof<T>()));
         let out = v; // linear
-        if (kind == ACTIVATION_RELU) out = v128.pmax<T>(zero, v);
+        if (kind == ACTIVATION_SIGMOID) out = v128.div<T>(one, v128.add<T>(one, exp32x4(v128.neg<T>(v))));
+        else if (kind == ACTIVATION_TANH) out = tanh32x4(v);
+        else if (kind == ACTIVATION_RELU) out = v128.pmax<T>(zero, v);
         else if (kind == ACTIVATION_LEAKY_RELU) out = v128.bitselect(v, v128.mul<T>(vAlpha, v), v128.gt<T>(v, zero));
         v128.store(a + ((<usize>k) << alignof<T>()), out);
       }

@@ -104,6 +104,29 @@ describe('threads', () => {
     await fc.assert(fc.asyncProperty(config, (c) => sameOnEveryThreadCount(c, 'float32')), { seed: FC_SEED, numRuns: F32_RUNS });
   });
 
+  it('float32: every output edge (1..7 past the 8-wide panels) and row edge (1..3 past the 4-row tiles) splits to the same bits on 1, 2 and 3 threads and js', async () => {
+    for (let edge = 1; edge <= 7; edge++) {
+      const layers = [133 + edge, 128 + edge, 8 + edge];
+      const batchSize = 36 + edge; // 37..43 rows: every row edge, and whole tiles
+      const rows = 2 * batchSize + 5;
+      let state = 1000 + edge;
+      const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+      const c: Config = {
+        layers,
+        activation: [edge % 2 === 0 ? 'tanh' : 'sigmoid', 'softmax'],
+        loss: 'cross-entropy',
+        optimizer: edge % 3 === 0 ? 'adam' : 'sgd',
+        batchSize,
+        shuffle: edge % 2 === 1,
+        epochs: 1,
+        seed: edge,
+        inputs: Array.from({ length: rows }, () => Array.from({ length: layers[0] }, () => next() * 2 - 1)),
+        targets: Array.from({ length: rows }, (_, i) => Array.from({ length: layers[2] }, (_, k) => (k === i % layers[2] ? 1 : 0))),
+      };
+      await sameOnEveryThreadCount(c, 'float32');
+    }
+  });
+
   it('a fit that diverges on two threads leaves the workers in step: the next fit matches one thread', async () => {
     const c = fc.sample(config, { seed: FC_SEED, numRuns: 1 })[0];
     const outcome = async (threads: number) => {

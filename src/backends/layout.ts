@@ -219,8 +219,9 @@ export class NetLayout {
       input: take(capacity * layers[0]),
       target: take(capacity * layers[count]),
       aux: take(capacity * 2),
-      // The SIMD kernel packs W^T here for batches; the scalar kernels never touch it.
-      pack: take(capacity > 1 ? Math.max(...slots.map((s) => s.inSize * s.outSize)) : 0),
+      // The SIMD kernel packs W^T here for batches, in panels of 32-byte lines (assembly/linalg.ts),
+      // the last one whole; the scalar kernels never touch it.
+      pack: take(capacity > 1 ? Math.max(...slots.map((s) => s.inSize * Math.ceil(s.outSize / (32 / unit)) * (32 / unit))) : 0),
       z: slots.map((s) => take(capacity * s.outSize)),
       a: slots.map((s) => take(capacity * s.outSize)),
       d: slots.map((s) => take(capacity * s.outSize)),
