@@ -18,7 +18,8 @@ import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_BUILD = `${root}build/browser/`;
 const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
-const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
+/** The kernel files a page fetches (deflated; NAME.wasm only where the engine cannot inflate). */
+const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-threads-f32.wasm'].map((file) => `${file}.deflate`);
 
 /** The library's files: wasm-mlp.js and every chunk it imports, statically or with import(), transitively. */
 async function libraryFiles(): Promise<Map<string, { static: string[]; lazy: string[] }>> {
@@ -247,9 +248,10 @@ it('the library imports nothing but its own chunks, and loads nothing but its th
   const literal = text.match(/\bimport\s*\(\s*"\.\/[\w.-]+\.js"\s*\)/g)!;
   expect(text.match(/\bimport\s*\(/g)).toHaveLength(literal.length);
   expect(new Set(literal.map((call) => /"\.\/(.*)"/.exec(call)![1]))).toEqual(new Set([...files.keys()].filter((file) => file !== 'wasm-mlp.js' && file !== core[0])));
-  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(6);
+  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(12);
   expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(
-    ['wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads-f32.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
+    ['wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads-f32.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm']
+      .flatMap((file) => [file, `${file}.deflate`]).map((file) => `new URL("./${file}",import.meta.url)`).sort(),
   );
 });
 
@@ -293,10 +295,10 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     // The modules load together; the SIMD kernel comes with the first net, the js backend with
     // the first js net, the others later, the float32 kernels with the first float32 nets (no
     // worker net, nothing saved: those pieces stay unloaded).
-    expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm', '/wasm-mlp.js'].sort());
+    expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm.deflate', '/wasm-mlp.js'].sort());
     expect(paths.slice(5)).toEqual([
-      piece('backend-js'), '/wasm-mlp.wasm', piece('thread-pool'), '/wasm-mlp-threads.wasm',
-      '/wasm-mlp-simd-f32.wasm', '/wasm-mlp-f32.wasm', '/wasm-mlp-threads-f32.wasm',
+      piece('backend-js'), '/wasm-mlp.wasm.deflate', piece('thread-pool'), '/wasm-mlp-threads.wasm.deflate',
+      '/wasm-mlp-simd-f32.wasm.deflate', '/wasm-mlp-f32.wasm.deflate', '/wasm-mlp-threads-f32.wasm.deflate',
     ]);
     expect([...page.requests].sort()).toEqual(paths.map((path) => `${server!.url}${path}`).sort());
   });

@@ -3,9 +3,10 @@
 // temp folder, served cross-origin isolated, and trained in headless Chromium on every kernel
 // (SIMD, scalar, two worker threads) and on js. Every loss, weight and prediction must equal
 // Node's bit for bit; the page must fetch only the kernel each net runs, once, and a page
-// training with the defaults only the SIMD kernel; the standalone build fetches none. A
-// kernel file that is missing is an MLPError that names it.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// training with the defaults only the SIMD kernel (deflated; its .wasm where the engine cannot
+// inflate); the standalone build fetches none. A kernel file that is missing is an MLPError
+// that names it.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +63,7 @@ async function buildApp(bundler: Bundler, source: string, work: string): Promise
       entryPoints: [join(project, 'main.js')], outfile: join(dist, 'main.js'), absWorkingDir: project,
       bundle: true, format: 'esm', platform: 'browser', minify: true, logLevel: 'silent',
     });
-    for (const file of readdirSync(BROWSER_BUILD).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(BROWSER_BUILD, file), join(dist, file));
+    for (const file of readdirSync(BROWSER_BUILD).filter((f) => /\.wasm(\.deflate)?$/.test(f))) copyFileSync(join(BROWSER_BUILD, file), join(dist, file));
   } else {
     writeFileSync(join(project, 'index.html'), INDEX_HTML());
     await viteBuild({ root: project, configFile: false, logLevel: 'silent', build: { outDir: dist, emptyOutDir: true } });
@@ -141,7 +142,7 @@ describe('apps built with bundlers train in Chromium as Node does', () => {
         await page.waitForFunction('window.lib !== undefined', 15_000);
         // The kernels requested, by build (a bundler may add a hash to the file name).
         const kernels = () =>
-          page!.requests.map((url) => new URL(url).pathname).filter((path) => path.endsWith('.wasm'))
+          page!.requests.map((url) => new URL(url).pathname).filter((path) => /\.(wasm|deflate)$/.test(path))
             .map((path) => (/wasm-mlp-simd[^/]*$/.test(path) ? 'simd' : /wasm-mlp-threads[^/]*$/.test(path) ? 'threads' : 'scalar'));
 
         const first = await page.evaluate(train, ['default', 'default'] as never);
@@ -167,7 +168,7 @@ describe('apps built with bundlers train in Chromium as Node does', () => {
 
   it('a page whose kernel file is missing gets an MLPError naming it, and succeeds once it is there', async () => {
     const dist = await buildApp('none', APP('wasm-mlp'), work);
-    const kernel = join(dist, 'wasm-mlp', 'wasm-mlp-simd.wasm');
+    const kernel = join(dist, 'wasm-mlp', 'wasm-mlp-simd.wasm.deflate');
     renameSync(kernel, `${kernel}.away`);
     const server = await serveStatic(dist);
     let page: TestPage | undefined;
@@ -187,11 +188,33 @@ describe('apps built with bundlers train in Chromium as Node does', () => {
       expect(await create()).toEqual({
         mlp: true,
         code: 'IO',
-        message: `could not load the WebAssembly kernel ${server.url}/wasm-mlp/wasm-mlp-simd.wasm (HTTP 404 Not Found); ` +
-          "serve the package's .wasm files next to wasm-mlp.js, or import wasm-mlp/standalone, which carries its kernels inside",
+        message: `could not load the WebAssembly kernel ${server.url}/wasm-mlp/wasm-mlp-simd.wasm.deflate (HTTP 404 Not Found); ` +
+          "serve the package's kernel files (.wasm and .wasm.deflate) next to wasm-mlp.js, or import wasm-mlp/standalone, which carries its kernels inside",
       });
       renameSync(`${kernel}.away`, kernel);
       expect(await create()).toBe(true);
+    } finally {
+      await page?.close();
+      await server.close();
+    }
+  });
+
+  it("an engine without DecompressionStream fetches the kernels' .wasm files instead, to the same bits", async () => {
+    const dist = await buildApp('none', APP('wasm-mlp'), work);
+    // A classic script runs before the page's modules: the library then finds no DecompressionStream.
+    const index = join(dist, 'index.html');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('<title>', '<script>delete globalThis.DecompressionStream;</script><title>'));
+    const server = await serveStatic(dist);
+    let page: TestPage | undefined;
+    try {
+      page = await browser.newPage();
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction('window.lib !== undefined', 15_000);
+      const run = await page.evaluate(train, ['default', 'scalar'] as never);
+      expect(run.default.bits).toEqual(expected.default.bits);
+      expect(run.scalar.bits).toEqual(expected.default.bits);
+      expect(page.requests.map((url) => new URL(url).pathname).filter((path) => /\.(wasm|deflate)$/.test(path))).toEqual(['/wasm-mlp/wasm-mlp-simd.wasm', '/wasm-mlp/wasm-mlp.wasm']);
+      expect(page.consoleErrors).toEqual([]);
     } finally {
       await page?.close();
       await server.close();

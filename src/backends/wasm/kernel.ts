@@ -20,7 +20,8 @@ export function kernelKind(build: KernelBuild, dtype: Dtype): KernelKind {
 
 /**
  * The raw exports of assembly/index.ts (float64) and assembly/index-f32.ts (float32, without
- * the expArray, logArray and tanhArray diagnostics). Pointers are byte offsets into `memory`.
+ * the expArray, logArray and tanhArray diagnostics, which the browser library's kernel files
+ * leave out too). Pointers are byte offsets into `memory`.
  */
 export type KernelExports = {
   memory: WebAssembly.Memory;
