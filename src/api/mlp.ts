@@ -23,10 +23,8 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { guardedRead } from './validate.ts';
 import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
-import { streamedTrainingSteps } from './streamed-fit.ts';
-import type { StreamFitData } from './stream-training.ts';
+import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
@@ -206,7 +204,7 @@ export class MLP {
   fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
   fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
   async fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
-    const run = this.#beginFit('fitAsync', data, targets, options, true);
+    const run = isDataSource(data) ? await this.#beginStreamedFit(data, targets) : this.#beginFit('fitAsync', data, targets, options, true);
     try {
       let resume: { answer?: unknown; failure?: { thrown: unknown } } = {};
       for (;;) {
@@ -387,8 +385,7 @@ export class MLP {
   }
 
   /** Checks a fit's arguments and sets it up; nothing has changed when this throws. */
-  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset | DataSource, second: unknown, third: unknown, sliced: boolean) {
-    if (isDataSource(data)) return this.#beginStreamedFit(data, second);
+  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean) {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#use(method);
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
@@ -426,36 +423,32 @@ export class MLP {
     }
   }
 
-  /** #beginFit for fitAsync(source, options): the options checked, nothing read from the source yet. */
-  #beginStreamedFit(source: DataSource, options: unknown) {
-    const prepared = guard('net.fitAsync', () => {
-      const memory = this.#use('fitAsync');
+  /**
+   * #beginFit for fitAsync(source, options): the options checked, nothing read from the source
+   * yet. The net is taken at once (BUSY to other calls) while the streamed-training piece, which
+   * holds the checks and the loop, loads.
+   */
+  async #beginStreamedFit(source: DataSource, options: unknown) {
+    guard('net.fitAsync', () => {
+      this.#use('fitAsync');
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.fitAsync was called while net.${this.#training} is running; await it first`);
-      const o = checkFitOptions(options);
-      const { layout } = memory;
-      if (o.validationSplit > 0) {
-        throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} cannot split a DataSource: it holds out the last rows, and a source is read in blocks without knowing how many rows it has; pass validationSource (a second DataSource) or validationData`);
-      }
-      if (o.shuffle && o.shuffleBuffer === undefined) {
-        throw new MLPError('INVALID_ARGUMENT', "shuffle with a DataSource needs shuffleBuffer (the rows to shuffle within): numpy's permutation needs every row at once, a streamed fit shuffles through a buffer (docs/training.md, Streamed training)");
-      }
-      let validation: StreamFitData['validation'] = o.validationSource;
-      if (o.validationData) {
-        const v = { inputs: rowShape(o.validationData.inputs, 'validationData.inputs', layout.inputSize, 'input'), targets: rowShape(o.validationData.targets, 'validationData.targets', layout.outputSize, 'output') };
-        checkSameRows(v.inputs, v.targets);
-        validation = v;
-      }
-      // A source describes its columns as a Dataset does, checked as strictly.
-      const described = checkDataset(
-        guardedRead('source', () => ({ inputs: [], targets: [], classes: Array.isArray(source.classes) ? source.classes.map(String) : source.classes, features: source.features, target: source.target })),
-        layout.inputSize, layout.outputSize, 'source',
-      )!;
-      return { memory, o, validation, described };
     });
+    this.#training = 'fitAsync';
+    let piece: typeof import('./stream-training.ts');
+    let prepared: ReturnType<typeof checkStreamedFit> & { memory: NetMemory };
+    try {
+      piece = await loadPiece('streamed training', () => import('./stream-training.ts'));
+      prepared = guard('net.fitAsync', () => {
+        const memory = this.#alive('fitAsync');
+        return { memory, ...piece.checkStreamedFit(source, options, memory.layout) };
+      });
+    } catch (error) {
+      this.#training = undefined;
+      throw error;
+    }
     const { memory, o, validation, described } = prepared;
     memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
-    this.#training = 'fitAsync';
     try {
       let info = this.#info;
       if (described.classes && info.classes === null) info = { ...info, classes: [...described.classes] };
@@ -467,7 +460,7 @@ export class MLP {
       }
       this.#info = info;
       this.#fitHost ??= this.#makeFitHost(memory);
-      return { steps: streamedTrainingSteps(this.#fitHost, transaction, { source, validation }, o, o.normalize), transaction };
+      return { steps: piece.streamedTrainingSteps(this.#fitHost, transaction, { source, validation }, o, o.normalize), transaction };
     } catch (error) {
       this.#training = undefined;
       throw this.#failFit(transaction, error);
