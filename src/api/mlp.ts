@@ -28,7 +28,7 @@ import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
-import { kernelKinds, modelDtype, openWorkerNet, workerCreateOptions, workerLoadOptions, type WorkerMLP } from '../worker/worker-mlp.ts';
+import { openWorkerNet, type WorkerMLP } from '../worker/worker-mlp.ts';
 
 export type { EpochStats } from './options.ts';
 export type { History, StopReason } from './training.ts';
@@ -89,7 +89,7 @@ export class MLP {
   static create(options: CreateOptions): Promise<MLP>;
   static async create(options: CreateOptions | WithWorker<CreateOptions>): Promise<MLP | WorkerMLP> {
     const s = guard('MLP.create', () => checkCreateOptions(options));
-    if (s.worker) return openWorkerNet('create', [workerCreateOptions(s)], kernelKinds(s, s.dtype));
+    if (s.worker) return openWorkerNet('create', s);
     const seed = s.seed ?? randomSeed();
     const backend = await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend), s.dtype);
     const net = new MLP(backend, s, new RandomState(seed), seed, { ...FRESH, classes: s.classes });
@@ -105,7 +105,7 @@ export class MLP {
   static fromJSON(json: unknown, options?: LoadOptions): Promise<MLP>;
   static async fromJSON(json: unknown, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
     const loadOptions = guard('MLP.fromJSON', () => checkLoadOptions(options));
-    if (loadOptions.worker) return openWorkerNet('fromJSON', [json, workerLoadOptions(loadOptions)], kernelKinds(loadOptions, modelDtype(json)));
+    if (loadOptions.worker) return openWorkerNet('fromJSON', loadOptions, json);
     // Reading a model is a lazy piece of the browser bundle: toJSON and save never need it.
     const { parseModel } = await loadPiece('model reader', () => import('../io/model-json.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
@@ -132,7 +132,7 @@ export class MLP {
     // A browser store is read on this thread (a worker has no localStorage).
     const stored = browserLocation(path);
     // Files are read in Node only, whose workers load any other module they need themselves.
-    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', [path, workerLoadOptions(loadOptions)], kernelKinds(loadOptions, 'float64'));
+    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', loadOptions, path);
     const text = await readModelText(path);
     if (stored === undefined) return MLP.fromJSON(text, options as LoadOptions);
     try {

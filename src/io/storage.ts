@@ -4,8 +4,9 @@
 // in, loaded on first use (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
 // there is a file system (Node, whose entry also loads the browser entry's code), those
 // URLs are refused rather than written to whatever storage the runtime may have.
-import { invalidArgument, MLPError, printable, systemReason } from '../api/errors.ts';
+import { invalidArgument, MLPError, printable } from '../api/errors.ts';
 
+/** A file system; its failures are MLPErrors (IO) naming the path. */
 export interface Storage {
   read(path: string): string;
   writeAtomic(path: string, text: string): void;
@@ -60,11 +61,7 @@ export async function readModelText(path: string): Promise<string> {
   checkPath(path);
   const location = browserLocation(path);
   if (location) return (await keyedStore(location.scheme, path)).read(location.key);
-  try {
-    return storage().read(path);
-  } catch (error) {
-    throw error instanceof MLPError ? error : new MLPError('IO', `cannot read ${printable(path)}: ${systemReason(error)}`);
-  }
+  return storage().read(path);
 }
 
 /** Writes the model text at `path`, all or nothing: a file atomically, or a browser store's entry. */
@@ -72,11 +69,7 @@ export async function writeModelText(path: string, text: string): Promise<void> 
   checkPath(path);
   const location = browserLocation(path);
   if (location) return (await keyedStore(location.scheme, path)).write(location.key, text);
-  try {
-    storage().writeAtomic(path, text);
-  } catch (error) {
-    throw error instanceof MLPError ? error : new MLPError('IO', `cannot write ${printable(path)}: ${systemReason(error)}`);
-  }
+  storage().writeAtomic(path, text);
 }
 
 async function keyedStore(scheme: BrowserScheme, path: string): Promise<KeyedStore> {

@@ -8,7 +8,7 @@
 import type { Dtype } from '../backends/layout.ts';
 import { MLPError, oneLine } from '../api/errors.ts';
 import type { Dataset, Evaluation } from '../api/net-types.ts';
-import { checkDataset, checkFitOptions } from '../api/options.ts';
+import { checkDataset, checkFitOptions, type CreateSettings, type LoadSettings } from '../api/options.ts';
 import type { FitOptions, SaveOptions } from '../api/options.generated.ts';
 import type { Matrix } from '../api/rows.ts';
 import { fitCannotAwait, type History } from '../api/training.ts';
@@ -26,12 +26,14 @@ import { SourceFeed } from './source-feed.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn, SourceStandIn } from './worker-protocol.ts';
 import { fromWire } from './worker-protocol.ts';
+import { openArguments } from './worker-open.ts';
 
 /** A worker net's worker ends when the net is collected without dispose(). */
 const reclaim = new FinalizationRegistry<WorkerChannel>((channel) => channel.terminate());
 
-/** Starts a worker and makes its net there (MLP.create, fromJSON or load with these arguments). */
-export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: readonly KernelKind[]): Promise<WorkerMLP> {
+/** Starts a worker and makes its net there (see worker-mlp.ts openWorkerNet). */
+export async function openWorkerNet(how: OpenMethod, settings: CreateSettings | LoadSettings, subject?: unknown): Promise<WorkerMLP> {
+  const { args, kinds } = openArguments(how, settings, subject);
   // The worker instantiates the kernel this thread compiled: it never compiles bytes itself.
   const modules: Partial<Record<KernelKind, WebAssembly.Module>> = {};
   for (const kind of kinds) modules[kind] = await kernelModule(kind);
