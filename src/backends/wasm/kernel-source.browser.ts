@@ -4,8 +4,10 @@
 // of NAME.wasm), inflated with the engine's DecompressionStream; an engine without
 // 'deflate-raw' fetches NAME.wasm instead. Each URL is written out as
 // `new URL('./file', import.meta.url)`, the form bundlers (Vite, webpack, Parcel) recognise to
-// copy the file and rewrite the URL.
+// copy the file and rewrite the URL; those of the float32 kernels and of the .wasm files are
+// in a lazy piece (kernel-files.ts), so a float64 page carries three.
 import { MLPError, oneLine } from '../../api/errors.ts';
+import { loadPiece } from '../../api/load-piece.ts';
 import type { KernelKind } from './kernel-source.ts';
 
 /** Whether this engine inflates raw deflate streams. */
@@ -17,19 +19,23 @@ const inflates: boolean = (() => {
   }
 })();
 
-function kernelUrl(kind: KernelKind): URL {
+/** The file of a float64 kernel, deflated: what nearly every page fetches. The other files' URLs are a lazy piece (kernel-files.ts). */
+function deflatedKernelUrl(kind: KernelKind): URL | undefined {
   switch (kind) {
-    case 'simd': return inflates ? new URL('./wasm-mlp-simd.wasm.deflate', import.meta.url) : new URL('./wasm-mlp-simd.wasm', import.meta.url);
-    case 'threads': return inflates ? new URL('./wasm-mlp-threads.wasm.deflate', import.meta.url) : new URL('./wasm-mlp-threads.wasm', import.meta.url);
-    case 'scalar': return inflates ? new URL('./wasm-mlp.wasm.deflate', import.meta.url) : new URL('./wasm-mlp.wasm', import.meta.url);
-    case 'simd-f32': return inflates ? new URL('./wasm-mlp-simd-f32.wasm.deflate', import.meta.url) : new URL('./wasm-mlp-simd-f32.wasm', import.meta.url);
-    case 'threads-f32': return inflates ? new URL('./wasm-mlp-threads-f32.wasm.deflate', import.meta.url) : new URL('./wasm-mlp-threads-f32.wasm', import.meta.url);
-    case 'scalar-f32': return inflates ? new URL('./wasm-mlp-f32.wasm.deflate', import.meta.url) : new URL('./wasm-mlp-f32.wasm', import.meta.url);
+    case 'simd': return new URL('./wasm-mlp-simd.wasm.deflate', import.meta.url);
+    case 'threads': return new URL('./wasm-mlp-threads.wasm.deflate', import.meta.url);
+    case 'scalar': return new URL('./wasm-mlp.wasm.deflate', import.meta.url);
+    default: return undefined;
   }
 }
 
+async function kernelUrl(kind: KernelKind): Promise<URL> {
+  return (inflates ? deflatedKernelUrl(kind) : undefined)
+    ?? (await loadPiece('kernel file names', () => import('./kernel-files.ts'))).kernelFileUrl(kind, inflates);
+}
+
 export async function kernelSource(kind: KernelKind): Promise<BufferSource> {
-  const url = kernelUrl(kind);
+  const url = await kernelUrl(kind);
   let bytes: ArrayBuffer | Uint8Array;
   try {
     // Node's fetch reads no file: URLs (Deno's and Bun's do), so there the file is read directly.
