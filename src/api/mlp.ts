@@ -18,7 +18,7 @@ import { MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
 import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
-import { FRESH, modelInfo, readModel, writeCounters, writeModel, type NetInfo } from './model-state.ts';
+import { FRESH, readModel, writeCounters, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
@@ -106,8 +106,8 @@ export class MLP {
   static async fromJSON(json: unknown, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
     const loadOptions = guard('MLP.fromJSON', () => checkLoadOptions(options));
     if (loadOptions.worker) return openWorkerNet('fromJSON', loadOptions, json);
-    // Reading a model is a lazy piece of the browser bundle: toJSON and save never need it.
-    const { parseModel } = await loadPiece('model reader', () => import('../io/model-json.ts'));
+    // Reading a model and writing it into a net is a lazy piece of the browser bundle: toJSON and save never need it.
+    const { parseModel, modelInfo, writeModel } = await loadPiece('model reader', () => import('../io/model-reader.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
     const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend), model.dtype ?? 'float64');
     // A saved stream wins: resuming must continue it exactly.

@@ -38,7 +38,7 @@ export async function openWorkerNet(how: OpenMethod, settings: CreateSettings | 
   const modules: Partial<Record<KernelKind, WebAssembly.Module>> = {};
   for (const kind of kinds) modules[kind] = await kernelModule(kind);
   // What MLP would say about arguments that cannot be posted: a path, or a model, it cannot read.
-  const parseModel = how === 'fromJSON' ? (await loadPiece('model reader', () => import('../io/model-json.ts'))).parseModel : undefined;
+  const parseModel = how === 'fromJSON' ? (await loadPiece('model reader', () => import('../io/model-reader.ts'))).parseModel : undefined;
   const channel = new WorkerChannel();
   try {
     const check = how === 'load' ? () => (storage(), checkPath(args[0])) : parseModel ? () => parseModel(args[0]) : () => {};
