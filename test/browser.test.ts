@@ -240,7 +240,7 @@ it('the library imports nothing but its own chunks, and loads nothing but its th
   expect(core).toHaveLength(1);
   expect(files.get(core[0])!.static).toEqual([]);
   expect(files.get(core[0])!.lazy.map((file) => file.replace(/-\w+\.js$/, '')).sort()).toEqual(
-    ['backend-js', 'browser-storage', 'kernel-files', 'model-reader', 'stream-training', 'thread-pool', 'worker-net'],
+    ['backend-js', 'browser-storage', 'kernel-files', 'model-reader', 'model-store', 'stream-training', 'thread-pool', 'worker-net'],
   );
   // esbuild lists only literal specifiers; import(expr) would be a dependency too, and every
   // import.meta.url-relative load must be one of the kernel files.

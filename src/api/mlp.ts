@@ -9,8 +9,8 @@ import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
-import { loadPiece } from './load-piece.ts';
-import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
+import { loadPiece, modelStore } from './load-piece.ts';
+import { browserLocation } from '../io/storage.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
@@ -23,7 +23,7 @@ import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
+import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
 import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
@@ -133,7 +133,7 @@ export class MLP {
     const stored = browserLocation(path);
     // Files are read in Node only, whose workers load any other module they need themselves.
     if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', loadOptions, path);
-    const text = await readModelText(path);
+    const text = await (await modelStore()).readModelText(path);
     if (stored === undefined) return MLP.fromJSON(text, options as LoadOptions);
     try {
       return await MLP.fromJSON(text, options as WithWorker<LoadOptions>);
@@ -330,7 +330,9 @@ export class MLP {
    * 'indexeddb://NAME' or 'localstorage://NAME' (the same text, replaced all at once).
    */
   async save(path: string, options?: SaveOptions): Promise<void> {
-    await writeModelText(path, modelText(this.toJSON(options ?? {})));
+    // The text is taken now, as the call finds the net; writing it may wait for the store's code.
+    const text = modelText(this.toJSON(options ?? {}));
+    await (await modelStore()).writeModelText(path, text);
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
@@ -416,7 +418,8 @@ export class MLP {
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
     this.#training = method;
     try {
-      return { steps: this.#startFit(memory, transaction, dataset, o, fitData, sliced), transaction };
+      const host = this.#startFit(memory, transaction, dataset, o);
+      return { steps: trainingSteps(host, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced), transaction };
     } catch (error) {
       this.#training = undefined;
       throw this.#failFit(transaction, error);
@@ -450,25 +453,16 @@ export class MLP {
     memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
     try {
-      let info = this.#info;
-      if (described.classes && info.classes === null) info = { ...info, classes: [...described.classes] };
-      if (described.features) info = { ...info, features: [...described.features] };
-      if (described.target !== undefined) info = { ...info, target: described.target };
-      if (info.optimizer !== o.optimizer) {
-        transaction.switchOptimizer(info.optimizer);
-        info = { ...info, optimizer: o.optimizer };
-      }
-      this.#info = info;
-      this.#fitHost ??= this.#makeFitHost(memory);
-      return { steps: piece.streamedTrainingSteps(this.#fitHost, transaction, { source, validation }, o, o.normalize), transaction };
+      const host = this.#startFit(memory, transaction, described, o);
+      return { steps: piece.streamedTrainingSteps(host, transaction, { source, validation }, o, o.normalize), transaction };
     } catch (error) {
       this.#training = undefined;
       throw this.#failFit(transaction, error);
     }
   }
 
-  /** The fit's changes to the host's info, and its steps (the first step writes the rows). */
-  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<FitPause, History, unknown> {
+  /** The fit's changes to the host's info (the columns its data describes, the optimizer); what its steps see of the net. */
+  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings): FitHost {
     let info = this.#info;
     if (dataset) {
       if (dataset.classes && info.classes === null) info = { ...info, classes: [...dataset.classes] };
@@ -480,8 +474,7 @@ export class MLP {
       info = { ...info, optimizer: o.optimizer };
     }
     this.#info = info;
-    this.#fitHost ??= this.#makeFitHost(memory);
-    return trainingSteps(this.#fitHost, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced);
+    return (this.#fitHost ??= this.#makeFitHost(memory));
   }
 
   /** What the training loop sees of this net: made once, since small fits are many. */

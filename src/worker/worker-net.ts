@@ -17,8 +17,8 @@ import { kernelModule, type KernelKind } from '../backends/wasm/kernel.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
-import { loadPiece } from '../api/load-piece.ts';
-import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
+import { loadPiece, modelStore } from '../api/load-piece.ts';
+import { browserLocation, checkPath, storage } from '../io/storage.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import { isShared, packRows } from './pack-rows.ts';
@@ -145,7 +145,10 @@ class WorkerNet extends WorkerMLP {
 
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('toJSON');
-    if (browserLocation(path)) return writeModelText(path, modelText(await this.toJSON(options ?? {})));
+    if (browserLocation(path)) {
+      const text = modelText(await this.toJSON(options ?? {}));
+      return (await modelStore()).writeModelText(path, text);
+    }
     await this.#call('save', () => [path, options]);
   }
 
