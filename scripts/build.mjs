@@ -39,8 +39,8 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
 // Workers instantiate the threads build on a running net's memory: its data must never be rewritten.
 makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
 makeDataPassive('build/wasm/wasm-mlp-threads-f32.wasm');
-// Each kernel deflated too (build/wasm/*.wasm.deflate), for the builds that carry them inside:
-// the Node entry and the standalone browser build (src/backends/wasm/kernel-source*.ts).
+// Each kernel deflated too (build/wasm/*.wasm.deflate), for the Node entry, which carries them
+// inside (src/backends/wasm/kernel-source.ts); the browser builds' own are made below.
 const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
 for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
