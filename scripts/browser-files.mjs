@@ -27,8 +27,8 @@ export function libraryFiles() {
   return [...outputs().keys()].sort((a, b) => (a === 'wasm-mlp.js' ? -1 : b === 'wasm-mlp.js' ? 1 : a.localeCompare(b)));
 }
 
-/** The kernel a page on the default backend instantiates. */
-export const DEFAULT_KERNEL = 'wasm-mlp-simd.wasm';
+/** The kernel file a page on the default backend fetches (deflated; see src/backends/wasm/kernel-source.browser.ts). */
+export const DEFAULT_KERNEL = 'wasm-mlp-simd.wasm.deflate';
 
 /** What a page loads to train with the defaults: wasm-mlp.js, the chunks it imports, the SIMD kernel. */
 export function defaultPage() {

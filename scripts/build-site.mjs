@@ -64,7 +64,7 @@ for (const page of PAGES) {
 }
 for (const file of libraryFiles()) copyFileSync(join(dirname(LIBRARY), file), join(out, file));
 // The library fetches its kernel builds from beside itself (import.meta.url).
-for (const kernel of readdirSync(dirname(LIBRARY)).filter((name) => name.endsWith('.wasm'))) {
+for (const kernel of readdirSync(dirname(LIBRARY)).filter((name) => /\.wasm(\.deflate)?$/.test(name))) {
   copyFileSync(join(dirname(LIBRARY), kernel), join(out, kernel));
 }
 copyFileSync(join(root, 'site', 'shared', 'favicon.svg'), join(out, 'favicon.svg'));

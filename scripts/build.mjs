@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateAsync as zopfliDeflate } from '@gfx/zopfli';
 import * as esbuild from 'esbuild';
 import { makeDataPassive } from './passive-data.mjs';
 
@@ -40,8 +41,8 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
 // Workers instantiate the threads build on a running net's memory: its data must never be rewritten.
 makeDataPassive('build/wasm/wasm-mlp-threads.wasm');
 makeDataPassive('build/wasm/wasm-mlp-threads-f32.wasm');
-// Each kernel deflated too (build/wasm/*.wasm.deflate), for the builds that carry them inside:
-// the Node entry and the standalone browser build (src/backends/wasm/kernel-source*.ts).
+// Each kernel deflated too (build/wasm/*.wasm.deflate), for the Node entry, which carries them
+// inside (src/backends/wasm/kernel-source.ts); the browser builds' own are made below.
 const KERNEL_FILES = ['wasm-mlp.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
 for (const file of KERNEL_FILES) writeFileSync(`build/wasm/${file}.deflate`, deflateRawSync(readFileSync(`build/wasm/${file}`), { level: 9 }));
 
@@ -105,8 +106,8 @@ pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/cs
 // The browser builds (build/browser/), ES modules, minified:
 //   wasm-mlp.js             the library: src/browser.ts with its kernels as files beside it
 //                           (wasm-mlp.wasm, wasm-mlp-simd.wasm, wasm-mlp-threads.wasm and their
-//                           -f32 twins for float32 nets, copied
-//                           here), each fetched on first use through import.meta.url; what only
+//                           -f32 twins for float32 nets, each also deflated as .wasm.deflate),
+//                           each fetched on first use through import.meta.url; what only
 //                           some pages use (src/browser.ts names it) is in chunks beside it
 //                           (NAME-HASH.js), loaded with import() on first use. The chunks sit in
 //                           the same folder, so that a kernel's URL is the same from any of them;
@@ -123,7 +124,21 @@ pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/cs
 // build/meta/ keeps each build's esbuild metafile for `npm run size`.
 mkdirSync('build/meta', { recursive: true });
 mkdirSync('build/browser', { recursive: true });
-for (const file of KERNEL_FILES) copyFileSync(`build/wasm/${file}`, `build/browser/${file}`);
+// The browser library's kernels: each without the diagnostics the host never calls in a page
+// (expArray, logArray, tanhArray: the tests run them in Node), which wasm-opt removes with
+// whatever only they reach and nothing else (no optimisation pass: every other function keeps
+// its instructions), as NAME.wasm and deflated as NAME.wasm.deflate, the file a page fetches
+// (src/backends/wasm/kernel-source.browser.ts). Zopfli's deflate is about 4% smaller than
+// zlib's best, and any inflater reads it.
+const DIAGNOSTICS = ['expArray', 'logArray', 'tanhArray'];
+await Promise.all(KERNEL_FILES.map(async (file) => {
+  run(bin('wasm-opt'), ['--all-features', `build/wasm/${file}`, `--remove-exports=${DIAGNOSTICS.join(',')}`, '--remove-unused-module-elements', '-o', `build/browser/${file}`]);
+  const kernel = readFileSync(`build/browser/${file}`);
+  const deflated = await zopfliDeflate(kernel, { numiterations: 15 });
+  if (!inflateRawSync(deflated).equals(kernel)) throw new Error(`${file}: zopfli's deflate does not inflate to the kernel`);
+  writeFileSync(`build/browser/${file}.deflate`, deflated);
+}));
+const BROWSER_KERNEL_FILES = KERNEL_FILES.flatMap((file) => [file, `${file}.deflate`]);
 /** Builds src/backends/wasm/kernel.ts with its kernel source swapped for kernel-source.<variant>.ts. */
 const kernelSource = (variant) => ({
   name: 'kernel-source',
@@ -141,34 +156,25 @@ const libraryError = {
 };
 /**
  * The exp table (src/math/exp-table.ts, upstream's words as hexadecimal BigInt literals, 5.3 KB
- * minified) as its 2048 bytes in base64 (2.7 KB), decoded once at load: the same doubles, bit
- * for bit (the browser tests compare every backend's bits with Node's, which reads the source).
+ * minified) computed at load by src/math/exp-table.browser.ts (0.5 KB), checked here to give
+ * the same doubles, bit for bit (the browser tests compare every backend's bits with Node's too).
  */
-const expTableSource = (await esbuild.build({ entryPoints: ['src/math/exp-table.ts'], bundle: true, write: false, format: 'esm', logLevel: 'warning' })).outputFiles[0].text;
-const { EXP_TABLE } = await import(`data:text/javascript,${encodeURIComponent(expTableSource)}`);
-const expTableBytes = Buffer.alloc(8 * EXP_TABLE.length);
-EXP_TABLE.forEach((x, i) => expTableBytes.writeDoubleLE(x, 8 * i));
-const expTableBase64 = expTableBytes.toString('base64');
-const decoded = Buffer.from(expTableBase64, 'base64');
-if (EXP_TABLE.some((x, i) => !Object.is(x, decoded.readDoubleLE(8 * i)))) throw new Error('exp table: base64 round trip');
-const compactExpTable = {
-  name: 'compact-exp-table',
+const loadTable = async (file) => {
+  const source = (await esbuild.build({ entryPoints: [file], bundle: true, write: false, format: 'esm', logLevel: 'warning' })).outputFiles[0].text;
+  return (await import(`data:text/javascript,${encodeURIComponent(source)}`)).EXP_TABLE;
+};
+const [upstreamTable, computedTable] = await Promise.all([loadTable('src/math/exp-table.ts'), loadTable('src/math/exp-table.browser.ts')]);
+if (upstreamTable.length !== computedTable.length || upstreamTable.some((x, i) => !Object.is(x, computedTable[i]))) {
+  throw new Error('src/math/exp-table.browser.ts does not compute the doubles of src/math/exp-table.ts');
+}
+const computedExpTable = {
+  name: 'computed-exp-table',
   setup(build) {
-    build.onResolve({ filter: /\/exp-table\.ts$/ }, () => ({ path: 'exp-table', namespace: 'compact-exp-table' }));
-    build.onLoad({ filter: /.*/, namespace: 'compact-exp-table' }, () => ({
-      contents: `// generated by scripts/build.mjs from src/math/exp-table.ts; little-endian doubles
-const bytes = atob(${JSON.stringify(expTableBase64)});
-const view = new DataView(new ArrayBuffer(bytes.length));
-for (let i = 0; i < bytes.length; i++) view.setUint8(i, bytes.charCodeAt(i));
-export const EXP_TABLE = new Float64Array(${EXP_TABLE.length});
-for (let i = 0; i < EXP_TABLE.length; i++) EXP_TABLE[i] = view.getFloat64(8 * i, true);
-`,
-      loader: 'js',
-    }));
+    build.onResolve({ filter: /\/exp-table\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path).replace(/\.ts$/, '.browser.ts') }));
   },
 };
 // The browser builds instantiate the kernels with WebAssembly's own calls (see
-// src/backends/wasm/loader.browser.ts) and carry the exp table compactly.
+// src/backends/wasm/loader.browser.ts) and compute the exp table at load.
 const browser = {
   ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser',
   alias: { '@assemblyscript/loader': './src/backends/wasm/loader.browser.ts' },
@@ -193,7 +199,7 @@ const workerSide = await esbuild.build({
   stdin: { contents: "import { serveWorker } from './src/worker/browser-worker.ts';\nserveWorker();\n", resolveDir: root, sourcefile: 'worker-side.js' },
   outdir: undefined,
   write: false,
-  plugins: [kernelSource('worker'), compactExpTable, noNestedWorkerNets],
+  plugins: [kernelSource('worker'), computedExpTable, noNestedWorkerNets],
 });
 writeFileSync('build/meta/worker-library.json', JSON.stringify(workerSide.metafile));
 /** Swaps src/worker/worker-library.ts for a workerLibrary() that returns `body`'s value. */
@@ -223,11 +229,11 @@ const OWN_TEXT = 'typeof wasmMlpLibrarySelf === "function" ? `(${wasmMlpLibraryS
 const browserBuilds = {
   'wasm-mlp': {
     entryPoints: { 'wasm-mlp': 'src/browser.ts' }, splitting: true, chunkNames: '[name]-[hash]',
-    plugins: [oneCore('src/browser.ts'), kernelSource('browser'), compactExpTable, workerLibrary(JSON.stringify(workerSide.outputFiles[0].text))],
+    plugins: [oneCore('src/browser.ts'), kernelSource('browser'), computedExpTable, workerLibrary(JSON.stringify(workerSide.outputFiles[0].text))],
   },
   'wasm-mlp-standalone': {
     stdin: { contents: "export * from './src/browser.ts';\nexport { serveWorker } from './src/worker/browser-worker.ts';\n", resolveDir: root, sourcefile: 'standalone.js' },
-    outdir: undefined, outfile: 'build/browser/wasm-mlp-standalone.js', plugins: [kernelSource('inline'), compactExpTable, workerLibrary(OWN_TEXT)],
+    outdir: undefined, outfile: 'build/browser/wasm-mlp-standalone.js', plugins: [kernelSource('inline'), computedExpTable, workerLibrary(OWN_TEXT)],
   },
   csv: { entryPoints: { csv: 'src/csv.ts' }, plugins: [libraryError], alias: { ...browser.alias, 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   format: { entryPoints: { format: 'src/format.ts' }, platform: 'neutral' },
@@ -239,7 +245,7 @@ for (const [name, options] of Object.entries(browserBuilds)) {
   browserOutputs.push(...Object.keys(metafile.outputs));
 }
 wrapLibrary('build/browser/wasm-mlp-standalone.js');
-pruneExcept('build/browser', [...KERNEL_FILES.map((file) => `build/browser/${file}`), ...browserOutputs]);
+pruneExcept('build/browser', [...BROWSER_KERNEL_FILES.map((file) => `build/browser/${file}`), ...browserOutputs]);
 // ---------------------------------------------------------------------------------------------
 
 // The benchmark (`npm run bench`) is bundled whole, csv-parse included, so it runs the

@@ -78,11 +78,11 @@ async function inNode(specs, data) {
 
 async function inChromium(specs, data) {
   // The page, and build/browser/'s library and kernel files.
-  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.deflate': 'application/octet-stream' };
   const server = createServer((req, res) => {
     const file = `${BROWSER_DIR}${req.url.slice(1)}`;
     if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><script type="module">import * as lib from "./wasm-mlp.js"; window.wasmMlp = lib;</script>');
-    else if (/^\/[\w.-]+\.(js|wasm)$/.test(req.url) && existsSync(file)) res.writeHead(200, { 'Content-Type': types[extname(file)] }).end(readFileSync(file));
+    else if (/^\/[\w.-]+\.(js|wasm|deflate)$/.test(req.url) && existsSync(file)) res.writeHead(200, { 'Content-Type': types[extname(file)] }).end(readFileSync(file));
     else res.writeHead(404).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -24,7 +24,7 @@ export function sizes(files) {
 }
 
 /** Kernels a lazy piece brings with it: the threads build replaces the SIMD one for nets with threads. */
-const PIECE_KERNELS = { 'thread-pool': ['wasm-mlp-threads.wasm'] };
+const PIECE_KERNELS = { 'thread-pool': ['wasm-mlp-threads.wasm.deflate'] };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const kb = (n) => `${(n / 1000).toFixed(1)} KB`.padStart(9);
@@ -39,7 +39,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const all = [...files, ...(PIECE_KERNELS[name] ?? [])];
     row(`  ${name}: ${all.join(' + ')}`, sizes(all));
   }
-  console.log(`  (simd: false fetches wasm-mlp.wasm, ${(sizes(['wasm-mlp.wasm']).raw / 1000).toFixed(1)} KB, in place of ${DEFAULT_KERNEL})`);
+  console.log(`  (simd: false fetches wasm-mlp.wasm.deflate, ${(sizes(['wasm-mlp.wasm.deflate']).raw / 1000).toFixed(1)} KB, in place of ${DEFAULT_KERNEL})`);
   if (process.argv.includes('--inputs')) {
     for (const meta of readdirSync(`${root}build/meta`).sort()) {
       const { outputs } = JSON.parse(readFileSync(`${root}build/meta/${meta}`, 'utf8'));

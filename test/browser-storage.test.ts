@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_BUILD = `${root}build/browser/`;
 const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
 /** The library module, its chunks and the kernels it fetches beside it (after `npm run build`). */
-const SERVED = () => [...libraryFiles(), 'wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
+const SERVED = () => [...libraryFiles(), ...['wasm-mlp-simd', 'wasm-mlp', 'wasm-mlp-threads', 'wasm-mlp-simd-f32', 'wasm-mlp-f32', 'wasm-mlp-threads-f32'].map((name) => `${name}.wasm.deflate`)];
 
 const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wasm-mlp storage</title>

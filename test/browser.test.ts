@@ -18,7 +18,8 @@ import { BROWSER_NAMES, launch, serveStatic, type StaticServer, type TestBrowser
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_BUILD = `${root}build/browser/`;
 const BUNDLE = `${BROWSER_BUILD}wasm-mlp.js`;
-const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-threads-f32.wasm'];
+/** The kernel files a page fetches (deflated; NAME.wasm only where the engine cannot inflate). */
+const KERNELS = ['wasm-mlp-simd.wasm', 'wasm-mlp.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-f32.wasm', 'wasm-mlp-threads-f32.wasm'].map((file) => `${file}.deflate`);
 
 /** The library's files: wasm-mlp.js and every chunk it imports, statically or with import(), transitively. */
 async function libraryFiles(): Promise<Map<string, { static: string[]; lazy: string[] }>> {
@@ -239,7 +240,7 @@ it('the library imports nothing but its own chunks, and loads nothing but its th
   expect(core).toHaveLength(1);
   expect(files.get(core[0])!.static).toEqual([]);
   expect(files.get(core[0])!.lazy.map((file) => file.replace(/-\w+\.js$/, '')).sort()).toEqual(
-    ['backend-js', 'browser-storage', 'model-json', 'stream-training', 'thread-pool', 'worker-net'],
+    ['backend-js', 'browser-storage', 'kernel-files', 'model-reader', 'model-store', 'stream-training', 'thread-pool', 'worker-net'],
   );
   // esbuild lists only literal specifiers; import(expr) would be a dependency too, and every
   // import.meta.url-relative load must be one of the kernel files.
@@ -247,10 +248,12 @@ it('the library imports nothing but its own chunks, and loads nothing but its th
   const literal = text.match(/\bimport\s*\(\s*"\.\/[\w.-]+\.js"\s*\)/g)!;
   expect(text.match(/\bimport\s*\(/g)).toHaveLength(literal.length);
   expect(new Set(literal.map((call) => /"\.\/(.*)"/.exec(call)![1]))).toEqual(new Set([...files.keys()].filter((file) => file !== 'wasm-mlp.js' && file !== core[0])));
-  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(6);
-  expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(
-    ['wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads-f32.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm'].map((file) => `new URL("./${file}",import.meta.url)`),
-  );
+  // Every kernel file, deflated and not, in the kernel-files piece; the float64 kernels' deflated
+  // files again in the core, which nearly every page fetches.
+  const urls = ['wasm-mlp-f32.wasm', 'wasm-mlp-simd-f32.wasm', 'wasm-mlp-simd.wasm', 'wasm-mlp-threads-f32.wasm', 'wasm-mlp-threads.wasm', 'wasm-mlp.wasm']
+    .flatMap((file) => [file, `${file}.deflate`]).concat(['wasm-mlp-simd.wasm.deflate', 'wasm-mlp-threads.wasm.deflate', 'wasm-mlp.wasm.deflate']);
+  expect(text.match(/\bimport\s*\.\s*meta\b/g)).toHaveLength(urls.length);
+  expect(text.match(/new URL\("[^"]*",import\.meta\.url\)/g)!.sort()).toEqual(urls.map((file) => `new URL("./${file}",import.meta.url)`).sort());
 });
 
 describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
@@ -293,10 +296,10 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     // The modules load together; the SIMD kernel comes with the first net, the js backend with
     // the first js net, the others later, the float32 kernels with the first float32 nets (no
     // worker net, nothing saved: those pieces stay unloaded).
-    expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm', '/wasm-mlp.js'].sort());
+    expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm.deflate', '/wasm-mlp.js'].sort());
     expect(paths.slice(5)).toEqual([
-      piece('backend-js'), '/wasm-mlp.wasm', piece('thread-pool'), '/wasm-mlp-threads.wasm',
-      '/wasm-mlp-simd-f32.wasm', '/wasm-mlp-f32.wasm', '/wasm-mlp-threads-f32.wasm',
+      piece('backend-js'), '/wasm-mlp.wasm.deflate', piece('thread-pool'), '/wasm-mlp-threads.wasm.deflate',
+      piece('kernel-files'), '/wasm-mlp-simd-f32.wasm.deflate', '/wasm-mlp-f32.wasm.deflate', '/wasm-mlp-threads-f32.wasm.deflate',
     ]);
     expect([...page.requests].sort()).toEqual(paths.map((path) => `${server!.url}${path}`).sort());
   });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { firstSharedMemory } from '../src/backends/wasm/thread-pool.ts';
 
 const KERNEL_SOURCE = '../src/backends/wasm/kernel-source.ts';
 const bytesOf = (file: string) => inflateRawSync(readFileSync(new URL(`../build/wasm/${file}.deflate`, import.meta.url)));
@@ -58,7 +59,7 @@ describe('kernel modules', () => {
     expect(await worker.kernel.kernelModule('simd')).toBe(modules.simd);
     const net = await worker.kernel.instantiateKernel();
     expect(net.module).toBe(modules.simd);
-    const shared = await worker.kernel.instantiateKernel(undefined, true);
+    const shared = await worker.kernel.instantiateKernel(undefined, firstSharedMemory());
     expect(shared.module).toBe(modules.threads);
     expect(worker.loads).toEqual([]);
     // A build it was not given is loaded as usual, here failing as the source does.

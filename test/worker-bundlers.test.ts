@@ -113,9 +113,9 @@ describe('worker nets in apps built by bundlers, in Chromium', () => {
       outfile: join(dist, 'app.js'), logLevel: 'silent',
     });
     writeFileSync(join(dist, 'index.html'), HTML('./app.js'));
-    copyFileSync(join(ROOT, 'build', 'browser', 'wasm-mlp-simd.wasm'), join(dist, 'wasm-mlp-simd.wasm'));
+    copyFileSync(join(ROOT, 'build', 'browser', 'wasm-mlp-simd.wasm.deflate'), join(dist, 'wasm-mlp-simd.wasm.deflate'));
     const app = await runApp(dist);
-    expect(app).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: ['/', '/app.js', '/wasm-mlp-simd.wasm'], errors: [] });
+    expect(app).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: ['/', '/app.js', '/wasm-mlp-simd.wasm.deflate'], errors: [] });
   });
 
   it('Vite (production build): the worker net trains to the in-thread bits of Node', async () => {
@@ -126,7 +126,7 @@ describe('worker nets in apps built by bundlers, in Chromium', () => {
     expect(app.requests.slice(1)).toEqual([
       expect.stringMatching(/^\/assets\/index-[\w-]+\.js$/),
       expect.stringMatching(/^\/assets\/worker-net-[\w-]+\.js$/),
-      expect.stringMatching(/^\/assets\/wasm-mlp-simd-[\w-]+\.wasm$/),
+      expect.stringMatching(/^\/assets\/wasm-mlp-simd\.wasm-[\w-]+\.deflate$/),
     ]);
     expect({ ...app, requests: undefined }).toEqual({ isWorkerNet: true, bits: inNode.bits, requests: undefined, errors: [] });
   });

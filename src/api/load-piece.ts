@@ -13,3 +13,8 @@ export async function loadPiece<T>(piece: string, load: () => Promise<T>): Promi
     throw new MLPError('IO', `wasm-mlp could not load its ${piece} (${reason}); serve every file of the package's build/browser/ next to wasm-mlp.js, or import wasm-mlp/standalone, which is one file`);
   }
 }
+
+/** Reading and writing model files (src/io/model-store.ts): only save and load need it. */
+export function modelStore(): Promise<typeof import('../io/model-store.ts')> {
+  return loadPiece('model store', () => import('../io/model-store.ts'));
+}

@@ -9,8 +9,8 @@ import { simdSupported } from '../backends/wasm/kernel.ts';
 import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
-import { loadPiece } from './load-piece.ts';
-import { browserLocation, readModelText, writeModelText } from '../io/storage.ts';
+import { loadPiece, modelStore } from './load-piece.ts';
+import { browserLocation } from '../io/storage.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
@@ -18,19 +18,17 @@ import { MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
 import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
-import { FRESH, modelInfo, readModel, writeCounters, writeModel, type NetInfo } from './model-state.ts';
+import { FRESH, readModel, writeCounters, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { guardedRead } from './validate.ts';
-import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type FitPause, type History } from './training.ts';
-import { streamedTrainingSteps } from './streamed-fit.ts';
-import type { StreamFitData } from './stream-training.ts';
+import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
 import type { Dataset, Evaluation } from './net-types.ts';
-import { kernelKinds, modelDtype, openWorkerNet, workerCreateOptions, workerLoadOptions, type WorkerMLP } from '../worker/worker-mlp.ts';
+import { openWorkerNet, type WorkerMLP } from '../worker/worker-mlp.ts';
 
 export type { EpochStats } from './options.ts';
 export type { History, StopReason } from './training.ts';
@@ -91,7 +89,7 @@ export class MLP {
   static create(options: CreateOptions): Promise<MLP>;
   static async create(options: CreateOptions | WithWorker<CreateOptions>): Promise<MLP | WorkerMLP> {
     const s = guard('MLP.create', () => checkCreateOptions(options));
-    if (s.worker) return openWorkerNet('create', [workerCreateOptions(s)], kernelKinds(s, s.dtype));
+    if (s.worker) return openWorkerNet('create', s);
     const seed = s.seed ?? randomSeed();
     const backend = await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend), s.dtype);
     const net = new MLP(backend, s, new RandomState(seed), seed, { ...FRESH, classes: s.classes });
@@ -107,9 +105,9 @@ export class MLP {
   static fromJSON(json: unknown, options?: LoadOptions): Promise<MLP>;
   static async fromJSON(json: unknown, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
     const loadOptions = guard('MLP.fromJSON', () => checkLoadOptions(options));
-    if (loadOptions.worker) return openWorkerNet('fromJSON', [json, workerLoadOptions(loadOptions)], kernelKinds(loadOptions, modelDtype(json)));
-    // Reading a model is a lazy piece of the browser bundle: toJSON and save never need it.
-    const { parseModel } = await loadPiece('model reader', () => import('../io/model-json.ts'));
+    if (loadOptions.worker) return openWorkerNet('fromJSON', loadOptions, json);
+    // Reading a model and writing it into a net is a lazy piece of the browser bundle: toJSON and save never need it.
+    const { parseModel, modelInfo, writeModel } = await loadPiece('model reader', () => import('../io/model-reader.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
     const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend), model.dtype ?? 'float64');
     // A saved stream wins: resuming must continue it exactly.
@@ -134,8 +132,8 @@ export class MLP {
     // A browser store is read on this thread (a worker has no localStorage).
     const stored = browserLocation(path);
     // Files are read in Node only, whose workers load any other module they need themselves.
-    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', [path, workerLoadOptions(loadOptions)], kernelKinds(loadOptions, 'float64'));
-    const text = await readModelText(path);
+    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', loadOptions, path);
+    const text = await (await modelStore()).readModelText(path);
     if (stored === undefined) return MLP.fromJSON(text, options as LoadOptions);
     try {
       return await MLP.fromJSON(text, options as WithWorker<LoadOptions>);
@@ -206,7 +204,7 @@ export class MLP {
   fitAsync(source: DataSource, options?: FitOptions): Promise<History>;
   fitAsync(data: Matrix | Dataset, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History>;
   async fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
-    const run = this.#beginFit('fitAsync', data, targets, options, true);
+    const run = isDataSource(data) ? await this.#beginStreamedFit(data, targets) : this.#beginFit('fitAsync', data, targets, options, true);
     try {
       let resume: { answer?: unknown; failure?: { thrown: unknown } } = {};
       for (;;) {
@@ -332,7 +330,9 @@ export class MLP {
    * 'indexeddb://NAME' or 'localstorage://NAME' (the same text, replaced all at once).
    */
   async save(path: string, options?: SaveOptions): Promise<void> {
-    await writeModelText(path, modelText(this.toJSON(options ?? {})));
+    // The text is taken now, as the call finds the net; writing it may wait for the store's code.
+    const text = modelText(this.toJSON(options ?? {}));
+    await (await modelStore()).writeModelText(path, text);
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
@@ -387,8 +387,7 @@ export class MLP {
   }
 
   /** Checks a fit's arguments and sets it up; nothing has changed when this throws. */
-  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset | DataSource, second: unknown, third: unknown, sliced: boolean) {
-    if (isDataSource(data)) return this.#beginStreamedFit(data, second);
+  #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean) {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#use(method);
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
@@ -419,63 +418,51 @@ export class MLP {
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
     this.#training = method;
     try {
-      return { steps: this.#startFit(memory, transaction, dataset, o, fitData, sliced), transaction };
+      const host = this.#startFit(memory, transaction, dataset, o);
+      return { steps: trainingSteps(host, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced), transaction };
     } catch (error) {
       this.#training = undefined;
       throw this.#failFit(transaction, error);
     }
   }
 
-  /** #beginFit for fitAsync(source, options): the options checked, nothing read from the source yet. */
-  #beginStreamedFit(source: DataSource, options: unknown) {
-    const prepared = guard('net.fitAsync', () => {
-      const memory = this.#use('fitAsync');
+  /**
+   * #beginFit for fitAsync(source, options): the options checked, nothing read from the source
+   * yet. The net is taken at once (BUSY to other calls) while the streamed-training piece, which
+   * holds the checks and the loop, loads.
+   */
+  async #beginStreamedFit(source: DataSource, options: unknown) {
+    guard('net.fitAsync', () => {
+      this.#use('fitAsync');
       if (this.#training !== undefined) throw new MLPError('BUSY', `net.fitAsync was called while net.${this.#training} is running; await it first`);
-      const o = checkFitOptions(options);
-      const { layout } = memory;
-      if (o.validationSplit > 0) {
-        throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} cannot split a DataSource: it holds out the last rows, and a source is read in blocks without knowing how many rows it has; pass validationSource (a second DataSource) or validationData`);
-      }
-      if (o.shuffle && o.shuffleBuffer === undefined) {
-        throw new MLPError('INVALID_ARGUMENT', "shuffle with a DataSource needs shuffleBuffer (the rows to shuffle within): numpy's permutation needs every row at once, a streamed fit shuffles through a buffer (docs/training.md, Streamed training)");
-      }
-      let validation: StreamFitData['validation'] = o.validationSource;
-      if (o.validationData) {
-        const v = { inputs: rowShape(o.validationData.inputs, 'validationData.inputs', layout.inputSize, 'input'), targets: rowShape(o.validationData.targets, 'validationData.targets', layout.outputSize, 'output') };
-        checkSameRows(v.inputs, v.targets);
-        validation = v;
-      }
-      // A source describes its columns as a Dataset does, checked as strictly.
-      const described = checkDataset(
-        guardedRead('source', () => ({ inputs: [], targets: [], classes: Array.isArray(source.classes) ? source.classes.map(String) : source.classes, features: source.features, target: source.target })),
-        layout.inputSize, layout.outputSize, 'source',
-      )!;
-      return { memory, o, validation, described };
     });
+    this.#training = 'fitAsync';
+    let piece: typeof import('./stream-training.ts');
+    let prepared: ReturnType<typeof checkStreamedFit> & { memory: NetMemory };
+    try {
+      piece = await loadPiece('streamed training', () => import('./stream-training.ts'));
+      prepared = guard('net.fitAsync', () => {
+        const memory = this.#alive('fitAsync');
+        return { memory, ...piece.checkStreamedFit(source, options, memory.layout) };
+      });
+    } catch (error) {
+      this.#training = undefined;
+      throw error;
+    }
     const { memory, o, validation, described } = prepared;
     memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
     const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
-    this.#training = 'fitAsync';
     try {
-      let info = this.#info;
-      if (described.classes && info.classes === null) info = { ...info, classes: [...described.classes] };
-      if (described.features) info = { ...info, features: [...described.features] };
-      if (described.target !== undefined) info = { ...info, target: described.target };
-      if (info.optimizer !== o.optimizer) {
-        transaction.switchOptimizer(info.optimizer);
-        info = { ...info, optimizer: o.optimizer };
-      }
-      this.#info = info;
-      this.#fitHost ??= this.#makeFitHost(memory);
-      return { steps: streamedTrainingSteps(this.#fitHost, transaction, { source, validation }, o, o.normalize), transaction };
+      const host = this.#startFit(memory, transaction, described, o);
+      return { steps: piece.streamedTrainingSteps(host, transaction, { source, validation }, o, o.normalize), transaction };
     } catch (error) {
       this.#training = undefined;
       throw this.#failFit(transaction, error);
     }
   }
 
-  /** The fit's changes to the host's info, and its steps (the first step writes the rows). */
-  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings, fitData: FitData, sliced: boolean): Generator<FitPause, History, unknown> {
+  /** The fit's changes to the host's info (the columns its data describes, the optimizer); what its steps see of the net. */
+  #startFit(memory: NetMemory, transaction: FitTransaction, dataset: DatasetFields | undefined, o: FitSettings): FitHost {
     let info = this.#info;
     if (dataset) {
       if (dataset.classes && info.classes === null) info = { ...info, classes: [...dataset.classes] };
@@ -487,8 +474,7 @@ export class MLP {
       info = { ...info, optimizer: o.optimizer };
     }
     this.#info = info;
-    this.#fitHost ??= this.#makeFitHost(memory);
-    return trainingSteps(this.#fitHost, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced);
+    return (this.#fitHost ??= this.#makeFitHost(memory));
   }
 
   /** What the training loop sees of this net: made once, since small fits are many. */

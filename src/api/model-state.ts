@@ -1,7 +1,7 @@
 // The state of a net beyond its architecture, and its two forms: in memory (the current copy
 // of parameters and optimizer state, the settings block's step and beta powers, the host's
-// normalisation, labels and random stream) and as a ModelJSON. toJSON, fromJSON, save and
-// the rollback of a failed fit all go through here.
+// normalisation, labels and random stream) and as a ModelJSON. toJSON, save and the rollback
+// of a failed fit go through here; fromJSON writes a model in with src/io/model-reader.ts.
 import { S_BETA1_POWER, S_BETA2_POWER, S_STEP, type Optimizer } from '../backends/layout.ts';
 import type { Normalization } from '../data/normalize.ts';
 import type { ModelJSON } from '../io/model-json.ts';
@@ -88,33 +88,4 @@ export function readModel(memory: NetMemory, architecture: Architecture, info: N
     };
   }
   return model;
-}
-
-/** Writes a parsed model's parameters (and training state) into copy 0, the current one of a new net. */
-export function writeModel(memory: NetMemory, model: ModelJSON): void {
-  const m = memory.floats();
-  memory.layout.slots.forEach((slot, l) => {
-    m.set(model.weights[l], slot.weights);
-    m.set(model.biases[l], slot.biases);
-  });
-  if (model.training) {
-    const t = model.training;
-    // Both copies: whichever a later fit makes current holds the state (sgd never writes it).
-    for (const copy of [0, 1]) {
-      m.set(t.state1, memory.at('state1', copy));
-      m.set(t.state2, memory.at('state2', copy));
-    }
-    writeCounters(memory, t);
-  }
-}
-
-/** The info a parsed model carries. */
-export function modelInfo(model: ModelJSON): NetInfo {
-  return {
-    normalization: model.normalization,
-    classes: model.classes,
-    features: model.features,
-    target: model.target,
-    optimizer: model.training?.optimizer,
-  };
 }

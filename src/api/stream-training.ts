@@ -10,7 +10,8 @@
 // evaluate(), whose sums resume across calls. normalize fits its statistics in extra passes
 // (src/data/normalize.ts, ColumnStatistics); shuffling draws rows through a ShuffleBuffer.
 // The steps are training.ts's (EarlyStopping, EpochReporter, checkFinalState), so stopping,
-// callbacks, abort and the transaction behave as for arrays.
+// callbacks, abort and the transaction behave as for arrays. The piece carries the checks
+// that start such a fit too (stream-fit-start.ts).
 import { S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM } from '../backends/layout.ts';
 import type { DataSource } from '../data/data-source.ts';
 import { ColumnStatistics, type Normalization } from '../data/normalize.ts';
@@ -19,23 +20,20 @@ import { MLPError } from './errors.ts';
 import type { FitTransaction } from './fit-transaction.ts';
 import { firstNonFiniteRow } from './inference.ts';
 import type { FitSettings } from './options.ts';
-import { copyRows, type RowShape } from './rows.ts';
+import { copyRows } from './rows.ts';
 import { SourcePass, type CheckedBlock } from './source-pass.ts';
+import type { StreamFitData } from './stream-fit-start.ts';
 import {
   checkFinalState, continueAfterEpochs, EarlyStopping, EpochReporter, predictionsOverflow, recordEpochs, sliceBudget, sliceWork, writeSettings,
   type FitHost, type FitPause, type History,
 } from './training.ts';
 
+export { checkStreamedFit, type StreamFitData } from './stream-fit-start.ts';
+
 /** Cells (inputs and targets) of the chunk buffer, about 2 MB; at least one batch. */
 const CHUNK_CELLS = 1 << 18;
 /** Stats slots: loss, correct count, validation loss, its correct count (as the kernel's). */
 const STATS = 4;
-
-/** What a streamed fit trains on and validates with (validation arrays checked for shape). */
-export interface StreamFitData {
-  source: DataSource;
-  validation: { inputs: RowShape; targets: RowShape } | DataSource | undefined;
-}
 
 /** The steps of a streamed fit, for fitAsync's driver: as trainingSteps, with SourceWait pauses. */
 export function* streamedTrainingSteps(host: FitHost, transaction: FitTransaction, data: StreamFitData, o: FitSettings, normalize: FitSettings['normalize']): Generator<FitPause, History, unknown> {

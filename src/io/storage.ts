@@ -4,8 +4,9 @@
 // in, loaded on first use (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
 // there is a file system (Node, whose entry also loads the browser entry's code), those
 // URLs are refused rather than written to whatever storage the runtime may have.
-import { invalidArgument, MLPError, printable, systemReason } from '../api/errors.ts';
+import { invalidArgument, MLPError } from '../api/errors.ts';
 
+/** A file system; its failures are MLPErrors (IO) naming the path. */
 export interface Storage {
   read(path: string): string;
   writeAtomic(path: string, text: string): void;
@@ -55,35 +56,9 @@ export function browserLocation(path: unknown): { scheme: BrowserScheme; key: st
   return { scheme: scheme!, key: match[2] };
 }
 
-/** The model text at `path`: a file, or a browser store's entry. */
-export async function readModelText(path: string): Promise<string> {
-  checkPath(path);
-  const location = browserLocation(path);
-  if (location) return (await keyedStore(location.scheme, path)).read(location.key);
-  try {
-    return storage().read(path);
-  } catch (error) {
-    throw error instanceof MLPError ? error : new MLPError('IO', `cannot read ${printable(path)}: ${systemReason(error)}`);
-  }
-}
-
-/** Writes the model text at `path`, all or nothing: a file atomically, or a browser store's entry. */
-export async function writeModelText(path: string, text: string): Promise<void> {
-  checkPath(path);
-  const location = browserLocation(path);
-  if (location) return (await keyedStore(location.scheme, path)).write(location.key, text);
-  try {
-    storage().writeAtomic(path, text);
-  } catch (error) {
-    throw error instanceof MLPError ? error : new MLPError('IO', `cannot write ${printable(path)}: ${systemReason(error)}`);
-  }
-}
-
-async function keyedStore(scheme: BrowserScheme, path: string): Promise<KeyedStore> {
-  if (keyed === undefined || current !== undefined) {
-    throw new MLPError('INVALID_ARGUMENT', `path ${JSON.stringify(printable(path))} names browser storage (${scheme === 'indexeddb' ? 'IndexedDB' : 'localStorage'}), which only the browser build of wasm-mlp has; in Node save to a file path`);
-  }
-  return (await keyed())[scheme];
+/** The browser's stores, when the entry point plugged them in and there is no file system. */
+export function keyedStores(): (() => Promise<Record<BrowserScheme, KeyedStore>>) | undefined {
+  return current === undefined ? keyed : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 // Owns the lookup table of the shared exp (src/math/exp.ts and assembly/exp.ts): the single copy
 // of it in the project. The JS backend reads EXP_TABLE directly; src/backends/wasm/kernel.ts copies it into
 // the kernel's static region (assembly/exp.ts expTable()) at instantiation, so both backends
-// compute from the very same bits.
+// compute from the very same bits. The browser builds compute these doubles at load instead
+// (exp-table.browser.ts, checked against this file by the build and test/exp-table.test.ts).
 //
 // Source: __exp_data.tab of glibc >= 2.28 (sysdeps/ieee754/dbl-64/e_exp_data.c) = ARM
 // optimized-routines math/exp_data.c, EXP_TABLE_BITS = 7 (N = 128). The 256 words below are

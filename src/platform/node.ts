@@ -3,7 +3,7 @@
 // for net.toONNX (which the browser bundle leaves out). Imported for its effect
 // by the Node entries and the CLI, never by the browser bundle.
 import { Worker } from 'node:worker_threads';
-import { MLPError } from '../api/errors.ts';
+import { MLPError, printable, systemReason } from '../api/errors.ts';
 import { useNetWorkerSpawner } from '../worker/worker-spawner.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';
@@ -12,8 +12,20 @@ import { encodeONNX } from '../io/onnx-export.ts';
 import { useOnnxEncoder } from '../io/onnx-plugin.ts';
 import { useSpawner } from '../backends/wasm/threads.ts';
 
-useStorage({ read: readTextFile, writeAtomic: writeFileAtomic });
+useStorage({
+  read: (path) => failingAsIO('read', path, () => readTextFile(path)),
+  writeAtomic: (path, text) => failingAsIO('write', path, () => writeFileAtomic(path, text)),
+});
 useOnnxEncoder(encodeONNX);
+
+/** `run`'s result; any failure that is not already an MLPError becomes one (IO) naming the path. */
+function failingAsIO<T>(verb: 'read' | 'write', path: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw error instanceof MLPError ? error : new MLPError('IO', `cannot ${verb} ${printable(path)}: ${systemReason(error)}`);
+  }
+}
 
 /**
  * A pool worker: says it runs, then for each attach message instantiates the kernel on that

@@ -1,18 +1,16 @@
 // WorkerMLP: a net that lives in a dedicated worker (MLP.create/fromJSON/load with
 // `worker: true`), on the caller's side. This file is what every page carries: the class's
-// declaration (for its types and instanceof) and the settings a worker net is opened with.
-// The methods' code, the channel to the worker and the worker's own library are in
+// declaration (for its types and instanceof). The methods' code, the settings a worker net is
+// opened with (worker-open.ts), the channel to the worker and the worker's own library are in
 // worker-net.ts, which the first worker net loads (the browser bundle's lazy chunk).
 import { loadPiece } from '../api/load-piece.ts';
 import type { Dataset, Evaluation } from '../api/net-types.ts';
 import type { CreateSettings, LoadSettings } from '../api/options.ts';
-import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from '../api/options.generated.ts';
+import type { FitOptions, SaveOptions } from '../api/options.generated.ts';
 import type { Matrix } from '../api/rows.ts';
 import type { History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import type { Dtype } from '../backends/layout.ts';
-import { kernelKind, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
-import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { DataSource } from '../data/data-source.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import type { OpenMethod } from './worker-protocol.ts';
@@ -57,46 +55,10 @@ export abstract class WorkerMLP {
   abstract dispose(): Promise<void>;
 }
 
-/** Starts a worker and makes its net there (MLP.create, fromJSON or load with these arguments). */
-export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: readonly KernelKind[]): Promise<WorkerMLP> {
-  return (await loadPiece('worker nets', () => import('./worker-net.ts'))).openWorkerNet(how, args, kinds);
-}
-
 /**
- * The kernel modules a worker net of these settings and nets of `dtype` may instantiate (a
- * float64 net's worker is never handed, so never makes a page download, the float32 ones).
+ * Starts a worker and makes its net there: MLP.create with these settings, or MLP.fromJSON
+ * or MLP.load of `subject` (a model, a path) with them.
  */
-export function kernelKinds(s: { backend: BackendName; simd: boolean | undefined; threads: number }, dtype: Dtype): KernelKind[] {
-  if (s.backend === 'js') return [];
-  const single = kernelKind(s.simd === false || !simdSupported ? 'scalar' : 'simd', dtype);
-  return s.threads > 1 && threadsUnavailable() === undefined ? [kernelKind('threads', dtype), single] : [single];
-}
-
-/**
- * The dtype of a model given to fromJSON (an object or JSON text), for the modules its worker
- * is handed; float64 when it cannot tell (the worker then reports what is wrong with it).
- */
-export function modelDtype(json: unknown): Dtype {
-  let model = json;
-  if (typeof json === 'string') {
-    try {
-      model = JSON.parse(json);
-    } catch {
-      return 'float64';
-    }
-  }
-  return typeof model === 'object' && model !== null && (model as { dtype?: unknown }).dtype === 'float32' ? 'float32' : 'float64';
-}
-
-/** MLP.create's options for the worker, from the settings checked here (plain data; worker off). */
-export function workerCreateOptions(s: CreateSettings): CreateOptions {
-  return {
-    layers: s.layers, activation: s.activations, alpha: s.alpha, loss: s.loss, init: s.init, seed: s.seed,
-    backend: s.backend, simd: s.simd, threads: s.threads, classes: s.classes, dtype: s.dtype,
-  };
-}
-
-/** MLP.fromJSON's and MLP.load's options for the worker (worker off). */
-export function workerLoadOptions(s: LoadSettings): LoadOptions {
-  return { backend: s.backend, simd: s.simd, threads: s.threads, seed: s.seed };
+export async function openWorkerNet(how: OpenMethod, settings: CreateSettings | LoadSettings, subject?: unknown): Promise<WorkerMLP> {
+  return (await loadPiece('worker nets', () => import('./worker-net.ts'))).openWorkerNet(how, settings, subject);
 }

@@ -8,7 +8,7 @@
 import type { Dtype } from '../backends/layout.ts';
 import { MLPError, oneLine } from '../api/errors.ts';
 import type { Dataset, Evaluation } from '../api/net-types.ts';
-import { checkDataset, checkFitOptions } from '../api/options.ts';
+import { checkDataset, checkFitOptions, type CreateSettings, type LoadSettings } from '../api/options.ts';
 import type { FitOptions, SaveOptions } from '../api/options.generated.ts';
 import type { Matrix } from '../api/rows.ts';
 import { fitCannotAwait, type History } from '../api/training.ts';
@@ -17,8 +17,8 @@ import { kernelModule, type KernelKind } from '../backends/wasm/kernel.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
-import { loadPiece } from '../api/load-piece.ts';
-import { browserLocation, checkPath, storage, writeModelText } from '../io/storage.ts';
+import { loadPiece, modelStore } from '../api/load-piece.ts';
+import { browserLocation, checkPath, storage } from '../io/storage.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import { isShared, packRows } from './pack-rows.ts';
@@ -26,17 +26,19 @@ import { SourceFeed } from './source-feed.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { EpochAnswer, FitHooks, NetMethod, NetSnapshot, OpenMethod, OutStandIn, SourceStandIn } from './worker-protocol.ts';
 import { fromWire } from './worker-protocol.ts';
+import { openArguments } from './worker-open.ts';
 
 /** A worker net's worker ends when the net is collected without dispose(). */
 const reclaim = new FinalizationRegistry<WorkerChannel>((channel) => channel.terminate());
 
-/** Starts a worker and makes its net there (MLP.create, fromJSON or load with these arguments). */
-export async function openWorkerNet(how: OpenMethod, args: unknown[], kinds: readonly KernelKind[]): Promise<WorkerMLP> {
+/** Starts a worker and makes its net there (see worker-mlp.ts openWorkerNet). */
+export async function openWorkerNet(how: OpenMethod, settings: CreateSettings | LoadSettings, subject?: unknown): Promise<WorkerMLP> {
+  const { args, kinds } = openArguments(how, settings, subject);
   // The worker instantiates the kernel this thread compiled: it never compiles bytes itself.
   const modules: Partial<Record<KernelKind, WebAssembly.Module>> = {};
   for (const kind of kinds) modules[kind] = await kernelModule(kind);
   // What MLP would say about arguments that cannot be posted: a path, or a model, it cannot read.
-  const parseModel = how === 'fromJSON' ? (await loadPiece('model reader', () => import('../io/model-json.ts'))).parseModel : undefined;
+  const parseModel = how === 'fromJSON' ? (await loadPiece('model reader', () => import('../io/model-reader.ts'))).parseModel : undefined;
   const channel = new WorkerChannel();
   try {
     const check = how === 'load' ? () => (storage(), checkPath(args[0])) : parseModel ? () => parseModel(args[0]) : () => {};
@@ -143,7 +145,10 @@ class WorkerNet extends WorkerMLP {
 
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('toJSON');
-    if (browserLocation(path)) return writeModelText(path, modelText(await this.toJSON(options ?? {})));
+    if (browserLocation(path)) {
+      const text = modelText(await this.toJSON(options ?? {}));
+      return (await modelStore()).writeModelText(path, text);
+    }
     await this.#call('save', () => [path, options]);
   }
 

@@ -5,7 +5,7 @@
 // (thread-choice.ts).
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
-import { instantiateKernel, moveKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
+import { instantiateKernel, PAGE_BYTES, simdSupported, type Kernel, type KernelExports } from './kernel.ts';
 import type { Attachment } from './thread-pool.ts';
 import { H_BATCH, H_CAPACITY, H_LAYERS, L_IN, L_OUT, LAYER_FIELDS, MAX_MEMORY_BYTES, NET_HEADER, SESSION_STEP, SYNC_ADMITTED, SYNC_LOBBY, type Dtype } from '../layout.ts';
 import { splitsJobs } from './thread-choice.ts';
@@ -17,7 +17,7 @@ export type ThreadPool = typeof import('./thread-pool.ts');
 /** `threads` > 1 runs the threads build (SIMD, shared memory) with `pool`; the caller checked it can. */
 export async function createWasmBackend(simd: boolean | undefined, threads: number, dtype: Dtype, pool?: ThreadPool): Promise<Backend> {
   if (threads > 1 && pool === undefined) throw new MLPError('INTERNAL', 'wasm-mlp internal error: a net with threads was created without the worker pool');
-  const kernel = await instantiateKernel(simd, threads > 1, dtype);
+  const kernel = await instantiateKernel(simd, threads > 1 ? pool!.firstSharedMemory() : undefined, dtype);
   return new WasmBackend(kernel, threads > 1 || (simd ?? simdSupported), threads, pool);
 }
 
@@ -140,7 +140,7 @@ class WasmBackend implements Backend {
    * old one with a fresh, empty worker session; the workers rejoin at the next call.
    */
   #move(bytes: number): void {
-    const { exports: kernel, maximumBytes } = moveKernel(this.#module, this.#kernel.memory, bytes);
+    const { exports: kernel, maximumBytes } = this.#pool!.moveKernel(this.#module, this.#kernel.memory, bytes);
     const attachment = this.#attachment;
     if (attachment) {
       this.#pool!.detach(attachment);

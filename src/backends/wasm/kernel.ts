@@ -3,11 +3,10 @@
 // the build's kernel source gives, and instantiated once per network (each net owns its linear
 // memory); fills the kernel's math tables from the single copy in src/math/exp-table.ts, so
 // wasm and js read the very same constants. The threads build runs on a shared memory sized
-// to the net, which worker threads instantiate too.
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
+// to the net (thread-pool.ts makes and moves it), which worker threads instantiate too.
+import { instantiate } from '@assemblyscript/loader';
 import { MLPError, oneLine } from '../../api/errors.ts';
 import { EXP_TABLE } from '../../math/exp-table.ts';
-import { formatBytes } from '../../api/validate.ts';
 import type { Dtype } from '../layout.ts';
 import { kernelSource, type KernelBuild, type KernelKind } from './kernel-source.ts';
 
@@ -20,7 +19,8 @@ export function kernelKind(build: KernelBuild, dtype: Dtype): KernelKind {
 
 /**
  * The raw exports of assembly/index.ts (float64) and assembly/index-f32.ts (float32, without
- * the expArray, logArray and tanhArray diagnostics). Pointers are byte offsets into `memory`.
+ * the expArray, logArray and tanhArray diagnostics, which the browser library's kernel files
+ * leave out too). Pointers are byte offsets into `memory`.
  */
 export type KernelExports = {
   memory: WebAssembly.Memory;
@@ -85,10 +85,8 @@ export function adoptKernelModules(given: Partial<Record<KernelKind, WebAssembly
 }
 
 /** The largest memory a net may grow to: 4 GiB. */
-const MAX_PAGES = 65536;
+export const MAX_PAGES = 65536;
 export const PAGE_BYTES = 65536;
-/** A shared memory's first maximum (16 MiB); a net that needs more moves to a larger one. */
-const FIRST_SHARED_MAXIMUM = 256;
 
 export interface Kernel {
   exports: KernelExports;
@@ -98,46 +96,27 @@ export interface Kernel {
   maximumBytes: number;
 }
 
+/** A shared memory for the threads build (thread-pool.ts makes it) and the bytes it can grow to in place. */
+export interface SharedKernelMemory {
+  memory: WebAssembly.Memory;
+  maximumBytes: number;
+}
+
 /**
  * `simd`: false forces the scalar kernel; true requires SIMD; undefined takes it when
- * available. `shared`: the threads build (SIMD) on a new shared memory. `dtype`: the nets'
+ * available. `shared`: the threads build (SIMD) on that shared memory. `dtype`: the nets'
  * element type, whose module is loaded.
  */
-export async function instantiateKernel(simd?: boolean, shared = false, dtype: Dtype = 'float64'): Promise<Kernel> {
+export async function instantiateKernel(simd?: boolean, shared?: SharedKernelMemory, dtype: Dtype = 'float64'): Promise<Kernel> {
   if (simd === true && !simdSupported) {
     throw new MLPError('INVALID_ARGUMENT', 'simd must be false or left out: this engine does not run WebAssembly SIMD');
   }
   const module = await kernelModule(kernelKind(shared ? 'threads' : (simd ?? simdSupported) ? 'simd' : 'scalar', dtype));
   // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
-  const imports: WebAssembly.Imports = shared ? { env: { memory: sharedMemory(1, FIRST_SHARED_MAXIMUM) } } : {};
+  const imports: WebAssembly.Imports = shared ? { env: { memory: shared.memory } } : {};
   const exports = exportsOf(await instantiate<KernelExports>(module, imports as never));
   fillTables(exports);
-  return { exports, module, maximumBytes: (shared ? FIRST_SHARED_MAXIMUM : MAX_PAGES) * PAGE_BYTES };
-}
-
-/**
- * A shared memory of `pages`, able to grow in place to `maximum` pages: the engine reserves
- * the maximum's address space up front, so it is sized to the net rather than to 4 GiB.
- */
-function sharedMemory(pages: number, maximum: number): WebAssembly.Memory {
-  try {
-    return new WebAssembly.Memory({ initial: pages, maximum, shared: true });
-  } catch {
-    throw new MLPError('OUT_OF_MEMORY', `could not reserve a shared WebAssembly memory of ${formatBytes(maximum * PAGE_BYTES)} for threads; dispose() nets you no longer use, or use threads: 1`);
-  }
-}
-
-/**
- * The threads kernel moved to a new shared memory of at least `bytes`, with room to grow
- * (twice that, up to 4 GiB): a copy of every byte of the old one, tables included.
- */
-export function moveKernel(module: WebAssembly.Module, old: WebAssembly.Memory, bytes: number): Kernel {
-  const pages = Math.ceil(bytes / PAGE_BYTES);
-  const maximum = Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages));
-  const memory = sharedMemory(pages, maximum);
-  new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
-  const exports = exportsOf(instantiateSync<KernelExports>(module, { env: { memory } } as never));
-  return { exports, module, maximumBytes: maximum * PAGE_BYTES };
+  return { exports, module, maximumBytes: shared ? shared.maximumBytes : MAX_PAGES * PAGE_BYTES };
 }
 
 /**

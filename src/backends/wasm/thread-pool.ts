@@ -3,9 +3,12 @@
 // A worker stays attached to the last net that used it, running that net's work() loop on its
 // shared memory, until another net's call takes it over; idle workers end after IDLE_MS.
 // Loaded by the first net with threads (create-backend.ts). Workers start with the platform's
-// spawner (threads.ts), in a browser with the Worker below.
+// spawner (threads.ts), in a browser with the Worker below. It also makes the shared memories
+// a threads net runs on, and moves a net to a larger one.
 import { MLPError } from '../../api/errors.ts';
+import { formatBytes } from '../../api/validate.ts';
 import { JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_GENERATION, SYNC_JOB, SYNC_LOBBY } from '../layout.ts';
+import { MAX_PAGES, PAGE_BYTES, type Kernel, type KernelExports, type SharedKernelMemory } from './kernel.ts';
 import { platformSpawner, type Spawner, type ThreadHandle } from './threads.ts';
 
 /** The script a browser Worker runs (Node's twin is in src/platform/node.ts). */
@@ -217,3 +220,37 @@ export function endPool(): void {
 
 /** Collected nets give their workers back and their memory up (see backend-wasm.ts). */
 export const reclaim = new FinalizationRegistry<Attachment>(release);
+
+/** A shared memory's first maximum (16 MiB); a net that needs more moves to a larger one. */
+const FIRST_SHARED_MAXIMUM = 256;
+
+/**
+ * A shared memory of `pages`, able to grow in place to `maximum` pages: the engine reserves
+ * the maximum's address space up front, so it is sized to the net rather than to 4 GiB.
+ */
+function sharedMemory(pages: number, maximum: number): WebAssembly.Memory {
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum, shared: true });
+  } catch {
+    throw new MLPError('OUT_OF_MEMORY', `could not reserve a shared WebAssembly memory of ${formatBytes(maximum * PAGE_BYTES)} for threads; dispose() nets you no longer use, or use threads: 1`);
+  }
+}
+
+/** The shared memory a new threads net starts on (one page, room to grow to FIRST_SHARED_MAXIMUM). */
+export function firstSharedMemory(): SharedKernelMemory {
+  return { memory: sharedMemory(1, FIRST_SHARED_MAXIMUM), maximumBytes: FIRST_SHARED_MAXIMUM * PAGE_BYTES };
+}
+
+/**
+ * The threads kernel moved to a new shared memory of at least `bytes`, with room to grow
+ * (twice that, up to 4 GiB): a copy of every byte of the old one, tables included.
+ */
+export function moveKernel(module: WebAssembly.Module, old: WebAssembly.Memory, bytes: number): Kernel {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  const maximum = Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages));
+  const memory = sharedMemory(pages, maximum);
+  new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
+  // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  return { exports, module, maximumBytes: maximum * PAGE_BYTES };
+}
