@@ -46,7 +46,10 @@ export class JsBackend implements Backend {
     const kernel = this.#kernel(net);
     kernel.enter(this.#instance);
     try {
-      return kernel.train(net, inputs, targets, count, order, epochs, stats, valInputs, valTargets, valCount, from, to);
+      // `| 0`: the host derives some addresses with a division, which V8 may pass as heap
+      // numbers; the kernel's index arithmetic stays on small integers only if every address
+      // is one (a heap number there deoptimises its loops to generic number arithmetic).
+      return kernel.train(net | 0, inputs | 0, targets | 0, count | 0, order | 0, epochs | 0, stats | 0, valInputs | 0, valTargets | 0, valCount | 0, from | 0, to | 0);
     } finally {
       kernel.leave(this.#instance);
     }
@@ -56,7 +59,7 @@ export class JsBackend implements Backend {
     const kernel = this.#kernel(net);
     kernel.enter(this.#instance);
     try {
-      kernel.evaluate(net, inputs, targets, count, outputs, stats, resume);
+      kernel.evaluate(net | 0, inputs | 0, targets | 0, count | 0, outputs | 0, stats | 0, resume | 0); // `| 0`: see train()
     } finally {
       kernel.leave(this.#instance);
     }
