@@ -326,7 +326,11 @@ async function checkOptionConfig(c: OptionConfig, dtype: Dtype = 'float64'): Pro
   }
 }
 
-describe('wasm and js backends are bitwise identical', () => {
+// A thousand fits a configuration, on a shared 2-core machine: the suite's 120 s per test is
+// too little under load, while nothing here is a timing.
+const PROPERTY_TIMEOUT = { timeout: 600_000 };
+
+describe('wasm and js backends are bitwise identical', PROPERTY_TIMEOUT, () => {
   it(`on ${FC_RUNS} random configurations (fast-check seed ${FC_SEED})`, async () => {
     await fc.assert(fc.asyncProperty(configOf(inputValue), (c) => checkConfig(c)), { seed: FC_SEED, numRuns: FC_RUNS });
   });
@@ -357,7 +361,7 @@ describe('wasm and js backends are bitwise identical', () => {
 
 // After the float64 properties: a process that has run float32 nets runs the js backend's
 // float64 code slower (its array accesses have seen two element types).
-describe('float32: wasm SIMD, wasm scalar and js are bitwise identical', () => {
+describe('float32: wasm SIMD, wasm scalar and js are bitwise identical', PROPERTY_TIMEOUT, () => {
   it(`on ${FC_F32_RUNS} random configurations (fast-check seed ${FC_SEED})`, async () => {
     await fc.assert(fc.asyncProperty(configOf(inputValue), (c) => checkConfig(c, 'float32')), { seed: FC_SEED, numRuns: FC_F32_RUNS });
   });
