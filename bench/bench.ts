@@ -11,13 +11,14 @@
 // this module is also the worker thread of the parallel-capacity measurement.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as library from '../src/index.ts';
-import { measureCapacity, peakMeter, peakOf, runCapacityWorker, type Capacity, type CapacityRequest, type Peak } from './ceilings.ts';
+import { capacityRound, peakMeter, peakOf, runCapacityWorker, type CapacityRequest, type CapacityRound, type Peak } from './ceilings.ts';
 import { CALL_CASES, measureCalls, type CallRecord } from './calls.ts';
 import { fixed, renderTable, si, times } from './format.ts';
-import { judge, measure, MismatchError, RATIOS, VARIANTS, type BenchRecord, type TargetResult } from './measure.ts';
+import { spread } from './stats.ts';
+import { judge, measureTogether, MismatchError, RATIOS, VARIANTS, type BenchRecord, type TargetResult } from './measure.ts';
 import { nodeFiles } from './node-files.ts';
 import { machine, machineLine, parseArgs, progress, type Machine } from './report.ts';
-import { WORKLOADS } from './workloads.ts';
+import { WORKLOADS, type Workload } from './workloads.ts';
 
 const MIN_RUNS = 5;
 
@@ -25,20 +26,30 @@ const verdict = (t: TargetResult) => `>= ${t.min}x ${t.met ? 'met' : 'NOT MET'}`
 
 /** Peak runs (of each loop) before the workloads and after each of them. */
 const PEAK_RUNS = 8;
-/** Rounds of the parallel-capacity measurement. */
-const CAPACITY_ROUNDS = 3;
-
 /** The issue's targets against the ceilings: a row's share of the peak, the threads row's share of the capacity. */
 const PEAK_TARGETS: readonly { workload: string; min: number }[] = [{ workload: 'wide-b64', min: 0.7 }];
 const CAPACITY_TARGET = 0.9;
 /** The threads row held against the parallel capacity (its own fit on one thread, two at once). */
 const CAPACITY_ROW = 'wide-b64-t2';
 
+/**
+ * The parallel capacity, one round after each round of CAPACITY_ROW (medians over the rounds),
+ * and that row's share of it: the median of its round-by-round shares.
+ */
+interface Capacity {
+  workload: string;
+  each: [number, number];
+  total: number;
+  threadsRow: string;
+  threadsRowSamplesPerSecond: number;
+  share: number;
+}
+
 /** The ceilings of this run and the rows' shares of them. */
 interface Ceilings {
   peak: Peak;
   /** CAPACITY_ROW's fit on one thread, two at once; null when that row did not run. */
-  capacity: (Capacity & { threadsRow: string; threadsRowSamplesPerSecond: number; share: number }) | null;
+  capacity: Capacity | null;
   targets: { label: string; measured: number; min: number; met: boolean }[];
 }
 
@@ -95,15 +106,16 @@ function table(records: readonly BenchRecord[], targets: readonly TargetResult[]
     'median of interleaved runs per variant after 1 warm-up run each ("9 x 5": 9 runs, each fitting 5 fresh nets)',
     'samples/s = sample-epochs per second; GFLOP/s = 2 x multiply-adds (forward + backward + weight gradient) per sample',
     'a/b = ratio of the median samples/s (> 1: a faster); pairs = the range of wasm/js over the interleaved runs',
+    'a row and its twins (-f32, -t2) are timed in the same rounds; a target between them is the median of the round-by-round ratios',
     `wasm of peak = wasm GFLOP/s over one core's SIMD peak, measured in this run: register-only multiply-add loops, ` +
       `f64x2 ${fixed(peak.f64x2)} GFLOP/s, f32x4 ${fixed(peak.f32x4)} GFLOP/s (a threads row may pass 100 %)`,
     '',
     ...renderTable(header, rows, new Set([0, 1, header.indexOf('target')])),
     '',
     capacity
-      ? `parallel capacity: ${capacity.workload}'s fit with threads: 1, two at once (each its own worker thread and net): ` +
-        `${si(capacity.total)} samples/s in all (${si(capacity.each[0])} + ${si(capacity.each[1])}); ` +
-        `${capacity.threadsRow}: ${si(capacity.threadsRowSamplesPerSecond)} samples/s = ${percent(capacity.share)} of it`
+      ? `parallel capacity: ${capacity.workload}'s fit with threads: 1, two at once (each its own worker thread and net), ` +
+        `a round after each round of ${capacity.threadsRow}: ${si(capacity.total)} samples/s in all (${si(capacity.each[0])} + ${si(capacity.each[1])}); ` +
+        `${capacity.threadsRow}: ${si(capacity.threadsRowSamplesPerSecond)} samples/s; round by round ${percent(capacity.share)} of it`
       : `parallel capacity: not measured (${CAPACITY_ROW} not selected)`,
     '',
     `ceiling targets: ${ceilingMet} of ${ceilings.targets.length} met`,
@@ -115,9 +127,9 @@ function table(records: readonly BenchRecord[], targets: readonly TargetResult[]
     '',
     `targets (the issue's, on the 2-core machine): ${judged.length - missed} of ${judged.length} met`,
     ...renderTable(
-      ['target', 'measured', 'needed', ''],
-      judged.map((t) => [t.label, times(t.ratio!), `>= ${t.min}x`, t.met ? 'met' : 'NOT MET']),
-      new Set([0, 3]),
+      ['target', 'measured', 'needed', '', 'ratio of'],
+      judged.map((t) => [t.label, times(t.ratio!), `>= ${t.min}x`, t.met ? 'met' : 'NOT MET', t.paired ? 'round by round' : 'medians']),
+      new Set([0, 3, 4]),
     ).map((line) => `  ${line}`),
     '',
     `every loss and final parameter bitwise equal on every run (${VARIANTS.map((v) => v.name).join(' = ')}); final losses: ` +
@@ -171,15 +183,21 @@ async function main(): Promise<void> {
   const meter = args.only.length ? peakMeter() : null;
   progress('peak');
   meter?.sample(PEAK_RUNS);
-  for (const w of args.only) {
-    records.push(await measure(library, w, nodeFiles, Math.max(MIN_RUNS, args.runs ?? w.runs), (step) => {
+  const rounds: CapacityRound[] = [];
+  for (const group of twinGroups(args.only)) {
+    const runs = Math.max(MIN_RUNS, ...group.map((w) => args.runs ?? w.runs));
+    const threadsRow = group.find((w) => w.name === CAPACITY_ROW);
+    records.push(...(await measureTogether(library, group, nodeFiles, runs, (step) => {
       progress(step.run === 0 ? `${step.workload}: warm-up` : `${step.workload}: run ${step.run}/${step.runs}`);
-    }));
-    // Between the rows too: on a shared machine the load the rows ran under changes.
+    }, threadsRow && (async (round) => {
+      progress(`parallel capacity: round ${round + 1}/${runs}`);
+      rounds.push(await capacityRound(new URL(import.meta.url), threadsRow));
+    }))));
+    // Between the groups too: on a shared machine the load the rows ran under changes.
     progress('peak');
     meter?.sample(PEAK_RUNS);
   }
-  const ceilings = meter ? await measureCeilings(meter.result(), records) : null;
+  const ceilings = meter ? measureCeilings(meter.result(), records, rounds) : null;
   const calls = args.sections.includes('calls') ? await measureCalls(CALL_CASES, Math.max(CALL_BLOCKS, args.runs ?? 0), progress) : [];
   progress('');
   const targets = judge(records);
@@ -191,18 +209,33 @@ async function main(): Promise<void> {
   }
 }
 
+/** The selected rows in groups timed together: each row with its twins (Workload.twinOf), in first-selected order. */
+function twinGroups(rows: readonly Workload[]): Workload[][] {
+  const groups = new Map<string, Workload[]>();
+  for (const w of rows) {
+    const key = w.twinOf ?? w.name;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  return [...groups.values()];
+}
+
 /**
- * The parallel capacity for CAPACITY_ROW when it ran (its workload on one thread, two at
- * once), and the ceiling targets of the rows that ran.
+ * The ceiling targets of the rows that ran, and CAPACITY_ROW's share of the parallel capacity
+ * when it ran (`rounds`: one capacity round after each of its rounds).
  */
-async function measureCeilings(peak: Peak, records: readonly BenchRecord[]): Promise<Ceilings> {
+function measureCeilings(peak: Peak, records: readonly BenchRecord[], rounds: readonly CapacityRound[]): Ceilings {
   const threadsRecord = records.find((r) => r.workload === CAPACITY_ROW && r.variants.wasm);
   let capacity: Ceilings['capacity'] = null;
-  if (threadsRecord) {
-    progress('parallel capacity');
-    const measured = await measureCapacity(new URL(import.meta.url), WORKLOADS.find((w) => w.name === threadsRecord.workload)!, CAPACITY_ROUNDS);
-    const threadsRowSamplesPerSecond = threadsRecord.variants.wasm.samplesPerSecond.median;
-    capacity = { ...measured, threadsRow: threadsRecord.workload, threadsRowSamplesPerSecond, share: threadsRowSamplesPerSecond / measured.total };
+  if (threadsRecord && rounds.length) {
+    const perRun = threadsRecord.variants.wasm.perRun;
+    capacity = {
+      workload: threadsRecord.workload,
+      each: [spread(rounds.map((r) => r.each[0])).median, spread(rounds.map((r) => r.each[1])).median],
+      total: spread(rounds.map((r) => r.total)).median,
+      threadsRow: threadsRecord.workload,
+      threadsRowSamplesPerSecond: threadsRecord.variants.wasm.samplesPerSecond.median,
+      share: spread(rounds.map((r, i) => perRun[i] / r.total)).median,
+    };
   }
   const targets: Ceilings['targets'] = [];
   for (const t of PEAK_TARGETS) {

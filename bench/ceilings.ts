@@ -65,9 +65,8 @@ export function peakMeter(): { sample(runs: number): void; result(): Peak } {
 export const peakOf = (w: Pick<Workload, 'create'>, peak: Peak): number =>
   (w.create as { dtype?: string }).dtype === 'float32' ? peak.f32x4 : peak.f64x2;
 
-/** Two one-thread fits at once: samples/s of each and in all, medians over the rounds. */
-export interface Capacity {
-  workload: string;
+/** One round of two one-thread fits at once: samples/s of each side and in all. */
+export interface CapacityRound {
   each: [number, number];
   total: number;
 }
@@ -82,41 +81,36 @@ export interface CapacityRequest {
 type CapacityReply = { ready: true } | { samples: number; seconds: number };
 
 /**
- * `rounds` rounds of two worker threads fitting workload `w` (on one thread each, every fit a
- * fresh net) at the same time; each side's samples/s is its samples over its own fitting time.
- * `script` is the bench's own module, which serves as the worker (runCapacityWorker).
+ * One round of two worker threads fitting workload `w` (on one thread each, every fit a fresh
+ * net) at the same time; each side's samples/s is its samples over its own fitting time.
+ * `script` is the bench's own module, which serves as the worker (runCapacityWorker). The
+ * bench runs a round after each round of the threads row, so both see the same load.
  */
-export async function measureCapacity(script: URL, w: Workload, rounds: number): Promise<Capacity> {
-  const totals: number[] = [];
-  const sides: [number[], number[]] = [[], []];
-  for (let round = 0; round < rounds; round++) {
-    const workers = [0, 1].map(() => new Worker(script, { workerData: { capacityWorkload: w.name } satisfies CapacityRequest }));
-    try {
-      const replies = workers.map((worker) => {
-        const queue: CapacityReply[] = [];
-        const waiting: ((reply: CapacityReply) => void)[] = [];
-        worker.on('message', (reply: CapacityReply) => (waiting.length ? waiting.shift()!(reply) : queue.push(reply)));
-        const failed = new Promise<never>((_, reject) => {
-          worker.on('error', reject);
-          worker.on('exit', (code) => reject(new Error(`capacity worker exited (code ${code})`)));
-        });
-        return () => Promise.race([queue.length ? Promise.resolve(queue.shift()!) : new Promise<CapacityReply>((resolve) => waiting.push(resolve)), failed]);
+export async function capacityRound(script: URL, w: Workload): Promise<CapacityRound> {
+  const workers = [0, 1].map(() => new Worker(script, { workerData: { capacityWorkload: w.name } satisfies CapacityRequest }));
+  try {
+    const replies = workers.map((worker) => {
+      const queue: CapacityReply[] = [];
+      const waiting: ((reply: CapacityReply) => void)[] = [];
+      worker.on('message', (reply: CapacityReply) => (waiting.length ? waiting.shift()!(reply) : queue.push(reply)));
+      const failed = new Promise<never>((_, reject) => {
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`capacity worker exited (code ${code})`)));
       });
-      await Promise.all(replies.map((next) => next())); // both ready (warmed up)
-      workers.forEach((worker) => worker.postMessage('go'));
-      const results = (await Promise.all(replies.map((next) => next()))) as { samples: number; seconds: number }[];
-      const rates = results.map((r) => r.samples / r.seconds);
-      rates.forEach((rate, i) => sides[i]!.push(rate));
-      totals.push(rates[0]! + rates[1]!);
-    } finally {
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    }
+      return () => Promise.race([queue.length ? Promise.resolve(queue.shift()!) : new Promise<CapacityReply>((resolve) => waiting.push(resolve)), failed]);
+    });
+    await Promise.all(replies.map((next) => next())); // both ready (warmed up)
+    workers.forEach((worker) => worker.postMessage('go'));
+    const results = (await Promise.all(replies.map((next) => next()))) as { samples: number; seconds: number }[];
+    const [a, b] = results.map((r) => r.samples / r.seconds) as [number, number];
+    return { each: [a, b], total: a + b };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
-  return { workload: w.name, each: [median(sides[0]), median(sides[1])], total: median(totals) };
 }
 
 /**
- * The worker side of measureCapacity: one warm-up fit, 'ready', then on 'go' fits fresh nets
+ * The worker side of capacityRound: one warm-up fit, 'ready', then on 'go' fits fresh nets
  * of the workload on one thread for CAPACITY_SECONDS and answers with its samples and seconds.
  */
 export async function runCapacityWorker(lib: typeof library, w: Workload, data: Data, port: MessagePort): Promise<void> {

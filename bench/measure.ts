@@ -106,6 +106,8 @@ export interface VariantFigures {
   samplesPerSecond: Spread;
   gflops: Spread | null;
   seconds: number[];
+  /** Samples/s of each timed run, in round order. */
+  perRun: number[];
 }
 
 export interface RatioFigures {
@@ -130,6 +132,8 @@ export interface BenchRecord {
   runs: number;
   fitsPerRun: number;
   warmupRuns: number;
+  /** The rows timed in the same rounds as this one (itself included): measureTogether's. */
+  measuredWith: string[];
   variants: Record<string, VariantFigures>;
   /** Keyed "numerator/denominator", e.g. "wasm/js". */
   ratios: Record<string, RatioFigures>;
@@ -141,57 +145,94 @@ export interface BenchRecord {
 
 /** Times one row: a warm-up fit of each variant, then `runs` interleaved runs. */
 export async function measure(lib: BenchLibrary, w: Workload, files: BenchFiles, runs: number, onProgress?: BenchProgress): Promise<BenchRecord> {
-  const data = w.data(files);
-  const variants = VARIANTS.filter((v) => !w.variants || w.variants.includes(v.name));
-  const sampleEpochs = data.rows * w.epochs * w.fitsPerRun;
-  const flops = flopsPerSample(w.layers);
-  const names = (i: number, j: number) => [variants[i].name, variants[j].name];
+  return (await measureTogether(lib, [w], files, runs, onProgress))[0];
+}
+
+/**
+ * Times rows that targets compare with each other (a row and its twins: float32, threads) in
+ * one loop: a warm-up fit of every cell (row and variant), then `runs` rounds that each time
+ * every cell once, in an order rotated round by round. A ratio between two of these rows is
+ * then taken round by round, under the same load, like wasm/js within a row. `afterRound`
+ * runs after each round (the bench measures the parallel capacity there, for the same reason).
+ */
+export async function measureTogether(
+  lib: BenchLibrary,
+  rows: readonly Workload[],
+  files: BenchFiles,
+  runs: number,
+  onProgress?: BenchProgress,
+  afterRound?: (round: number) => Promise<void>,
+): Promise<BenchRecord[]> {
+  const cells = rows.flatMap((w) => {
+    const data = w.data(files);
+    return VARIANTS.filter((v) => !w.variants || w.variants.includes(v.name)).map((variant) => ({ w, data, variant }));
+  });
   // Warm-up: compiles the kernels, lets the JS backend's loops reach the optimizing tier, and
   // is already checked for agreement, so a mismatch shows before minutes of timing.
   const warm: Run[] = [];
-  for (const v of variants) {
-    warm.push(await timeRun(lib, w, data, v));
-    await onProgress?.({ workload: w.name, run: 0, runs, variant: v.name });
+  for (const cell of cells) {
+    warm.push(await timeRun(lib, cell.w, cell.data, cell.variant));
+    await onProgress?.({ workload: cell.w.name, run: 0, runs, variant: cell.variant.name });
   }
-  for (let i = 1; i < variants.length; i++) checkSame(w, 'warm-up', warm[0], warm[i], names(0, i));
-  const seconds: number[][] = variants.map(() => []);
+  /** Each row's first cell and later cells agree (the row's variants): indices into cells. */
+  const agree = (got: readonly Run[], label: string) => {
+    cells.forEach((cell, i) => {
+      const first = cells.findIndex((c) => c.w === cell.w);
+      if (i !== first) checkSame(cell.w, label, got[first], got[i], [cells[first].variant.name, cell.variant.name]);
+    });
+  };
+  agree(warm, 'warm-up');
+  const seconds: number[][] = cells.map(() => []);
   for (let r = 0; r < runs; r++) {
     const got: Run[] = [];
-    for (const i of runOrder(variants.length, r)) {
-      got[i] = await timeRun(lib, w, data, variants[i]);
+    for (const i of runOrder(cells.length, r)) {
+      const { w, data, variant } = cells[i];
+      got[i] = await timeRun(lib, w, data, variant);
       seconds[i].push(got[i].seconds);
-      await onProgress?.({ workload: w.name, run: r + 1, runs, variant: variants[i].name });
+      await onProgress?.({ workload: w.name, run: r + 1, runs, variant: variant.name });
     }
-    for (let i = 1; i < variants.length; i++) checkSame(w, `run ${r + 1}`, got[0], got[i], names(0, i));
+    agree(got, `run ${r + 1}`);
     // A run that differs from the warm-up would mean the timing measured something else.
-    checkSame(w, `run ${r + 1} vs warm-up`, got[0], warm[0], ['run', 'warm-up']);
+    cells.forEach((cell, i) => checkSame(cell.w, `${cell.variant.name} run ${r + 1} vs warm-up`, got[i], warm[i], ['run', 'warm-up']));
+    await afterRound?.(r);
   }
+  return rows.map((w) => {
+    const mine = cells.map((cell, i) => ({ ...cell, i })).filter((cell) => cell.w === w);
+    return record(w, mine[0].data.rows, runs, new Map(mine.map((cell) => [cell.variant.name, seconds[cell.i]])), warm[mine[0].i], rows.map((row) => row.name));
+  });
+}
+
+/** A row's figures from its variants' run times (seconds per timed run, by variant name). */
+function record(w: Workload, samples: number, runs: number, seconds: Map<string, number[]>, warm: Run, measuredWith: string[]): BenchRecord {
+  const sampleEpochs = samples * w.epochs * w.fitsPerRun;
+  const flops = flopsPerSample(w.layers);
   const figures: Record<string, VariantFigures> = {};
-  variants.forEach((v, i) => {
-    const throughput = seconds[i].map((s) => sampleEpochs / s);
-    figures[v.name] = {
+  for (const [name, times] of seconds) {
+    const throughput = times.map((s) => sampleEpochs / s);
+    figures[name] = {
       samplesPerSecond: spread(throughput),
       gflops: w.gflops ? spread(throughput.map((t) => (t * flops) / 1e9)) : null,
-      seconds: seconds[i],
-    };
-  });
-  const ratios: Record<string, RatioFigures> = {};
-  for (const [over, under] of RATIOS) {
-    const a = variants.findIndex((v) => v.name === over);
-    const b = variants.findIndex((v) => v.name === under);
-    if (a < 0 || b < 0) continue;
-    ratios[`${over}/${under}`] = {
-      median: figures[over].samplesPerSecond.median / figures[under].samplesPerSecond.median,
-      pairs: spread(seconds[a].map((s, r) => seconds[b][r] / s)),
+      seconds: times,
+      perRun: throughput,
     };
   }
-  const finalLoss = warm[0].loss[warm[0].loss.length - 1];
+  const ratios: Record<string, RatioFigures> = {};
+  for (const [over, under] of RATIOS) {
+    const a = seconds.get(over);
+    const b = seconds.get(under);
+    if (!a || !b) continue;
+    ratios[`${over}/${under}`] = {
+      median: figures[over].samplesPerSecond.median / figures[under].samplesPerSecond.median,
+      pairs: spread(a.map((s, r) => b[r] / s)),
+    };
+  }
+  const finalLoss = warm.loss[warm.loss.length - 1];
   return {
     workload: w.name,
     about: w.about,
     layers: w.layers,
     create: w.create,
-    samples: data.rows,
+    samples,
     epochs: w.epochs,
     learningRate: w.learningRate,
     batchSize: w.batchSize,
@@ -200,6 +241,7 @@ export async function measure(lib: BenchLibrary, w: Workload, files: BenchFiles,
     runs,
     fitsPerRun: w.fitsPerRun,
     warmupRuns: 1,
+    measuredWith,
     variants: figures,
     ratios,
     finalLoss,
@@ -215,16 +257,29 @@ export interface TargetResult extends Target {
   /** Null when a cell of the target was not measured (not selected by --only). */
   ratio: number | null;
   met: boolean | null;
+  /**
+   * True when the cells are in two rows timed in the same rounds (measureTogether): the ratio
+   * is then the median of the round-by-round ratios; otherwise the ratio of the medians.
+   */
+  paired: boolean;
 }
 
 /** The issue's targets over the measured rows. */
 export function judge(records: readonly BenchRecord[]): TargetResult[] {
-  const median = (workload: string, variant: string) =>
-    records.find((r) => r.workload === workload)?.variants[variant]?.samplesPerSecond.median;
+  const find = (cell: Target['over']) => {
+    const r = records.find((record) => record.workload === cell.workload);
+    const figures = r?.variants[cell.variant];
+    return r && figures ? { r, figures } : undefined;
+  };
   return TARGETS.map((t) => {
-    const over = median(t.over.workload, t.over.variant);
-    const under = median(t.under.workload, t.under.variant);
-    const ratio = over === undefined || under === undefined ? null : over / under;
-    return { ...t, ratio, met: ratio === null ? null : ratio >= t.min };
+    const over = find(t.over);
+    const under = find(t.under);
+    if (!over || !under) return { ...t, ratio: null, met: null, paired: false };
+    // Within a row, the ratio of the medians, as the row's own columns show it.
+    const paired = over.r !== under.r && over.r.measuredWith.includes(under.r.workload);
+    const ratio = paired
+      ? spread(over.figures.perRun.map((x, round) => x / under.figures.perRun[round])).median
+      : over.figures.samplesPerSecond.median / under.figures.samplesPerSecond.median;
+    return { ...t, ratio, met: ratio >= t.min, paired };
   });
 }

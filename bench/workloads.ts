@@ -53,6 +53,11 @@ export interface Workload {
    * `create` asks for something only the wasm kernel has lists just the wasm variants.
    */
   variants?: readonly string[];
+  /**
+   * The row this one is held against by a target (its float32 or threads twin): the bench
+   * times the two in the same rounds, so that the ratio is taken under the same load.
+   */
+  twinOf?: string;
   about: string;
   data(files: BenchFiles): Data;
 }
@@ -137,6 +142,7 @@ const BASE_WORKLOADS: Workload[] = [
     // fit runs on the calling thread alone (src/backends/wasm/thread-choice.ts) and must be
     // as fast as mid-b32 itself.
     name: 'mid-b32-t2',
+    twinOf: 'mid-b32',
     create: { ...CLASSIFIER, threads: 2 },
     variants: ['wasm'],
     about: `${DIGITS_ABOUT}; threads: 2`,
@@ -173,6 +179,7 @@ const BASE_WORKLOADS: Workload[] = [
     // The same fit on two threads (worker_threads; the net and its workers are made before
     // the clock starts). Only the wasm kernel has threads.
     name: 'wide-b64-t2',
+    twinOf: 'wide-b64',
     layers: [784, 256, 10],
     create: { ...CLASSIFIER, threads: 2 },
     epochs: 1,
@@ -205,7 +212,7 @@ const BASE_WORKLOADS: Workload[] = [
 
 /** A row's float32 twin: the same net, data, initial draws and hyperparameters, dtype 'float32'. */
 function float32(w: Workload): Workload {
-  return { ...w, name: `${w.name}-f32`, create: { ...w.create, dtype: 'float32' }, about: `${w.about}; dtype: 'float32'` };
+  return { ...w, name: `${w.name}-f32`, twinOf: w.name, create: { ...w.create, dtype: 'float32' }, about: `${w.about}; dtype: 'float32'` };
 }
 
 /** The rows whose float32 twins the bench times beside them (the issue's float32 / float64 targets). */
