@@ -4,6 +4,7 @@
 import { evaluate as evaluateOf, train as trainOf, work as workOf } from './mlp';
 export { expTable } from './exp';
 export { heapBase } from './heap';
+import { largestMagnitude as largestMagnitudeOf } from './magnitude';
 
 export function train(
   net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
@@ -18,4 +19,8 @@ export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outp
 
 export function work(net: usize, session: i32): void {
   workOf<f32>(net, session);
+}
+
+export function largestMagnitude(first: i32, count: i32): f64 {
+  return largestMagnitudeOf<f32>(first, count);
 }

@@ -6,6 +6,7 @@ export { expTable, expArray } from './exp';
 export { logArray } from './log';
 export { tanhArray } from './tanh';
 export { heapBase } from './heap';
+import { largestMagnitude as largestMagnitudeOf } from './magnitude';
 
 export function train(
   net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
@@ -20,4 +21,8 @@ export function evaluate(net: usize, inputs: i32, targets: i32, count: i32, outp
 
 export function work(net: usize, session: i32): void {
   workOf<f64>(net, session);
+}
+
+export function largestMagnitude(first: i32, count: i32): f64 {
+  return largestMagnitudeOf<f64>(first, count);
 }

@@ -6,9 +6,12 @@
 // (c) train() stops right after an epoch whose loss or validation loss is not finite;
 // (d) evaluate() resumes its running loss sum and correct count when asked;
 // (e) train() paused inside an epoch (its `to`) and resumed (its `from`) gives the bits of
-//     whole epochs: stats, parameters, optimizer state, counters and checks.
+//     whole epochs: stats, parameters, optimizer state, counters and checks;
+// (f) largestMagnitude() is max |x| of the elements asked for, NaN or Infinity when one is,
+//     in both dtypes, for every start and length around the SIMD vector's.
 import { afterAll, describe, expect, it } from 'vitest';
-import { H_PARAMS, H_SHIFT, type Optimizer } from '../src/backends/layout.ts';
+import { H_PARAMS, H_SHIFT, NetLayout, type Dtype, type Optimizer } from '../src/backends/layout.ts';
+import { createBackend } from '../src/backends/create-backend.ts';
 import { bits, expectedChecks, KernelNet, VARIANTS, type Setup, type TrainResult, type Variant } from './helpers/kernel-net.ts';
 
 const OPTIMIZERS: Optimizer[] = ['sgd', 'momentum', 'adam'];
@@ -241,6 +244,55 @@ describe('(e) epochs paused and resumed give the bits of whole epochs', () => {
           }
         });
       }
+    }
+  }
+});
+
+describe('(f) largestMagnitude: the host\'s scan of the rows it copies in', () => {
+  const KERNELS = [
+    { name: 'simd', backend: 'wasm', simd: true, threads: 1 },
+    { name: 'scalar', backend: 'wasm', simd: false, threads: 1 },
+    { name: 'threads', backend: 'wasm', simd: true, threads: 2 },
+    { name: 'js', backend: 'js', simd: undefined, threads: 1 },
+  ] as const;
+  const DTYPES: Dtype[] = ['float64', 'float32'];
+  for (const kernel of KERNELS) {
+    for (const dtype of DTYPES) {
+      it(`${kernel.name}, ${dtype}`, async () => {
+        const backend = await createBackend(kernel.backend, kernel.simd, kernel.threads, dtype);
+        try {
+          const layout = new NetLayout({ layers: [3, 2], activations: ['sigmoid'], loss: 'mse', dtype }, backend.base, 1);
+          const at = layout.end + 8;
+          backend.reserve(layout.doublesFor(at + 64));
+          layout.writeDescriptor(backend.ints(), 'sgd', 1, backend.threads, true);
+          const m = dtype === 'float32' ? new Float32Array(backend.memory().buffer) : backend.memory();
+          // Values exact in both dtypes; the largest one placed at every position in turn.
+          for (let first = 0; first < 4; first++) {
+            for (let count = 0; count <= 11; count++) {
+              for (let big = -1; big < count; big++) {
+                m.fill(7, at - 4, at + 40);
+                for (let i = 0; i < count; i++) m[at + first + i] = (i % 3) - 1.25;
+                if (big >= 0) m[at + first + big] = big % 2 ? -96.5 : 96.5;
+                const want = count === 0 ? 0 : big >= 0 ? 96.5 : 1.25;
+                expect(backend.largestMagnitude(layout.net, at + first, count), `first ${first}, count ${count}, largest at ${big}`).toBe(want);
+              }
+              if (count === 0) continue;
+              for (const bad of [NaN, Infinity, -Infinity]) {
+                for (const where of new Set([0, count >> 1, count - 1])) {
+                  for (let i = 0; i < count; i++) m[at + first + i] = (i % 3) - 1.25;
+                  m[at + first + where] = bad;
+                  // NaN wins over an infinity elsewhere; an infinity is reported as +Infinity.
+                  m[at + first + ((where + 1) % count)] = count > 1 && bad !== bad ? -Infinity : m[at + first + ((where + 1) % count)];
+                  const got = backend.largestMagnitude(layout.net, at + first, count);
+                  expect(got, `first ${first}, count ${count}, ${bad} at ${where}`).toBe(bad !== bad ? NaN : Infinity);
+                }
+              }
+            }
+          }
+        } finally {
+          backend.dispose();
+        }
+      });
     }
   }
 });

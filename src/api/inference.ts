@@ -29,7 +29,7 @@ export function forwardRows(memory: NetMemory, shape: RowShape, normalization: N
     const out = start + chunk * nIn;
     for (let first = 0; first < shape.rows; first += chunk) {
       const count = Math.min(chunk, shape.rows - first);
-      copyRows(shape, first, count, memory.floats(), start, normalization, 'input');
+      copyRows(shape, first, count, memory.floats(), start, normalization, 'input', memory.largestMagnitude);
       backend.evaluate(layout.net, start, -1, count, out, -1, 0);
       const m = memory.floats();
       checkOutputs(m, out, first, count, nOut, shape.argument);
@@ -69,8 +69,8 @@ export function scoreRows(
     for (let first = 0; first < inputs.rows; first += chunk) {
       const count = Math.min(chunk, inputs.rows - first);
       let m = memory.floats();
-      copyRows(inputs, first, count, m, start, normalization, 'input');
-      copyRows(targets, first, count, m, y, null, 'output');
+      copyRows(inputs, first, count, m, start, normalization, 'input', memory.largestMagnitude);
+      copyRows(targets, first, count, m, y, null, 'output', memory.largestMagnitude);
       backend.evaluate(layout.net, start, y, count, out, stats, first === 0 ? 0 : 1);
       m = memory.floats();
       checkOutputs(m, out, first, count, nOut, inputs.argument);

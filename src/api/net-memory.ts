@@ -38,6 +38,9 @@ export class NetMemory {
     return this.#f32;
   }
 
+  /** The kernel's largest |x| over `count` elements from `first` (copyRows' check of the rows it copies in). */
+  readonly largestMagnitude = (first: number, count: number): number => this.backend.largestMagnitude(this.#layout.net, first, count);
+
   /** The memory as f64, indexed by layout.double(index): the settings, checks and stats blocks. */
   doubles(): Float64Array {
     return this.backend.memory();

@@ -55,17 +55,21 @@ export function rowShape(value: unknown, argument: string, width: number, side: 
   return { argument, rows, width, nested: undefined, cells: data };
 }
 
+/** The largest |x| over `count` elements of a memory from element `first`; not finite when one is not (Backend.largestMagnitude). */
+export type MagnitudeScan = (first: number, count: number) => number;
+
 /**
  * Writes rows [first, first + count) of `shape` into `memory` from element `at`, each cell
  * checked finite and, with a normalisation, mapped to (x - offset) / scale (in float64; a
  * float32 memory rounds the result once, and it must stay finite there). Returns the
- * largest |value| written, a bound the caller may use to prove predictions finite.
+ * largest |value| written, a bound the caller may use to prove predictions finite. `scan`,
+ * the kernel's scan of the memory, checks a flat array's rows once they are copied.
  */
-export function copyRows(shape: RowShape, first: number, count: number, memory: Floats, at: number, normalization: Normalization | null, side: string): number {
+export function copyRows(shape: RowShape, first: number, count: number, memory: Floats, at: number, normalization: Normalization | null, side: string, scan?: MagnitudeScan): number {
   const { width, nested, cells } = shape;
   const offset = normalization?.offset;
   const scale = normalization?.scale;
-  if (offset === undefined && isFloatArray(cells) && cells.buffer !== memory.buffer) return copyFlat(shape, cells, first, count, memory, at);
+  if (offset === undefined && isFloatArray(cells) && cells.buffer !== memory.buffer) return copyFlat(shape, cells, first, count, memory, at, scan);
   let largest = 0;
   let o = at;
   for (let r = first; r < first + count; r++) {
@@ -101,10 +105,17 @@ export function copyRows(shape: RowShape, first: number, count: number, memory: 
   return largest;
 }
 
-/** A flat array's rows as they are: one native copy, then one pass that checks them in place. */
-function copyFlat(shape: RowShape, cells: Float64Array | Float32Array, first: number, count: number, memory: Floats, at: number): number {
+/**
+ * A flat array's rows as they are: one native copy, then one pass that checks them in place:
+ * the kernel's `scan` when given, this loop otherwise or to name the first bad cell.
+ */
+function copyFlat(shape: RowShape, cells: Float64Array | Float32Array, first: number, count: number, memory: Floats, at: number, scan?: MagnitudeScan): number {
   const n = count * shape.width;
   memory.set(cells.subarray(first * shape.width, first * shape.width + n), at);
+  if (scan) {
+    const largest = scan(at, n);
+    if (largest <= Number.MAX_VALUE) return largest;
+  }
   let largest = 0;
   for (let i = at; i < at + n; i++) {
     const x = memory[i];

@@ -175,7 +175,7 @@ function* copyInSlices(memory: NetMemory, shape: RowShape, count: number, at: nu
   let largest = 0;
   for (let first = 0; first < count; first += step) {
     if (first > 0) yield;
-    largest = Math.max(largest, copyRows(shape, first, Math.min(step, count - first), memory.floats(), at + first * shape.width, normalization, side));
+    largest = Math.max(largest, copyRows(shape, first, Math.min(step, count - first), memory.floats(), at + first * shape.width, normalization, side, memory.largestMagnitude));
   }
   return largest;
 }

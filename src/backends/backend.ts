@@ -31,6 +31,11 @@ export interface Backend {
    * first when `resume` is 0, continued otherwise.
    */
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void;
+  /**
+   * assembly/magnitude.ts largestMagnitude(): max |x| over the `count` elements of the net's
+   * dtype from element `first`; NaN when one is NaN, else Infinity when one is infinite.
+   */
+  largestMagnitude(net: number, first: number, count: number): number;
   /** Starts the worker threads once the descriptor at `net` is written; `sync` is the job block. */
   start(net: number, sync: number): Promise<void>;
   dispose(): void;

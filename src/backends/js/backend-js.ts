@@ -65,6 +65,16 @@ export class JsBackend implements Backend {
     }
   }
 
+  largestMagnitude(net: number, first: number, count: number): number {
+    const kernel = this.#kernel(net);
+    kernel.enter(this.#instance);
+    try {
+      return kernel.largestMagnitude(first | 0, count | 0); // `| 0`: see train()
+    } finally {
+      kernel.leave(this.#instance);
+    }
+  }
+
   /** The kernel of the dtype of the net whose descriptor is at byte `net` (H_DTYPE). */
   #kernel(net: number): typeof float64Kernel {
     return this.#instance.ints[(net >> 2) + H_DTYPE] === DTYPE_FLOAT32 ? float32Kernel : float64Kernel;

@@ -96,6 +96,10 @@ class WasmBackend implements Backend {
     }
   }
 
+  largestMagnitude(_net: number, first: number, count: number): number {
+    return this.#kernel.largestMagnitude(first, count);
+  }
+
   async start(net: number, sync: number): Promise<void> {
     const pool = this.#pool;
     if (this.threads === 1 || pool === undefined) return;

@@ -38,6 +38,8 @@ export type KernelExports = {
   train(net: number, inputs: number, targets: number, count: number, order: number, epochs: number, stats: number, valInputs: number, valTargets: number, valCount: number, from: number, to: number): number;
   /** assembly/mlp.ts evaluate(): stats[0..1] = running loss sum and correct count (resume 0 clears them). */
   evaluate(net: number, inputs: number, targets: number, count: number, outputs: number, stats: number, resume: number): void;
+  /** assembly/magnitude.ts: max |x| over `count` elements from element `first` (NaN, Infinity when one is). */
+  largestMagnitude(first: number, count: number): number;
   /** assembly/mlp.ts work(): a worker thread's visit to a net (threads build only). */
   work(net: number, session: number): void;
 };

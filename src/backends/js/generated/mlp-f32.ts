@@ -630,3 +630,10 @@ export function evaluate(net: number, inputs: number, targets: number, count: nu
     doubles[double(stats) + 1] = correct;
   }
 }
+
+/** assembly/magnitude.ts largestMagnitude(): see there (Math.max propagates NaN as wasm's max does). */
+export function largestMagnitude(first: number, count: number): number {
+  let largest = 0;
+  for (let i = first; i < first + count; i++) largest = Math.max(largest, Math.abs(memory[i]));
+  return largest;
+}
