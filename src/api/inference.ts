@@ -32,7 +32,7 @@ export function forwardRows(memory: NetMemory, shape: RowShape, normalization: N
       copyRows(shape, first, count, memory.floats(), start, normalization, 'input', memory.largestMagnitude);
       backend.evaluate(layout.net, start, -1, count, out, -1, 0);
       const m = memory.floats();
-      checkOutputs(m, out, first, count, nOut, shape.argument);
+      checkOutputs(memory, m, out, first, count, nOut, shape.argument);
       visit(m, out, first, count);
     }
   } finally {
@@ -73,7 +73,7 @@ export function scoreRows(
       copyRows(targets, first, count, m, y, null, 'output', memory.largestMagnitude);
       backend.evaluate(layout.net, start, y, count, out, stats, first === 0 ? 0 : 1);
       m = memory.floats();
-      checkOutputs(m, out, first, count, nOut, inputs.argument);
+      checkOutputs(memory, m, out, first, count, nOut, inputs.argument);
       visit(m, out, y, first, count);
     }
     const d = memory.doubles();
@@ -106,7 +106,9 @@ export function firstNonFiniteRow(memory: NetMemory, x: number, rows: number): n
   }
 }
 
-function checkOutputs(m: Floats, out: number, first: number, count: number, width: number, argument: string): void {
+/** The kernel's scan first; on a non-finite output, this loop names its row. */
+function checkOutputs(memory: NetMemory, m: Floats, out: number, first: number, count: number, width: number, argument: string): void {
+  if (memory.largestMagnitude(out, count * width) <= Number.MAX_VALUE) return;
   const end = out + count * width;
   for (let i = out; i < end; i++) {
     const v = m[i];
