@@ -2,9 +2,9 @@
 // f32 elements, in a module of its own, so that float64 nets never load the float32 code.
 // The exp table is filled by the host as for every kernel (f32 exp reads the f64 table).
 import { evaluate as evaluateOf, train as trainOf, work as workOf } from './mlp';
+import { largestMagnitude as largestMagnitudeOf } from './magnitude';
 export { expTable } from './exp';
 export { heapBase } from './heap';
-import { largestMagnitude as largestMagnitudeOf } from './magnitude';
 
 export function train(
   net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,

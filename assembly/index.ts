@@ -2,11 +2,11 @@
 // the float32 one, from the same generic loops). Every export is called by the TypeScript host
 // (src/backends/wasm/kernel.ts, src/backends/wasm/backend-wasm.ts); none allocates, prints or touches strings.
 import { evaluate as evaluateOf, train as trainOf, work as workOf } from './mlp';
+import { largestMagnitude as largestMagnitudeOf } from './magnitude';
 export { expTable, expArray } from './exp';
 export { logArray } from './log';
 export { tanhArray } from './tanh';
 export { heapBase } from './heap';
-import { largestMagnitude as largestMagnitudeOf } from './magnitude';
 
 export function train(
   net: usize, inputs: i32, targets: i32, count: i32, order: i32, epochs: i32, stats: i32,
