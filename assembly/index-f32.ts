@@ -1,4 +1,4 @@
-// The float32 WebAssembly kernel's exports: assembly/index.ts's train, evaluate and work over
+// The float32 WebAssembly kernel's exports: assembly/index.ts's train, evaluate, work and largestMagnitude over
 // f32 elements, in a module of its own, so that float64 nets never load the float32 code.
 // The exp table is filled by the host as for every kernel (f32 exp reads the f64 table).
 import { evaluate as evaluateOf, train as trainOf, work as workOf } from './mlp';
