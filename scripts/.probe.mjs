@@ -1,0 +1,12 @@
+import * as esbuild from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { resolve, join } from 'node:path';
+const root = process.cwd();
+const kernelSource = (variant) => ({ name: 'ks', setup(build) { build.onResolve({ filter: /^\.\/kernel-source\.ts$/ }, (args) => args.importer.endsWith(join('wasm', 'kernel.ts')) ? { path: join(args.resolveDir, `kernel-source.${variant}.ts`) } : undefined); } });
+const computedExpTable = { name: 'cet', setup(build) { build.onResolve({ filter: /\/exp-table\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path).replace(/\.ts$/, '.browser.ts') })); } };
+const lazyExternal = { name: 'lazy', setup(build) { build.onResolve({ filter: /.*/ }, (args) => args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined); } };
+const r = await esbuild.build({ entryPoints: ['src/browser.ts'], bundle: true, format: 'esm', write: false, minify: true, platform: 'browser', target: 'es2022', legalComments: 'none', loader: { '.deflate': 'binary' }, alias: { '@assemblyscript/loader': './src/backends/wasm/loader.browser.ts' }, plugins: [lazyExternal, kernelSource('browser'), computedExpTable], metafile: true, ...(process.argv[2] ? JSON.parse(process.argv[2]) : {}), ...(process.env.MANGLE ? { mangleProps: new RegExp(process.env.MANGLE) } : {}) });
+const t = r.outputFiles[0].contents;
+console.log('raw', t.length, 'gzip', gzipSync(t, { level: 9 }).length);
+if (process.env.OUT) (await import('node:fs')).writeFileSync(process.env.OUT, t);
+if (process.env.INPUTS) for (const [f, i] of Object.entries(Object.values(r.metafile.outputs)[0].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) console.log(i.bytesInOutput, f);
