@@ -240,7 +240,7 @@ it('the library imports nothing but its own chunks, and loads nothing but its th
   expect(core).toHaveLength(1);
   expect(files.get(core[0])!.static).toEqual([]);
   expect(files.get(core[0])!.lazy.map((file) => file.replace(/-\w+\.js$/, '')).sort()).toEqual(
-    ['backend-js', 'browser-storage', 'kernel-files', 'model-reader', 'model-store', 'slicer', 'stream-training', 'thread-pool', 'worker-net'],
+    ['backend-js', 'browser-storage', 'fit-async', 'kernel-files', 'model-reader', 'model-store', 'stream-training', 'thread-pool', 'worker-net'],
   );
   // What only lazy pieces share (file-path checks, printable text) is a chunk they import, never the core.
   const shared = [...files.keys()].filter((file) => file !== 'wasm-mlp.js' && file !== core[0] && !files.get(core[0])!.lazy.includes(file));

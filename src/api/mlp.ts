@@ -16,14 +16,14 @@ import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
 import { MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
-import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, readModel, writeCounters, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import { fitCannotAwait, loadFitAsync, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import type { Resume } from './fit-async.ts';
 import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
@@ -206,19 +206,7 @@ export class MLP {
   async fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
     const run = isDataSource(data) ? await this.#beginStreamedFit(data, targets) : this.#beginFit('fitAsync', data, targets, options, true);
     try {
-      let resume: { answer?: unknown; failure?: { thrown: unknown } } = {};
-      for (;;) {
-        const step = resume.failure ? run.steps.throw(resume.failure.thrown) : run.steps.next(resume.answer);
-        if (step.done) return step.value;
-        if (step.value instanceof SourceWait) {
-          resume = await settle(step.value.wait);
-        } else if (step.value) {
-          resume = await this.#awaitAnswer(step.value);
-        } else {
-          resume = {};
-          await yieldToEventLoop();
-        }
-      }
+      return await (await loadFitAsync()).driveFitAsync(run.steps, (answer) => this.#awaitAnswer(answer));
     } catch (error) {
       throw this.#failFit(run.transaction, error);
     } finally {
@@ -347,7 +335,7 @@ export class MLP {
    * Waits for onEpochEnd's promise as if still inside the callback: the net answers reads
    * with that epoch's parameters, and a dispose ends the wait (the fit then throws DISPOSED).
    */
-  async #awaitAnswer(answer: Promise<unknown>): Promise<{ answer?: unknown; failure?: { thrown: unknown } }> {
+  async #awaitAnswer(answer: Promise<unknown>): Promise<Resume> {
     this.#inCallback = true;
     try {
       const disposed = new Promise<undefined>((resolve) => (this.#endWait = () => resolve(undefined)));
@@ -580,15 +568,6 @@ function withClassColumn(dataset: DatasetFields | undefined, outputs: number): D
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** A data source's promise, settled: its value, or its rejection to throw into the fit's steps. */
-async function settle(wait: Promise<unknown>): Promise<{ answer?: unknown; failure?: { thrown: unknown } }> {
-  try {
-    return { answer: await wait };
-  } catch (error) {
-    return { failure: { thrown: error } };
-  }
 }
 
 /** fit met a promise from onEpochEnd: it cannot wait, so the fit fails (the promise's outcome is ignored). */

@@ -24,7 +24,7 @@ import { copyRows } from './rows.ts';
 import { SourcePass, type CheckedBlock } from './source-pass.ts';
 import type { StreamFitData } from './stream-fit-start.ts';
 import {
-  awaitSource, checkFinalState, continueAfterEpochs, EarlyStopping, EpochReporter, loadSlicing, predictionsOverflow, recordEpochs, writeSettings,
+  awaitSource, checkFinalState, continueAfterEpochs, EarlyStopping, EpochReporter, loadFitAsync, predictionsOverflow, recordEpochs, writeSettings,
   type FitHost, type FitPause, type History,
 } from './training.ts';
 
@@ -37,7 +37,7 @@ const STATS = 4;
 
 /** The steps of a streamed fit, for fitAsync's driver: as trainingSteps, with SourceWait pauses. */
 export function* streamedTrainingSteps(host: FitHost, transaction: FitTransaction, data: StreamFitData, o: FitSettings, normalize: FitSettings['normalize']): Generator<FitPause, History, unknown> {
-  const { sliceBudget, sliceWork } = yield* awaitSource(loadSlicing());
+  const { sliceBudget, sliceWork } = yield* awaitSource(loadFitAsync());
   host.alive();
   const { memory, architecture } = host;
   const { backend, layout } = memory;

@@ -17,7 +17,10 @@ import { copyRows, type RowShape } from './rows.ts';
 import type { RandomState } from '../math/random.ts';
 import { firstNonFiniteRow } from './inference.ts';
 import { loadPiece } from './load-piece.ts';
-import type { Pace } from './slicer.ts';
+import { awaitSource, type FitPause } from './fit-pause.ts';
+import type { Pace } from './fit-async.ts';
+
+export { awaitSource, SourceWait, type FitPause } from './fit-pause.ts';
 
 /** Epochs the kernel runs per call when nothing needs the host in between. */
 const EPOCHS_PER_CALL = 1 << 16;
@@ -67,25 +70,6 @@ export interface FitHost {
    * a thenable answer as a native Promise.
    */
   callback(stats: EpochStats, onEpochEnd: (stats: EpochStats) => unknown): unknown;
-}
-
-/**
- * What a step hands its driver: undefined after a chunk of training (a place to yield), or
- * onEpochEnd's pending answer, to be awaited and passed back to `next` (a rejection thrown in).
- */
-export type FitPause = Promise<unknown> | SourceWait | undefined;
-
-/**
- * A streamed fit waiting for its data source: the driver awaits `wait` and passes its value
- * back to `next`, or throws its rejection in as it is (the fit names the block).
- */
-export class SourceWait {
-  constructor(readonly wait: Promise<unknown>) {}
-}
-
-/** Awaits `promise` from inside a fit's steps (fitAsync's driver does the waiting). */
-export function* awaitSource<T>(promise: Promise<T>): Generator<FitPause, T, unknown> {
-  return (yield new SourceWait(promise)) as T;
 }
 
 /** Where one fit's data lies in memory (element indices; stats starts an f64 block). */
@@ -179,9 +163,9 @@ function planChunk(o: FitSettings, rows: number): number {
   return Math.max(1, Math.min(chunk, o.epochs));
 }
 
-/** The module of fitAsync's pace (see slicer.ts). */
-export function loadSlicing(): Promise<typeof import('./slicer.ts')> {
-  return loadPiece('fitAsync pacing', () => import('./slicer.ts'));
+/** fitAsync's driver and pace (fit-async.ts), a lazy piece of the browser bundle. */
+export function loadFitAsync(): Promise<typeof import('./fit-async.ts')> {
+  return loadPiece('fitAsync', () => import('./fit-async.ts'));
 }
 
 /** fit's pace: as many whole epochs per call as the host allows, every row forward at once. */
@@ -199,8 +183,8 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
   const { backend, layout } = memory;
   const top = memory.top;
   try {
-    // fitAsync's pace is a lazy piece of the browser bundle, loaded on its first step.
-    const slicing = sliced ? yield* awaitSource(loadSlicing()) : undefined;
+    // fitAsync's pace is in its lazy piece (loaded by fitAsync before its first step).
+    const slicing = sliced ? yield* awaitSource(loadFitAsync()) : undefined;
     if (slicing) host.alive();
     const { region, normalization, largest } = yield* writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
     const { rows, valRows, chunk } = region;

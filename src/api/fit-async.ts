@@ -1,10 +1,14 @@
-// How fitAsync paces its training: where each kernel call ends so that fitAsync yields to the
-// event loop every few milliseconds, from a rough count of each call's work. Only fitAsync
-// (in-thread, and streamed) needs it: training.ts loads it on fitAsync's first step, a lazy
-// piece of the browser bundle, while fit runs whole epochs per call (training.ts's wholeEpochs).
+// fitAsync's own machinery, a lazy piece of the browser bundle (fit never needs it): the driver
+// that runs a fit's steps, giving the event loop a turn between them and awaiting what they
+// wait for, and the pace that sizes each kernel call so that a turn comes every few
+// milliseconds, from a rough count of each call's work. fit runs whole epochs per call
+// (training.ts's wholeEpochs); a streamed fit (stream-training.ts) paces itself with sliceWork.
 import type { Backend } from '../backends/backend.ts';
 import type { NetLayout } from '../backends/layout.ts';
 import type { FitSettings } from './options.ts';
+import { yieldToEventLoop } from './event-loop.ts';
+import { SourceWait, type FitPause } from './fit-pause.ts';
+import type { History } from './training.ts';
 
 /** How far one kernel call goes: `epochs` epochs, the last of them up to position `to`. */
 export interface Span {
@@ -96,4 +100,40 @@ export function sliceWork(layout: NetLayout, optimizer: FitSettings['optimizer']
   const params = layout.paramCount;
   const units = layout.slots.reduce((sum, s) => sum + s.outSize, 0) * ACTIVATION_WORK;
   return { sample: 3 * params + 2 * units + 2 * ROW_WORK, batch: params * UPDATE_WORK[optimizer], row: params + units + ROW_WORK };
+}
+
+/** What fitAsync's driver passes back into the steps: a value, or something to throw in. */
+export interface Resume {
+  answer?: unknown;
+  failure?: { thrown: unknown };
+}
+
+/**
+ * Runs a fit's steps to their end: a turn of the event loop after each chunk of training, a
+ * data source's promise settled, onEpochEnd's promise awaited by `awaitAnswer` (the net's, which
+ * lets the callback read the net meanwhile).
+ */
+export async function driveFitAsync(steps: Generator<FitPause, History, unknown>, awaitAnswer: (answer: Promise<unknown>) => Promise<Resume>): Promise<History> {
+  let resume: Resume = {};
+  for (;;) {
+    const step = resume.failure ? steps.throw(resume.failure.thrown) : steps.next(resume.answer);
+    if (step.done) return step.value;
+    if (step.value instanceof SourceWait) {
+      resume = await settle(step.value.wait);
+    } else if (step.value) {
+      resume = await awaitAnswer(step.value);
+    } else {
+      resume = {};
+      await yieldToEventLoop();
+    }
+  }
+}
+
+/** A data source's promise, settled: its value, or its rejection to throw into the fit's steps. */
+async function settle(wait: Promise<unknown>): Promise<Resume> {
+  try {
+    return { answer: await wait };
+  } catch (error) {
+    return { failure: { thrown: error } };
+  }
 }
