@@ -267,11 +267,13 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
   let inPage: Outcome;
   let kernelsInPage: Awaited<ReturnType<typeof kernels>>;
   let library: string[];
+  let graph: Awaited<ReturnType<typeof libraryFiles>>;
 
   beforeAll(async () => {
     site = mkdtempSync(join(tmpdir(), 'wasm-mlp-page-'));
     writeFileSync(join(site, 'index.html'), PAGE_HTML);
-    library = [...(await libraryFiles()).keys()];
+    graph = await libraryFiles();
+    library = [...graph.keys()];
     for (const file of [...library, 'format.js', ...KERNELS]) copyFileSync(`${BROWSER_BUILD}${file}`, join(site, file));
     // Cross-origin isolation: the page may share memory with Workers, so `threads` runs.
     server = await serveStatic(site, { isolated: true });
@@ -300,8 +302,11 @@ describe.each(BROWSER_NAMES)('browser bundle in headless %s', (browserName) => {
     // the first js net, the others later, the float32 kernels with the first float32 nets (no
     // worker net, nothing saved: those pieces stay unloaded).
     expect(paths.slice(0, 5).sort()).toEqual(['/', '/format.js', piece('chunk'), '/wasm-mlp-simd.wasm.deflate', '/wasm-mlp.js'].sort());
+    // A piece's module, then the chunks it shares with other pieces (the core is already there).
+    const core = graph.get('wasm-mlp.js')!.static;
+    const withShared = (name: string) => [piece(name), ...graph.get(piece(name).slice(1))!.static.filter((file) => !core.includes(file)).map((file) => `/${file}`)];
     expect(paths.slice(5)).toEqual([
-      piece('backend-js'), '/wasm-mlp.wasm.deflate', piece('thread-pool'), '/wasm-mlp-threads.wasm.deflate',
+      ...withShared('backend-js'), '/wasm-mlp.wasm.deflate', ...withShared('thread-pool'), '/wasm-mlp-threads.wasm.deflate',
       piece('kernel-files'), '/wasm-mlp-simd-f32.wasm.deflate', '/wasm-mlp-f32.wasm.deflate', '/wasm-mlp-threads-f32.wasm.deflate',
     ]);
     expect([...page.requests].sort()).toEqual(paths.map((path) => `${server!.url}${path}`).sort());

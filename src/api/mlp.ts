@@ -3,10 +3,9 @@
 // model-state.ts (memory <-> JSON), fit-transaction.ts (what a failed fit puts back).
 // Every call is a transaction: a call that throws leaves the net exactly as it was.
 import type { Backend } from '../backends/backend.ts';
-import { createBackend } from '../backends/create-backend.ts';
+import { createBackend, loadThreadPool } from '../backends/create-backend.ts';
 import { S_ALPHA, type Dtype } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
-import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { loadPiece, modelStore } from './load-piece.ts';
@@ -91,7 +90,7 @@ export class MLP {
     const s = guard('MLP.create', () => checkCreateOptions(options));
     if (s.worker) return openWorkerNet('create', s);
     const seed = s.seed ?? randomSeed();
-    const backend = await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend), s.dtype);
+    const backend = await createBackend(s.backend, s.simd, await usableThreads(s.threads, s.backend), s.dtype);
     const net = new MLP(backend, s, new RandomState(seed), seed, { ...FRESH, classes: s.classes });
     net.#initialize(s.init);
     await net.#start();
@@ -109,7 +108,7 @@ export class MLP {
     // Reading a model and writing it into a net is a lazy piece of the browser bundle: toJSON and save never need it.
     const { parseModel, modelInfo, writeModel } = await loadPiece('model reader', () => import('../io/model-reader.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
-    const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend), model.dtype ?? 'float64');
+    const backend = await createBackend(o.backend, o.simd, await usableThreads(o.threads, o.backend), model.dtype ?? 'float64');
     // A saved stream wins: resuming must continue it exactly.
     const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(o.seed ?? randomSeed());
     const net = new MLP(backend, model, random, undefined, modelInfo(model));
@@ -552,9 +551,10 @@ function peekLoadOptions(options: unknown): LoadSettings | undefined {
 }
 
 /** The threads a net gets: 1 for js; 1, with a warning, where shared memory or SIMD is missing. */
-function usableThreads(threads: number, backend: BackendName): number {
+async function usableThreads(threads: number, backend: BackendName): Promise<number> {
   if (threads === 1 || backend === 'js') return 1;
-  const why = threadsUnavailable() ?? (simdSupported ? undefined : 'this engine does not run WebAssembly SIMD');
+  // The thread pool's piece says whether threads can run (the net loads it to use them anyway).
+  const why = (await loadThreadPool()).threadsUnavailable() ?? (simdSupported ? undefined : 'this engine does not run WebAssembly SIMD');
   if (why === undefined) return threads;
   console.warn(`wasm-mlp: running on one thread instead of ${threads}: ${why}`);
   return 1;

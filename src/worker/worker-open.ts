@@ -6,7 +6,7 @@ import type { CreateSettings, LoadSettings } from '../api/options.ts';
 import type { BackendName } from '../api/validate.ts';
 import type { Dtype } from '../backends/layout.ts';
 import { kernelKind, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
-import { threadsUnavailable } from '../backends/wasm/threads.ts';
+import { threadsUnavailable } from '../backends/wasm/thread-support.ts';
 import type { OpenMethod } from './worker-protocol.ts';
 
 /** The worker's arguments for `how` (`subject`: fromJSON's model, load's path) and the kernel modules it may run. */
