@@ -6,6 +6,9 @@ import { printable } from './printable.ts';
 import { browserLocation, keyedStores, type BrowserScheme, type KeyedStore } from './storage.ts';
 import { checkPath, storage } from './file-path.ts';
 
+/** A file path's checks, for a worker net's load (see worker-net.ts), which otherwise never loads them. */
+export { checkPath, storage } from './file-path.ts';
+
 /** The model text at `path`: a file, or a browser store's entry. */
 export async function readModelText(path: string): Promise<string> {
   checkPath(path);
