@@ -1,7 +1,7 @@
 // The accessors that read the network descriptor the host writes: an i32 header, a fixed-size
 // i32 record per weight layer, and an f64 settings block; and the element accessors, generic
 // over the net's element type T (f64 or f32). The offsets and kernel codes are
-// generated from src/backends/layout.ts into ./layout-constants.ts; they are re-exported here.
+// generated from src/backends/layout.ts and kernel-codes.ts into ./layout-constants.ts; they are re-exported here.
 export * from './layout-constants';
 import { LAYER_FIELDS, NET_HEADER } from './layout-constants';
 

@@ -1,5 +1,5 @@
 // Builds everything under build/ (after regenerating src/api/options.generated.ts from the
-// option registry and assembly/layout-constants.ts from src/backends/layout.ts): the
+// option registry and assembly/layout-constants.ts from src/backends/layout.ts and kernel-codes.ts): the
 // WebAssembly kernels (release -O3 scalar, SIMD and threads, and debug), the Node entry and
 // CLI, the dependency-free browser builds, the benchmarks (bench and bench:peers) and the
 // .d.ts types of the entries. The package ships the entries and their types (package.json
@@ -23,7 +23,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 // while another build runs does not find it missing.
 run('node', ['scripts/gen-options.mjs']);
 mkdirSync('build/wasm', { recursive: true });
-// The kernel's descriptor offsets and codes come from the host's layout (src/backends/layout.ts).
+// The kernel's descriptor offsets and codes come from the host's layout (src/backends/layout.ts, kernel-codes.ts).
 run('node', ['scripts/gen-layout.mjs']);
 // The js backend's float64 and float32 kernels come from one template (src/backends/js/template/).
 run('node', ['scripts/gen-js-kernels.mjs']);

@@ -1,7 +1,8 @@
 // The browser entry (build/browser/wasm-mlp.js, and wasm-mlp-standalone.js): the library's
 // API with no dependencies and nothing that needs Node; save() and load() use IndexedDB or
 // localStorage. What only some pages use (the js backend, threads, worker nets, the browser
-// stores, streamed training) is loaded on first use, a chunk of its own in wasm-mlp.js's build.
+// stores, fitAsync's driver, streamed training) is loaded on first use, a chunk of its own in
+// wasm-mlp.js's build.
 // Printing (wasm-mlp/format) and CSV (wasm-mlp/csv) are entries of their own.
 import { loadPiece } from './api/load-piece.ts';
 import { useKeyedStores } from './io/storage.ts';

@@ -67,15 +67,3 @@ export function listNames(names: readonly string[], max = 20): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')} … and ${names.length - max} more`;
 }
-
-/**
- * Text from outside (a file's bytes quoted by JSON.parse, a path) made safe to print on one
- * terminal line: control, bidirectional and replacement characters, a byte-order mark and
- * lone surrogates become \uXXXX escapes.
- */
-export function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}

@@ -3,10 +3,9 @@
 // model-state.ts (memory <-> JSON), fit-transaction.ts (what a failed fit puts back).
 // Every call is a transaction: a call that throws leaves the net exactly as it was.
 import type { Backend } from '../backends/backend.ts';
-import { createBackend } from '../backends/create-backend.ts';
+import { createBackend, loadThreadPool } from '../backends/create-backend.ts';
 import { S_ALPHA, type Dtype } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
-import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { loadPiece, modelStore } from './load-piece.ts';
@@ -16,14 +15,14 @@ import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
 import { MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
-import { yieldToEventLoop } from './event-loop.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, readModel, writeCounters, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
 import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
-import { fitCannotAwait, SourceWait, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import { fitCannotAwait, loadFitAsync, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
+import type { Resume } from './fit-async.ts';
 import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
@@ -91,7 +90,7 @@ export class MLP {
     const s = guard('MLP.create', () => checkCreateOptions(options));
     if (s.worker) return openWorkerNet('create', s);
     const seed = s.seed ?? randomSeed();
-    const backend = await createBackend(s.backend, s.simd, usableThreads(s.threads, s.backend), s.dtype);
+    const backend = await createBackend(s.backend, s.simd, await usableThreads(s.threads, s.backend), s.dtype);
     const net = new MLP(backend, s, new RandomState(seed), seed, { ...FRESH, classes: s.classes });
     net.#initialize(s.init);
     await net.#start();
@@ -109,7 +108,7 @@ export class MLP {
     // Reading a model and writing it into a net is a lazy piece of the browser bundle: toJSON and save never need it.
     const { parseModel, modelInfo, writeModel } = await loadPiece('model reader', () => import('../io/model-reader.ts'));
     const { o, model } = guard('MLP.fromJSON', () => ({ o: loadOptions, model: parseModel(json) }));
-    const backend = await createBackend(o.backend, o.simd, usableThreads(o.threads, o.backend), model.dtype ?? 'float64');
+    const backend = await createBackend(o.backend, o.simd, await usableThreads(o.threads, o.backend), model.dtype ?? 'float64');
     // A saved stream wins: resuming must continue it exactly.
     const random = model.training ? RandomState.fromState(model.training.random) : new RandomState(o.seed ?? randomSeed());
     const net = new MLP(backend, model, random, undefined, modelInfo(model));
@@ -206,19 +205,7 @@ export class MLP {
   async fitAsync(data: Matrix | Dataset | DataSource, targets?: Matrix | FitOptions, options?: FitOptions): Promise<History> {
     const run = isDataSource(data) ? await this.#beginStreamedFit(data, targets) : this.#beginFit('fitAsync', data, targets, options, true);
     try {
-      let resume: { answer?: unknown; failure?: { thrown: unknown } } = {};
-      for (;;) {
-        const step = resume.failure ? run.steps.throw(resume.failure.thrown) : run.steps.next(resume.answer);
-        if (step.done) return step.value;
-        if (step.value instanceof SourceWait) {
-          resume = await settle(step.value.wait);
-        } else if (step.value) {
-          resume = await this.#awaitAnswer(step.value);
-        } else {
-          resume = {};
-          await yieldToEventLoop();
-        }
-      }
+      return await (await loadFitAsync()).driveFitAsync(run.steps, (answer) => this.#awaitAnswer(answer));
     } catch (error) {
       throw this.#failFit(run.transaction, error);
     } finally {
@@ -347,7 +334,7 @@ export class MLP {
    * Waits for onEpochEnd's promise as if still inside the callback: the net answers reads
    * with that epoch's parameters, and a dispose ends the wait (the fit then throws DISPOSED).
    */
-  async #awaitAnswer(answer: Promise<unknown>): Promise<{ answer?: unknown; failure?: { thrown: unknown } }> {
+  async #awaitAnswer(answer: Promise<unknown>): Promise<Resume> {
     this.#inCallback = true;
     try {
       const disposed = new Promise<undefined>((resolve) => (this.#endWait = () => resolve(undefined)));
@@ -564,9 +551,10 @@ function peekLoadOptions(options: unknown): LoadSettings | undefined {
 }
 
 /** The threads a net gets: 1 for js; 1, with a warning, where shared memory or SIMD is missing. */
-function usableThreads(threads: number, backend: BackendName): number {
+async function usableThreads(threads: number, backend: BackendName): Promise<number> {
   if (threads === 1 || backend === 'js') return 1;
-  const why = threadsUnavailable() ?? (simdSupported ? undefined : 'this engine does not run WebAssembly SIMD');
+  // The thread pool's piece says whether threads can run (the net loads it to use them anyway).
+  const why = (await loadThreadPool()).threadsUnavailable() ?? (simdSupported ? undefined : 'this engine does not run WebAssembly SIMD');
   if (why === undefined) return threads;
   console.warn(`wasm-mlp: running on one thread instead of ${threads}: ${why}`);
   return 1;
@@ -580,15 +568,6 @@ function withClassColumn(dataset: DatasetFields | undefined, outputs: number): D
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** A data source's promise, settled: its value, or its rejection to throw into the fit's steps. */
-async function settle(wait: Promise<unknown>): Promise<{ answer?: unknown; failure?: { thrown: unknown } }> {
-  try {
-    return { answer: await wait };
-  } catch (error) {
-    return { failure: { thrown: error } };
-  }
 }
 
 /** fit met a promise from onEpochEnd: it cannot wait, so the fit fails (the promise's outcome is ignored). */

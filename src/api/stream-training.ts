@@ -24,7 +24,7 @@ import { copyRows } from './rows.ts';
 import { SourcePass, type CheckedBlock } from './source-pass.ts';
 import type { StreamFitData } from './stream-fit-start.ts';
 import {
-  checkFinalState, continueAfterEpochs, EarlyStopping, EpochReporter, predictionsOverflow, recordEpochs, sliceBudget, sliceWork, writeSettings,
+  awaitSource, checkFinalState, continueAfterEpochs, EarlyStopping, EpochReporter, loadFitAsync, predictionsOverflow, recordEpochs, writeSettings,
   type FitHost, type FitPause, type History,
 } from './training.ts';
 
@@ -37,6 +37,8 @@ const STATS = 4;
 
 /** The steps of a streamed fit, for fitAsync's driver: as trainingSteps, with SourceWait pauses. */
 export function* streamedTrainingSteps(host: FitHost, transaction: FitTransaction, data: StreamFitData, o: FitSettings, normalize: FitSettings['normalize']): Generator<FitPause, History, unknown> {
+  const { sliceBudget, sliceWork } = yield* awaitSource(loadFitAsync());
+  host.alive();
   const { memory, architecture } = host;
   const { backend, layout } = memory;
   const n0 = layout.inputSize;
@@ -44,7 +46,7 @@ export function* streamedTrainingSteps(host: FitHost, transaction: FitTransactio
   const batch = o.batchSize;
   const top = memory.top;
   const work = sliceWork(layout, o.optimizer);
-  const budget = sliceBudget(backend, true);
+  const budget = sliceBudget(backend);
   const chunkRows = batch * Math.max(1, Math.floor(CHUNK_CELLS / ((n0 + nL) * batch)));
   const rowsPerCall = Math.min(chunkRows, batch * Math.max(1, Math.floor(budget / (batch * work.sample + work.batch))));
   const rowsPerScore = Math.max(1, Math.floor(budget / work.row));

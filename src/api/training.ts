@@ -6,8 +6,7 @@
 // changes the net only through its FitTransaction, so any throw leaves the net as it was.
 // The loop is a generator so that fit and fitAsync drive the same steps: fitAsync yields to
 // the event loop between them and awaits the promise an async onEpochEnd hands back.
-import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY, type Floats, type NetLayout } from '../backends/layout.ts';
-import type { Backend } from '../backends/backend.ts';
+import { S_ALPHA, S_BETA1, S_BETA2, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM, S_WEIGHT_DECAY, type Floats } from '../backends/layout.ts';
 import { fitNormalization, type Normalization } from '../data/normalize.ts';
 import { MLPError } from './errors.ts';
 import type { FitTransaction } from './fit-transaction.ts';
@@ -17,27 +16,20 @@ import type { Architecture, EpochStats, FitSettings } from './options.ts';
 import { copyRows, type RowShape } from './rows.ts';
 import type { RandomState } from '../math/random.ts';
 import { firstNonFiniteRow } from './inference.ts';
+import { loadPiece } from './load-piece.ts';
+import { awaitSource, type FitPause } from './fit-pause.ts';
+import type { Pace } from './fit-async.ts';
+
+export { awaitSource, SourceWait, type FitPause } from './fit-pause.ts';
 
 /** Epochs the kernel runs per call when nothing needs the host in between. */
 const EPOCHS_PER_CALL = 1 << 16;
 /** i32 slots for the epochs' permutations of one call. */
 const ORDER_LIMIT = 1 << 22;
-/**
- * Work (multiply-adds, see sliceWork) of one fitAsync slice before it yields, by kernel:
- * about 1-3 ms each on one core of a 2020s server (the SIMD kernel trains at some 6
- * multiply-adds per ns, the scalar one at about 2.5, js at about 1).
- */
-const WORK_PER_SLICE = { simd: 15e6, scalar: 6e6, js: 3e6 } as const;
 /** Stats the kernel writes per epoch: loss, correct count, validation loss, its correct count. */
 const STATS = 4;
 /** Cells fitAsync copies into memory between two yields (about a millisecond's worth). */
 const CELLS_PER_SLICE = 1 << 18;
-/** What sliceWork counts, in multiply-adds: an activation (exp, tanh), a sample's or a row's fixed cost. */
-const ACTIVATION_WORK = 10;
-const ROW_WORK = 600;
-/** An update's cost per parameter in multiply-adds, by optimizer (adam's divides and square roots). */
-const UPDATE_WORK = { sgd: 1, momentum: 2, adam: 12 } as const;
-
 export type StopReason = 'completed' | 'errorThreshold' | 'earlyStopping' | 'callback' | 'aborted';
 
 export interface History {
@@ -78,25 +70,6 @@ export interface FitHost {
    * a thenable answer as a native Promise.
    */
   callback(stats: EpochStats, onEpochEnd: (stats: EpochStats) => unknown): unknown;
-}
-
-/**
- * What a step hands its driver: undefined after a chunk of training (a place to yield), or
- * onEpochEnd's pending answer, to be awaited and passed back to `next` (a rejection thrown in).
- */
-export type FitPause = Promise<unknown> | SourceWait | undefined;
-
-/**
- * A streamed fit waiting for its data source: the driver awaits `wait` and passes its value
- * back to `next`, or throws its rejection in as it is (the fit names the block).
- */
-export class SourceWait {
-  constructor(readonly wait: Promise<unknown>) {}
-}
-
-/** Awaits `promise` from inside a fit's steps (fitAsync's driver does the waiting). */
-export function* awaitSource<T>(promise: Promise<T>): Generator<FitPause, T, unknown> {
-  return (yield new SourceWait(promise)) as T;
 }
 
 /** Where one fit's data lies in memory (element indices; stats starts an f64 block). */
@@ -190,76 +163,14 @@ function planChunk(o: FitSettings, rows: number): number {
   return Math.max(1, Math.min(chunk, o.epochs));
 }
 
-/** How far one kernel call goes: `epochs` epochs, the last of them up to position `to`. */
-interface Span {
-  epochs: number;
-  to: number;
+/** fitAsync's driver and pace (fit-async.ts), a lazy piece of the browser bundle. */
+export function loadFitAsync(): Promise<typeof import('./fit-async.ts')> {
+  return loadPiece('fitAsync', () => import('./fit-async.ts'));
 }
 
-/**
- * Where each kernel call of a fit ends. An epoch is its training samples then its validation
- * rows, `rows + valRows` positions. fit's calls run whole epochs; fitAsync's run as far as
- * WORK_PER_SLICE reaches from where the last one ended: whole epochs when they are short,
- * else a slice of the epoch under way, in whole batches (at least one). A call that pauses
- * an epoch runs no other, so the host decides (callbacks, early stopping) at epochs' ends.
- */
-class Slicer {
-  readonly #rows: number;
-  readonly #total: number;
-  readonly #batch: number;
-  readonly #budget: number;
-  readonly #work: { sample: number; batch: number; row: number };
-
-  constructor(backend: Backend, layout: NetLayout, o: FitSettings, rows: number, valRows: number, sliced: boolean) {
-    this.#rows = rows;
-    this.#total = rows + valRows;
-    this.#batch = o.batchSize;
-    this.#budget = sliceBudget(backend, sliced);
-    this.#work = sliceWork(layout, o.optimizer);
-  }
-
-  /** The work from position `from` to `to` of an epoch. */
-  #between(from: number, to: number): number {
-    const rows = this.#rows;
-    const samples = Math.max(0, Math.min(to, rows) - from);
-    const batches = Math.ceil(Math.min(to, rows) / this.#batch) - Math.ceil(Math.min(from, rows) / this.#batch);
-    return samples * this.#work.sample + Math.max(0, batches) * this.#work.batch + (Math.max(to, rows) - Math.max(from, rows)) * this.#work.row;
-  }
-
-  /** Rows a slice may run forward (all of them for fit). */
-  rowsPerSlice(): number {
-    return Math.max(1, Math.floor(this.#budget / this.#work.row));
-  }
-
-  /** The next call from `position` of the epoch under way, of at most `epochs` epochs. */
-  next(position: number, epochs: number): Span {
-    const total = this.#total;
-    const budget = this.#budget;
-    const rest = this.#between(position, total);
-    if (rest <= budget) return { epochs: Math.min(epochs, 1 + Math.floor((budget - rest) / this.#between(0, total))), to: total };
-    const rows = this.#rows;
-    const batch = this.#batch;
-    if (position >= rows) return { epochs: 1, to: Math.min(total, position + Math.max(1, Math.floor(budget / this.#work.row))) };
-    const batches = Math.max(1, Math.floor(budget / (batch * this.#work.sample + this.#work.batch)));
-    let to = Math.min(rows, position + batches * batch);
-    if (to === rows) to += Math.max(0, Math.floor((budget - this.#between(position, rows)) / this.#work.row));
-    return { epochs: 1, to: Math.min(total, to) };
-  }
-}
-
-/** The work one kernel call may do before fitAsync yields (unbounded for fit). */
-export function sliceBudget(backend: Backend, sliced: boolean): number {
-  return sliced ? WORK_PER_SLICE[backend.name === 'js' ? 'js' : backend.simd ? 'simd' : 'scalar'] : Infinity;
-}
-
-/**
- * Multiply-adds, roughly, of one training sample (forward, deltas, gradients), of one batch's
- * update and of one validation row (forward).
- */
-export function sliceWork(layout: NetLayout, optimizer: FitSettings['optimizer']): { sample: number; batch: number; row: number } {
-  const params = layout.paramCount;
-  const units = layout.slots.reduce((sum, s) => sum + s.outSize, 0) * ACTIVATION_WORK;
-  return { sample: 3 * params + 2 * units + 2 * ROW_WORK, batch: params * UPDATE_WORK[optimizer], row: params + units + ROW_WORK };
+/** fit's pace: as many whole epochs per call as the host allows, every row forward at once. */
+function wholeEpochs(total: number): Pace {
+  return { next: (_position, epochs) => ({ epochs, to: total }), rowsPerSlice: () => Infinity };
 }
 
 /**
@@ -272,6 +183,9 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
   const { backend, layout } = memory;
   const top = memory.top;
   try {
+    // fitAsync's pace is in its lazy piece (loaded by fitAsync before its first step).
+    const slicing = sliced ? yield* awaitSource(loadFitAsync()) : undefined;
+    if (slicing) host.alive();
     const { region, normalization, largest } = yield* writeData(memory, data, o, transaction.info.normalization, normalize, sliced);
     const { rows, valRows, chunk } = region;
     host.setNormalization(normalization);
@@ -282,7 +196,7 @@ export function* trainingSteps(host: FitHost, transaction: FitTransaction, data:
     const history: History = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], epochs: 0, stopReason: 'completed' };
     const stopping = new EarlyStopping(memory, o);
     const reporter = o.onEpochEnd ? new EpochReporter(host, o, valRows > 0) : undefined;
-    const slicer = new Slicer(backend, layout, o, rows, valRows, sliced);
+    const slicer: Pace = slicing ? new slicing.Slicer(backend, layout, o, rows, valRows) : wholeEpochs(rows + valRows);
     /** Where the epoch under way stands: 0 between epochs, else where the last call paused it. */
     let position = 0;
     yield;

@@ -13,5 +13,10 @@ import { createWasmBackend } from './wasm/backend-wasm.ts';
  */
 export async function createBackend(name: BackendName, simd: boolean | undefined, threads: number, dtype: Dtype): Promise<Backend> {
   if (name === 'js') return new (await loadPiece('js backend', () => import('./js/backend-js.ts'))).JsBackend();
-  return createWasmBackend(simd, threads, dtype, threads > 1 ? await loadPiece('thread pool', () => import('./wasm/thread-pool.ts')) : undefined);
+  return createWasmBackend(simd, threads, dtype, threads > 1 ? await loadThreadPool() : undefined);
+}
+
+/** The worker pool of `threads` > 1 (thread-pool.ts), which also says whether threads can run here. */
+export function loadThreadPool(): Promise<typeof import('./wasm/thread-pool.ts')> {
+  return loadPiece('thread pool', () => import('./wasm/thread-pool.ts'));
 }

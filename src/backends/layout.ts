@@ -2,7 +2,8 @@
 // state and the batch scratch, as element indices into one flat buffer (the wasm kernel's
 // linear memory or the js backend's ArrayBuffer; elements of the net's dtype: f64, or f32
 // for a float32 net, whose settings, checks and stats blocks are still f64), and the i32
-// descriptor both kernels read. The single definition of every descriptor offset and kernel code:
+// descriptor both kernels read. The single definition of every descriptor offset and of the
+// names the kernel codes number (their codes by name are in kernel-codes.ts):
 // scripts/gen-layout.mjs writes them into assembly/layout-constants.ts for the wasm kernel.
 
 // The descriptor's i32 header fields. Addresses are element indices (byte address =
@@ -103,23 +104,6 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export type Loss = (typeof LOSSES)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type Dtype = (typeof DTYPES)[number];
-
-// The codes by name, for the kernels' switches (scripts/gen-layout.mjs checks that every name
-// has one and writes them into assembly/layout-constants.ts).
-export const ACTIVATION_SIGMOID = ACTIVATIONS.indexOf('sigmoid');
-export const ACTIVATION_TANH = ACTIVATIONS.indexOf('tanh');
-export const ACTIVATION_RELU = ACTIVATIONS.indexOf('relu');
-export const ACTIVATION_LEAKY_RELU = ACTIVATIONS.indexOf('leaky-relu');
-export const ACTIVATION_LINEAR = ACTIVATIONS.indexOf('linear');
-export const ACTIVATION_SOFTMAX = ACTIVATIONS.indexOf('softmax');
-export const LOSS_MSE = LOSSES.indexOf('mse');
-export const LOSS_CROSS_ENTROPY = LOSSES.indexOf('cross-entropy');
-export const LOSS_BINARY_CROSS_ENTROPY = LOSSES.indexOf('binary-cross-entropy');
-export const OPTIMIZER_SGD = OPTIMIZERS.indexOf('sgd');
-export const OPTIMIZER_MOMENTUM = OPTIMIZERS.indexOf('momentum');
-export const OPTIMIZER_ADAM = OPTIMIZERS.indexOf('adam');
-export const DTYPE_FLOAT64 = DTYPES.indexOf('float64');
-export const DTYPE_FLOAT32 = DTYPES.indexOf('float32');
 
 /** Bytes a kernel buffer may span: wasm32 linear memory tops out at 4 GiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;

@@ -5,7 +5,8 @@
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
 import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, STDOUT, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, predictNpy, trainCsv, trainNpy, trainSpec, type Common } from './commands.ts';
 import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
-import { MLPError, oneLine, printable } from '../api/errors.ts';
+import { MLPError, oneLine } from '../api/errors.ts';
+import { printable } from '../io/printable.ts';
 import { checkBackend } from '../api/validate.ts';
 import type { CliIO } from './cli-io.ts';
 import { WASM_MLP_VERSION } from '../api/version.ts';

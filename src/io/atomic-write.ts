@@ -10,7 +10,7 @@ import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, rea
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MLPError, systemReason } from '../api/errors.ts';
-import { checkPath } from './storage.ts';
+import { checkPath } from './file-path.ts';
 
 /** A temp file of a live process this old is stale too (a hung writer, or a reused process id). */
 export const STALE_TEMP_AGE_MS = 60_000;

@@ -10,7 +10,7 @@ import { invalidArgument, MLPError, systemReason } from '../api/errors.ts';
 import { checkOptions } from '../api/validate.ts';
 import type { DataSource, RowBlock } from '../data/data-source.ts';
 import { CSV_OPTIONS, CSVColumns, isNumberCell, parseFailure, PARSE_SETTINGS, tooFewRows, type CSVOptions, type CSVRecord } from './csv-rows.ts';
-import { checkPath } from './storage.ts';
+import { checkPath } from './file-path.ts';
 
 /** Cells (inputs and targets) of a block when blockRows is left out: about 1 MB. */
 const BLOCK_CELLS = 1 << 17;

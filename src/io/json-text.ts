@@ -1,7 +1,8 @@
 // Parses JSON text for the API and the CLI (model, spec and inputs files) with a one-line
 // error that says what was being read and, when the text simply stops, that it looks
 // truncated. A leading byte-order mark is skipped, as the CSV reader skips it.
-import { MLPError, oneLine, printable, type MLPErrorCode } from '../api/errors.ts';
+import { MLPError, oneLine, type MLPErrorCode } from '../api/errors.ts';
+import { printable } from './printable.ts';
 
 const BYTE_ORDER_MARK = 0xfeff;
 

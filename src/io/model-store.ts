@@ -1,8 +1,13 @@
 // Reads and writes a model file's text where its path says (storage.ts): a file, all or
 // nothing, or a browser store's entry. A lazy piece of the browser bundle: only save() and
 // load() need it.
-import { MLPError, printable } from '../api/errors.ts';
-import { browserLocation, checkPath, keyedStores, storage, type BrowserScheme, type KeyedStore } from './storage.ts';
+import { MLPError } from '../api/errors.ts';
+import { printable } from './printable.ts';
+import { browserLocation, keyedStores, type BrowserScheme, type KeyedStore } from './storage.ts';
+import { checkPath, storage } from './file-path.ts';
+
+/** A file path's checks, for a worker net's load (see worker-net.ts), which otherwise never loads them. */
+export { checkPath, storage } from './file-path.ts';
 
 /** The model text at `path`: a file, or a browser store's entry. */
 export async function readModelText(path: string): Promise<string> {

@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { invalidArgument, MLPError, systemReason } from '../api/errors.ts';
 import { checkOptions } from '../api/validate.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { checkPath } from './storage.ts';
+import { checkPath } from './file-path.ts';
 import { decodeNpyNumbers, HOST_LITTLE_ENDIAN, MAX_NPY_HEADER_BYTES, npyHeaderBytes, NPY_PREAMBLE_MAX, parseNpyHeader, readNpyPreamble, type NpyHeader } from './npy.ts';
 
 /** The bytes a reader converts at a time when a file is not little-endian float64 (and the chunk saveNpy writes). */

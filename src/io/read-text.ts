@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:buffer';
 import { MLPError, systemReason } from '../api/errors.ts';
-import { checkPath } from './storage.ts';
+import { checkPath } from './file-path.ts';
 
 /** The longest string V8 can make, in UTF-16 code units; node:buffer refuses to decode more bytes than this. */
 export const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;

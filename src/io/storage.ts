@@ -3,8 +3,9 @@
 // `localstorage://NAME` (TensorFlow.js's scheme names), whose stores the browser entry plugs
 // in, loaded on first use (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
 // there is a file system (Node, whose entry also loads the browser entry's code), those
-// URLs are refused rather than written to whatever storage the runtime may have.
-import { invalidArgument, MLPError } from '../api/errors.ts';
+// URLs are refused rather than written to whatever storage the runtime may have. A file
+// path's checks are in file-path.ts, which only the code that reads and writes files loads.
+import { invalidArgument } from '../api/errors.ts';
 
 /** A file system; its failures are MLPErrors (IO) naming the path. */
 export interface Storage {
@@ -40,13 +41,6 @@ export function fileSystem(): Storage | undefined {
   return current;
 }
 
-export function storage(): Storage {
-  if (current === undefined) {
-    throw new MLPError('INVALID_ARGUMENT', 'save() and load() of a file path need Node\'s file system; in a browser save to \'indexeddb://NAME\' or \'localstorage://NAME\', or use net.toJSON() and MLP.fromJSON()');
-  }
-  return current;
-}
-
 /** `scheme://NAME` split, for a path in one of the browser schemes (any case); else undefined. */
 export function browserLocation(path: unknown): { scheme: BrowserScheme; key: string } | undefined {
   const match = typeof path === 'string' ? /^([a-z]+):\/\/(.*)$/is.exec(path) : null;
@@ -59,14 +53,4 @@ export function browserLocation(path: unknown): { scheme: BrowserScheme; key: st
 /** The browser's stores, when the entry point plugged them in and there is no file system. */
 export function keyedStores(): (() => Promise<Record<BrowserScheme, KeyedStore>>) | undefined {
   return current === undefined ? keyed : undefined;
-}
-
-/**
- * Every storage function checks its path first: node:fs takes a number as a file
- * descriptor (MLP.load(0) would read standard input) and a Buffer or URL as a path.
- */
-export function checkPath(path: unknown): asserts path is string {
-  if (typeof path !== 'string' || path === '' || path.includes('\0')) {
-    throw invalidArgument('path', path, 'a file path (a non-empty string without NUL characters)');
-  }
 }

@@ -5,7 +5,8 @@
 // transaction; localStorage.setItem is atomic), so a failed save keeps the model saved
 // before. The browser entry plugs this module in (useKeyedStores), to be loaded on first use;
 // its exports are the stores by scheme.
-import { describeValue, MLPError, oneLine, printable } from '../api/errors.ts';
+import { describeValue, MLPError, oneLine } from '../api/errors.ts';
+import { printable } from '../io/printable.ts';
 import type { KeyedStore } from '../io/storage.ts';
 
 const DATABASE = 'wasm-mlp';

@@ -3,7 +3,8 @@
 // for net.toONNX (which the browser bundle leaves out). Imported for its effect
 // by the Node entries and the CLI, never by the browser bundle.
 import { Worker } from 'node:worker_threads';
-import { MLPError, printable, systemReason } from '../api/errors.ts';
+import { MLPError, systemReason } from '../api/errors.ts';
+import { printable } from '../io/printable.ts';
 import { useNetWorkerSpawner } from '../worker/worker-spawner.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readTextFile } from '../io/read-text.ts';

@@ -14,11 +14,12 @@ import type { Matrix } from '../api/rows.ts';
 import { fitCannotAwait, type History } from '../api/training.ts';
 import type { BackendName } from '../api/validate.ts';
 import { kernelModule, type KernelKind } from '../backends/wasm/kernel.ts';
+import { loadThreadPool } from '../backends/create-backend.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { loadPiece, modelStore } from '../api/load-piece.ts';
-import { browserLocation, checkPath, storage } from '../io/storage.ts';
+import { browserLocation } from '../io/storage.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import { isShared, packRows } from './pack-rows.ts';
@@ -33,7 +34,9 @@ const reclaim = new FinalizationRegistry<WorkerChannel>((channel) => channel.ter
 
 /** Starts a worker and makes its net there (see worker-mlp.ts openWorkerNet). */
 export async function openWorkerNet(how: OpenMethod, settings: CreateSettings | LoadSettings, subject?: unknown): Promise<WorkerMLP> {
-  const { args, kinds } = openArguments(how, settings, subject);
+  // Whether threads can run here is the thread pool's piece's to say (fetched only for threads).
+  const threadsUnavailable = settings.threads > 1 && settings.backend === 'wasm' ? (await loadThreadPool()).threadsUnavailable() : undefined;
+  const { args, kinds } = openArguments(how, settings, subject, threadsUnavailable);
   // The worker instantiates the kernel this thread compiled: it never compiles bytes itself.
   const modules: Partial<Record<KernelKind, WebAssembly.Module>> = {};
   for (const kind of kinds) modules[kind] = await kernelModule(kind);
@@ -41,7 +44,9 @@ export async function openWorkerNet(how: OpenMethod, settings: CreateSettings | 
   const parseModel = how === 'fromJSON' ? (await loadPiece('model reader', () => import('../io/model-reader.ts'))).parseModel : undefined;
   const channel = new WorkerChannel();
   try {
-    const check = how === 'load' ? () => (storage(), checkPath(args[0])) : parseModel ? () => parseModel(args[0]) : () => {};
+    // A path's checks are the model store's (a lazy piece), as for MLP.load.
+    const files = how === 'load' ? await modelStore() : undefined;
+    const check = files ? () => (files.storage(), files.checkPath(args[0])) : parseModel ? () => parseModel(args[0]) : () => {};
     const { snapshot } = await post(channel, `MLP.${how}`, { type: 'open', how, args, modules }, [], check).answer;
     return new WorkerNet(channel, snapshot!);
   } catch (error) {

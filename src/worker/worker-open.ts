@@ -6,27 +6,29 @@ import type { CreateSettings, LoadSettings } from '../api/options.ts';
 import type { BackendName } from '../api/validate.ts';
 import type { Dtype } from '../backends/layout.ts';
 import { kernelKind, simdSupported, type KernelKind } from '../backends/wasm/kernel.ts';
-import { threadsUnavailable } from '../backends/wasm/threads.ts';
 import type { OpenMethod } from './worker-protocol.ts';
 
-/** The worker's arguments for `how` (`subject`: fromJSON's model, load's path) and the kernel modules it may run. */
-export function openArguments(how: OpenMethod, settings: CreateSettings | LoadSettings, subject: unknown): { args: unknown[]; kinds: KernelKind[] } {
+/**
+ * The worker's arguments for `how` (`subject`: fromJSON's model, load's path) and the kernel
+ * modules it may run; `threadsUnavailable` says why `threads` > 1 cannot run here, if it cannot.
+ */
+export function openArguments(how: OpenMethod, settings: CreateSettings | LoadSettings, subject: unknown, threadsUnavailable: string | undefined): { args: unknown[]; kinds: KernelKind[] } {
   if (how === 'create') {
     const s = settings as CreateSettings;
-    return { args: [workerCreateOptions(s)], kinds: kernelKinds(s, s.dtype) };
+    return { args: [workerCreateOptions(s)], kinds: kernelKinds(s, s.dtype, threadsUnavailable) };
   }
   const s = settings as LoadSettings;
-  return { args: [subject, workerLoadOptions(s)], kinds: kernelKinds(s, how === 'fromJSON' ? modelDtype(subject) : 'float64') };
+  return { args: [subject, workerLoadOptions(s)], kinds: kernelKinds(s, how === 'fromJSON' ? modelDtype(subject) : 'float64', threadsUnavailable) };
 }
 
 /**
  * The kernel modules a worker net of these settings and nets of `dtype` may instantiate (a
  * float64 net's worker is never handed, so never makes a page download, the float32 ones).
  */
-function kernelKinds(s: { backend: BackendName; simd: boolean | undefined; threads: number }, dtype: Dtype): KernelKind[] {
+function kernelKinds(s: { backend: BackendName; simd: boolean | undefined; threads: number }, dtype: Dtype, threadsUnavailable: string | undefined): KernelKind[] {
   if (s.backend === 'js') return [];
   const single = kernelKind(s.simd === false || !simdSupported ? 'scalar' : 'simd', dtype);
-  return s.threads > 1 && threadsUnavailable() === undefined ? [kernelKind('threads', dtype), single] : [single];
+  return s.threads > 1 && threadsUnavailable === undefined ? [kernelKind('threads', dtype), single] : [single];
 }
 
 /**

@@ -4,7 +4,8 @@
 // (test/property.test.ts compares the two bit for bit).
 import type { Backend } from '../backend.ts';
 import { MLPError } from '../../api/errors.ts';
-import { DTYPE_FLOAT32, H_DTYPE, MAX_MEMORY_BYTES } from '../layout.ts';
+import { DTYPE_FLOAT32 } from '../kernel-codes.ts';
+import { H_DTYPE, MAX_MEMORY_BYTES } from '../layout.ts';
 import * as float32Kernel from './generated/mlp-f32.ts';
 import * as float64Kernel from './generated/mlp-f64.ts';
 import { emptyInstance, type Instance } from './instance.ts';

@@ -11,6 +11,8 @@ import { JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_GENERATION, SYNC_JOB, SYNC_
 import { MAX_PAGES, PAGE_BYTES, type Kernel, type KernelExports, type SharedKernelMemory } from './kernel.ts';
 import { platformSpawner, type Spawner, type ThreadHandle } from './threads.ts';
 
+export { threadsUnavailable } from './thread-support.ts';
+
 /** The script a browser Worker runs (Node's twin is in src/platform/node.ts). */
 const BROWSER_WORKER = `onmessage = ({ data: { module, memory, net, session } }) => {
   new WebAssembly.Instance(module, { env: { memory } }).exports.work(net, session);

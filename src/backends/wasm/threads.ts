@@ -1,5 +1,6 @@
-// Worker threads for the wasm kernel, what every page needs of them: whether `threads` > 1 can
-// run here, and the platform's way to start a worker thread. Node spawns worker_threads
+// Worker threads for the wasm kernel, what every page needs of them: the platform's way to
+// start a worker thread, and whether this thread may block (whether `threads` > 1 can run
+// here is thread-support.ts's, which only nets with threads load). Node spawns worker_threads
 // (plugged in by src/platform/node.ts); a browser spawns Workers (thread-pool.ts, the pool,
 // loaded by the first net with threads), which need a cross-origin-isolated page for shared
 // memory.
@@ -34,18 +35,6 @@ export function useSpawner(next: Spawner): void {
 /** The spawner a platform plugged in, if any. */
 export function platformSpawner(): Spawner | undefined {
   return spawner;
-}
-
-/** The response headers that make a page cross-origin isolated, so that it may share memory with Workers. */
-export const ISOLATION_HEADERS = ['Cross-Origin-Opener-Policy: same-origin', 'Cross-Origin-Embedder-Policy: require-corp'] as const;
-
-/** Why `threads` > 1 cannot run here, or undefined when it can. */
-export function threadsUnavailable(): string | undefined {
-  if (typeof SharedArrayBuffer === 'undefined') return 'this engine has no SharedArrayBuffer';
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  if (spawner === undefined && isolated !== true) return `the page is not cross-origin isolated: serve it with the headers ${ISOLATION_HEADERS.join(' and ')}`;
-  if (spawner === undefined && typeof Worker === 'undefined') return 'this engine has no Web Workers';
-  return undefined;
 }
 
 /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
