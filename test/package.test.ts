@@ -35,9 +35,10 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
  * as files, deflated inside the Node and standalone builds too); each browser kernel deflated
  * beside its .wasm, the file pages fetch (about 25 KB net: the files lose the diagnostics); the
  * js backend's kernel generated once per dtype (about 30 KB over the Node, browser, worker and
- * standalone builds); the float32 kernels' edge tiles (about 20 KB, files and deflated copies).
+ * standalone builds); the float32 kernels' edge tiles (about 20 KB, files and deflated copies);
+ * the lazy pieces' shared chunks and the kernels' magnitude scan (about 2 KB).
  */
-const MAX_UNPACKED = 1_075_000;
+const MAX_UNPACKED = 1_080_000;
 /**
  * What a page loads to train with the defaults: the browser library's entry, the core chunk it
  * imports and the SIMD kernel it fetches, deflated (scripts/browser-files.mjs reads them from the build's
@@ -45,8 +46,8 @@ const MAX_UNPACKED = 1_075_000;
  * prints every file's size and each lazy piece's.
  */
 const DEFAULT_PAGE: string[] = defaultPage();
-// Measured 58.7 KB raw, 26.1 KB gzipped (the kernel deflated: 7.7 KB either way), plus a margin.
-const DEFAULT_PAGE_LIMITS = { raw: 59_100, gzip: 26_600 };
+// Measured 59.1 KB raw, 26.3 KB gzipped (the kernel deflated: 7.7 KB either way), plus a margin.
+const DEFAULT_PAGE_LIMITS = { raw: 59_500, gzip: 26_700 };
 
 /** Raw and gzipped (level 9, each file on its own) bytes of files. */
 function pageBytes(files: Buffer[]): { raw: number; gzip: number } {
