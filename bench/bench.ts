@@ -8,10 +8,9 @@
 //
 // The timing loop itself is bench/measure.ts, which the site's benchmark page runs too. The
 // same run measures the machine's ceilings (bench/ceilings.ts) and holds the rows against them;
-// this module is also the worker thread of the parallel-capacity measurement.
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+// this module is also each process of the parallel-capacity measurement.
 import * as library from '../src/index.ts';
-import { capacityRound, peakMeter, peakOf, runCapacityWorker, type CapacityRequest, type CapacityRound, type Peak } from './ceilings.ts';
+import { CAPACITY_WORKLOAD_VARIABLE, capacityRound, peakMeter, peakOf, runCapacityProcess, type CapacityChannel, type CapacityRound, type Peak } from './ceilings.ts';
 import { CALL_CASES, measureCalls, type CallRecord } from './calls.ts';
 import { fixed, renderTable, si, times } from './format.ts';
 import { spread } from './stats.ts';
@@ -113,7 +112,7 @@ function table(records: readonly BenchRecord[], targets: readonly TargetResult[]
     ...renderTable(header, rows, new Set([0, 1, header.indexOf('target')])),
     '',
     capacity
-      ? `parallel capacity: ${capacity.workload}'s fit with threads: 1, two at once (each its own worker thread and net), ` +
+      ? `parallel capacity: ${capacity.workload}'s fit with threads: 1, two at once (each its own process and net), ` +
         `a round after each round of ${capacity.threadsRow}: ${si(capacity.total)} samples/s in all (${si(capacity.each[0])} + ${si(capacity.each[1])}); ` +
         `${capacity.threadsRow}: ${si(capacity.threadsRowSamplesPerSecond)} samples/s; round by round ${percent(capacity.share)} of it`
       : `parallel capacity: not measured (${CAPACITY_ROW} not selected)`,
@@ -249,10 +248,11 @@ function measureCeilings(peak: Peak, records: readonly BenchRecord[], rounds: re
   return { peak, capacity, targets };
 }
 
-const request = workerData as CapacityRequest | undefined;
-if (!isMainThread && request?.capacityWorkload) {
-  const w = WORKLOADS.find((workload) => workload.name === request.capacityWorkload)!;
-  await runCapacityWorker(library, w, w.data(nodeFiles), parentPort!);
+const capacityWorkload = process.env[CAPACITY_WORKLOAD_VARIABLE];
+if (capacityWorkload !== undefined && process.send) {
+  const w = WORKLOADS.find((workload) => workload.name === capacityWorkload)!;
+  await runCapacityProcess(library, w, w.data(nodeFiles), process as unknown as CapacityChannel);
+  process.disconnect();
 } else main().catch((error: unknown) => {
   const mismatch = error instanceof MismatchError;
   process.stderr.write(`\n${mismatch ? 'BENCH FAILED: ' : ''}${error instanceof Error ? (mismatch ? error.message : error.stack) : String(error)}\n`);

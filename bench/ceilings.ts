@@ -1,10 +1,11 @@
 // The machine's own ceilings, which `npm run bench` measures in the same run as its workloads
 // so that a figure reads the same on a fast and a slow host: the SIMD peak of one core (the
 // register-only multiply-add loops of assembly/bench/peak.ts, built beside the bench as
-// peak.wasm) and the parallel capacity (two one-thread fits of a workload at once, each in its
-// own worker thread with its own net, against the workload's threads row). Node only.
+// peak.wasm) and the parallel capacity (two one-thread fits of a workload at once, each in a
+// process of its own with its own net, against the workload's threads row). Node only.
 import { readFileSync } from 'node:fs';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type * as library from '../src/index.ts';
 import { spread } from './stats.ts';
 import type { Data, Workload } from './workloads.ts';
@@ -74,20 +75,27 @@ export interface CapacityRound {
 /** Each side of a capacity round fits nets back to back for at least this long. */
 const CAPACITY_SECONDS = 1.5;
 
-/** What the bench's worker thread is told (workerData) and answers. */
-export interface CapacityRequest {
-  capacityWorkload: string;
-}
+/** The environment variable that makes the bench's module a capacity process, naming its workload. */
+export const CAPACITY_WORKLOAD_VARIABLE = 'WASM_MLP_BENCH_CAPACITY_WORKLOAD';
 type CapacityReply = { ready: true } | { samples: number; seconds: number };
 
+/** A capacity process's side of its channel to the bench (process.send and its 'message' events). */
+export interface CapacityChannel {
+  send(reply: CapacityReply): void;
+  once(event: 'message', listener: (message: unknown) => void): void;
+}
+
 /**
- * One round of two worker threads fitting workload `w` (on one thread each, every fit a fresh
- * net) at the same time; each side's samples/s is its samples over its own fitting time.
- * `script` is the bench's own module, which serves as the worker (runCapacityWorker). The
+ * One round of two processes fitting workload `w` (on one thread each, every fit a fresh net)
+ * at the same time; each side's samples/s is its samples over its own fitting time. Processes,
+ * as the issue defines the capacity: each fits on its main thread, as the bench's rows do.
+ * `script` is the bench's own module, which serves as the process (runCapacityProcess). The
  * bench runs a round after each round of the threads row, so both see the same load.
  */
 export async function capacityRound(script: URL, w: Workload): Promise<CapacityRound> {
-  const workers = [0, 1].map(() => new Worker(script, { workerData: { capacityWorkload: w.name } satisfies CapacityRequest }));
+  const workers = [0, 1].map(() =>
+    fork(fileURLToPath(script), [], { env: { ...process.env, [CAPACITY_WORKLOAD_VARIABLE]: w.name }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+  );
   try {
     const replies = workers.map((worker) => {
       const queue: CapacityReply[] = [];
@@ -95,25 +103,25 @@ export async function capacityRound(script: URL, w: Workload): Promise<CapacityR
       worker.on('message', (reply: CapacityReply) => (waiting.length ? waiting.shift()!(reply) : queue.push(reply)));
       const failed = new Promise<never>((_, reject) => {
         worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`capacity worker exited (code ${code})`)));
+        worker.on('exit', (code) => reject(new Error(`capacity process exited (code ${code})`)));
       });
       return () => Promise.race([queue.length ? Promise.resolve(queue.shift()!) : new Promise<CapacityReply>((resolve) => waiting.push(resolve)), failed]);
     });
     await Promise.all(replies.map((next) => next())); // both ready (warmed up)
-    workers.forEach((worker) => worker.postMessage('go'));
+    workers.forEach((worker) => worker.send('go'));
     const results = (await Promise.all(replies.map((next) => next()))) as { samples: number; seconds: number }[];
     const [a, b] = results.map((r) => r.samples / r.seconds) as [number, number];
     return { each: [a, b], total: a + b };
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    for (const worker of workers) worker.kill();
   }
 }
 
 /**
- * The worker side of capacityRound: one warm-up fit, 'ready', then on 'go' fits fresh nets
+ * The process side of capacityRound: one warm-up fit, 'ready', then on 'go' fits fresh nets
  * of the workload on one thread for CAPACITY_SECONDS and answers with its samples and seconds.
  */
-export async function runCapacityWorker(lib: typeof library, w: Workload, data: Data, port: MessagePort): Promise<void> {
+export async function runCapacityProcess(lib: typeof library, w: Workload, data: Data, port: CapacityChannel): Promise<void> {
   const create = { ...w.create, threads: 1, layers: w.layers, seed: w.seed, backend: 'wasm' as const };
   const fit = { epochs: w.epochs, learningRate: w.learningRate, batchSize: w.batchSize };
   const inputs = { data: data.inputs, rows: data.rows };
@@ -127,7 +135,7 @@ export async function runCapacityWorker(lib: typeof library, w: Workload, data: 
     return seconds;
   };
   await once();
-  port.postMessage({ ready: true } satisfies CapacityReply);
+  port.send({ ready: true });
   await new Promise((resolve) => port.once('message', resolve));
   let seconds = 0;
   let samples = 0;
@@ -136,5 +144,5 @@ export async function runCapacityWorker(lib: typeof library, w: Workload, data: 
     seconds += await once();
     samples += data.rows * w.epochs;
   }
-  port.postMessage({ samples, seconds } satisfies CapacityReply);
+  port.send({ samples, seconds });
 }
