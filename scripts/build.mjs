@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { deflateAsync as zopfliDeflate } from '@gfx/zopfli';
 import * as esbuild from 'esbuild';
+import { minify as terserMinify } from 'terser';
 import { makeDataPassive } from './passive-data.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -194,6 +195,16 @@ const noNestedWorkerNets = {
     }));
   },
 };
+/**
+ * A second minifying pass over esbuild's minified output, by terser (safe transforms only: no
+ * unsafe math, every float operation kept as written), which gzips about 3% smaller: esbuild
+ * minifies file by file in one pass, terser compresses the whole module over several passes.
+ */
+async function compact(text) {
+  const { code } = await terserMinify(text, { module: true, compress: { passes: 2 }, format: { comments: false } });
+  if (code === undefined) throw new Error('terser returned no code');
+  return code;
+}
 const workerSide = await esbuild.build({
   ...browser,
   stdin: { contents: "import { serveWorker } from './src/worker/browser-worker.ts';\nserveWorker();\n", resolveDir: root, sourcefile: 'worker-side.js' },
@@ -201,6 +212,7 @@ const workerSide = await esbuild.build({
   write: false,
   plugins: [kernelSource('worker'), computedExpTable, noNestedWorkerNets],
 });
+const workerSideText = await compact(workerSide.outputFiles[0].text);
 writeFileSync('build/meta/worker-library.json', JSON.stringify(workerSide.metafile));
 /** Swaps src/worker/worker-library.ts for a workerLibrary() that returns `body`'s value. */
 const workerLibrary = (body) => ({
@@ -229,7 +241,7 @@ const OWN_TEXT = 'typeof wasmMlpLibrarySelf === "function" ? `(${wasmMlpLibraryS
 const browserBuilds = {
   'wasm-mlp': {
     entryPoints: { 'wasm-mlp': 'src/browser.ts' }, splitting: true, chunkNames: '[name]-[hash]',
-    plugins: [oneCore('src/browser.ts'), kernelSource('browser'), computedExpTable, workerLibrary(JSON.stringify(workerSide.outputFiles[0].text))],
+    plugins: [oneCore('src/browser.ts'), kernelSource('browser'), computedExpTable, workerLibrary(JSON.stringify(workerSideText))],
   },
   'wasm-mlp-standalone': {
     stdin: { contents: "export * from './src/browser.ts';\nexport { serveWorker } from './src/worker/browser-worker.ts';\n", resolveDir: root, sourcefile: 'standalone.js' },
@@ -245,6 +257,8 @@ for (const [name, options] of Object.entries(browserBuilds)) {
   browserOutputs.push(...Object.keys(metafile.outputs));
 }
 wrapLibrary('build/browser/wasm-mlp-standalone.js');
+// build/meta/'s byte counts are esbuild's, before this pass.
+await Promise.all(browserOutputs.filter((file) => file.endsWith('.js')).map(async (file) => writeFileSync(file, await compact(readFileSync(file, 'utf8')))));
 pruneExcept('build/browser', [...BROWSER_KERNEL_FILES.map((file) => `build/browser/${file}`), ...browserOutputs]);
 // ---------------------------------------------------------------------------------------------
 
