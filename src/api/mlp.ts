@@ -9,7 +9,6 @@ import { simdSupported } from '../backends/wasm/kernel.ts';
 import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { loadPiece, modelStore } from './load-piece.ts';
-import { browserLocation } from '../io/storage.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
@@ -18,7 +17,7 @@ import { FitTransaction } from './fit-transaction.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, readModel, writeCounters, type NetInfo } from './model-state.ts';
 import { NetMemory } from './net-memory.ts';
-import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init, type LoadSettings } from './options.ts';
+import { checkCreateOptions, checkDataset, checkFitOptions, checkLoadOptions, checkSaveOptions, type Architecture, type DatasetFields, type FitSettings, type Init } from './options.ts';
 import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './options.generated.ts';
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
 import { fitCannotAwait, loadFitAsync, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
@@ -126,20 +125,7 @@ export class MLP {
   static load(path: string, options: WithWorker<LoadOptions>): Promise<MLP | WorkerMLP>;
   static load(path: string, options?: LoadOptions): Promise<MLP>;
   static async load(path: string, options?: LoadOptions | WithWorker<LoadOptions>): Promise<MLP | WorkerMLP> {
-    // Bad options are reported by fromJSON, after the file is read, as they always were.
-    const loadOptions = peekLoadOptions(options);
-    // A browser store is read on this thread (a worker has no localStorage).
-    const stored = browserLocation(path);
-    // Files are read in Node only, whose workers load any other module they need themselves.
-    if (loadOptions?.worker && stored === undefined) return openWorkerNet('load', loadOptions, path);
-    const text = await (await modelStore()).readModelText(path);
-    if (stored === undefined) return MLP.fromJSON(text, options as LoadOptions);
-    try {
-      return await MLP.fromJSON(text, options as WithWorker<LoadOptions>);
-    } catch (error) {
-      if (!(error instanceof MLPError && error.code === 'INVALID_MODEL')) throw error;
-      throw new MLPError('INVALID_MODEL', `the model stored at ${path} is not valid: ${error.message}`, { cause: error });
-    }
+    return (await modelStore()).loadModel(path, options);
   }
 
   /** Sizes of every layer, input and output included. */
@@ -539,15 +525,6 @@ function asMLPError(error: unknown, call: string): unknown {
   if (error instanceof CallbackFailure) return error.error;
   const message = error instanceof Error ? error.message : String(error);
   return new MLPError('INVALID_ARGUMENT', `${call}: an argument could not be read (${oneLine(message).slice(0, 120)})`);
-}
-
-/** The load options when they are valid, else undefined. */
-function peekLoadOptions(options: unknown): LoadSettings | undefined {
-  try {
-    return checkLoadOptions(options);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The threads a net gets: 1 for js; 1, with a warning, where shared memory or SIMD is missing. */

@@ -4,8 +4,9 @@
 // in, loaded on first use (src/platform/browser-storage.ts). Either way the text stored is the model file's. Where
 // there is a file system (Node, whose entry also loads the browser entry's code), those
 // URLs are refused rather than written to whatever storage the runtime may have. A file
-// path's checks are in file-path.ts, which only the code that reads and writes files loads.
-import { invalidArgument } from '../api/errors.ts';
+// path's checks are in file-path.ts, which only the code that reads and writes files loads,
+// and which paths name a browser store in browser-location.ts.
+import type { BrowserScheme } from './browser-location.ts';
 
 /** A file system; its failures are MLPErrors (IO) naming the path. */
 export interface Storage {
@@ -20,9 +21,6 @@ export interface KeyedStore {
   /** Replaces the text under `key` at once: a failed write leaves the text before it. */
   write(key: string, text: string): Promise<void>;
 }
-
-export const BROWSER_SCHEMES = ['indexeddb', 'localstorage'] as const;
-export type BrowserScheme = (typeof BROWSER_SCHEMES)[number];
 
 let current: Storage | undefined;
 /** Loads the browser's stores (the browser bundle's lazy chunk). */
@@ -39,15 +37,6 @@ export function useKeyedStores(load: () => Promise<Record<BrowserScheme, KeyedSt
 /** The file system, when the entry point provided one. */
 export function fileSystem(): Storage | undefined {
   return current;
-}
-
-/** `scheme://NAME` split, for a path in one of the browser schemes (any case); else undefined. */
-export function browserLocation(path: unknown): { scheme: BrowserScheme; key: string } | undefined {
-  const match = typeof path === 'string' ? /^([a-z]+):\/\/(.*)$/is.exec(path) : null;
-  const scheme = match?.[1].toLowerCase() as BrowserScheme | undefined;
-  if (!match || !BROWSER_SCHEMES.includes(scheme!)) return undefined;
-  if (match[2] === '') throw invalidArgument('path', path, `'${scheme}://NAME' with a non-empty NAME`);
-  return { scheme: scheme!, key: match[2] };
 }
 
 /** The browser's stores, when the entry point plugged them in and there is no file system. */

@@ -19,7 +19,7 @@ import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { loadPiece, modelStore } from '../api/load-piece.ts';
-import { browserLocation } from '../io/storage.ts';
+import { browserLocation } from '../io/browser-location.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import { isShared, packRows } from './pack-rows.ts';
