@@ -6,9 +6,9 @@
 import { invalidArgument, MLPError } from './errors.ts';
 import { NORMALIZATIONS, type Normalize } from '../data/normalize.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
-import { ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
+import { DTYPES, LOSSES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
 import {
-  checkBackend, checkBoolean, checkClasses, checkEpochs, checkLayers, checkLearningRate, checkSeed, guardedRead, oneOf, type BackendName,
+  checkActivations, checkBackend, checkBoolean, checkClasses, checkEpochs, checkLayers, checkLearningRate, checkSeed, guardedRead, oneOf, type BackendName,
 } from './validate.ts';
 
 export const INITS = ['uniform', 'xavier', 'he'] as const;
@@ -50,16 +50,6 @@ const integer = (name: string, min: number) => (value: unknown): number => {
   }
   return value;
 };
-
-/** Its activation names: one for every layer, or one per weight layer of `layers`. */
-function checkActivation(value: unknown, layers: readonly number[], argument: string): Activation | Activation[] {
-  if (!Array.isArray(value)) return oneOf(value, argument, ACTIVATIONS);
-  const count = layers.length - 1;
-  if (value.length !== count) throw invalidArgument(argument, value, `one activation per weight layer (${count})`);
-  const activations: Activation[] = [];
-  for (let l = 0; l < count; l++) activations.push(oneOf(value[l], `${argument}[${l}]`, ACTIVATIONS));
-  return activations;
-}
 
 function checkSimd(value: unknown): boolean | undefined {
   if (typeof value !== 'boolean') throw invalidArgument('simd', value, 'true, false or left out (SIMD where the engine has it)');
@@ -103,7 +93,11 @@ export const CREATE_OPTION_SPECS = [
   LAYERS,
   option({
     name: 'activation', call: 'create', default: 'sigmoid' as Activation | Activation[],
-    check: (value, s) => checkActivation(value, s.layers as number[], 'activation'),
+    check: (value, s) => {
+      // The user's form is kept: one name, or the array of names.
+      const names = checkActivations(value, (s.layers as number[]).length - 1, 'activation');
+      return typeof value === 'string' ? names[0] : names;
+    },
   }),
   option({
     name: 'alpha', call: 'create', default: 0.01,

@@ -7,8 +7,8 @@ import { type Activation, type Dtype, type Loss } from '../backends/layout.ts';
 import {
   CREATE_OPTION_SPECS, FIT_OPTION_SPECS, LOAD_OPTION_SPECS, NORMALIZATIONS, SAVE_OPTION_SPECS, type Normalize, type OptionSpec, type SettingsOf,
 } from './option-registry.ts';
-import { checkClasses, checkFeatureNames, checkKnownKeys, guardedRead, oneOf, unknownOption, unreadable } from './validate.ts';
-import { ACTIVATIONS, LOSSES } from '../backends/layout.ts';
+import { checkActivations, checkClasses, checkFeatureNames, checkKnownKeys, guardedRead, oneOf, unknownOption, unreadable } from './validate.ts';
+import { LOSSES } from '../backends/layout.ts';
 
 export { INITS, NORMALIZATIONS, type EpochStats, type Init, type Normalize } from './option-registry.ts';
 export { checkClasses, oneOf } from './validate.ts';
@@ -108,17 +108,7 @@ export function checkCreateOptions(options: unknown): CreateSettings {
 /** Activations, alpha and loss, and whether they make sense together (for a model file too). */
 export function checkArchitecture(layers: number[], activation: unknown, alpha: unknown, loss: unknown, argument: string): Architecture {
   const count = layers.length - 1;
-  const activations: Activation[] = [];
-  if (typeof activation === 'string') {
-    const name = oneOf(activation, argument, ACTIVATIONS);
-    for (let l = 0; l < count; l++) activations.push(name);
-  } else {
-    guardedRead(argument, () => {
-      if (!Array.isArray(activation)) throw invalidArgument(argument, activation, `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, or one per weight layer`);
-      if (activation.length !== count) throw invalidArgument(argument, activation, `one activation per weight layer (${count})`);
-      for (let l = 0; l < count; l++) activations.push(oneOf(activation[l], `${argument}[${l}]`, ACTIVATIONS));
-    });
-  }
+  const activations = checkActivations(activation, count, argument);
   const hiddenSoftmax = activations.findIndex((a, l) => a === 'softmax' && l < count - 1);
   if (hiddenSoftmax >= 0) {
     throw new MLPError('INVALID_ARGUMENT', `${argument} ${JSON.stringify(activations)} has softmax on hidden layer ${hiddenSoftmax + 1}; softmax is for the output layer only`);

@@ -2,7 +2,7 @@
 // that options.ts and model-json.ts build on; rows of data are read by rows.ts. A value is
 // read once, into our own copy, and reading it can only ever throw an MLPError.
 import { describeValue, invalidArgument, MLPError, oneLine, type MLPErrorCode } from './errors.ts';
-import { MAX_MEMORY_BYTES, NetLayout } from '../backends/layout.ts';
+import { ACTIVATIONS, MAX_MEMORY_BYTES, NetLayout, type Activation } from '../backends/layout.ts';
 
 export type BackendName = 'wasm' | 'js';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
@@ -61,6 +61,21 @@ export function checkBoolean(value: unknown, argument: string): boolean {
 export function oneOf<T extends string>(value: unknown, argument: string, allowed: readonly T[]): T {
   for (let i = 0; i < allowed.length; i++) if (value === allowed[i]) return allowed[i];
   throw invalidArgument(argument, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+}
+
+/**
+ * Activation names, one per weight layer (`count`): from one name for every layer, or from an
+ * array of one per weight layer (create's option and a model file's field alike).
+ */
+export function checkActivations(value: unknown, count: number, argument: string): Activation[] {
+  if (typeof value === 'string') return new Array<Activation>(count).fill(oneOf(value, argument, ACTIVATIONS));
+  return guardedRead(argument, () => {
+    if (!Array.isArray(value)) throw invalidArgument(argument, value, `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, or one per weight layer`);
+    if (value.length !== count) throw invalidArgument(argument, value, `one activation per weight layer (${count})`);
+    const activations: Activation[] = [];
+    for (let l = 0; l < count; l++) activations.push(oneOf(value[l], `${argument}[${l}]`, ACTIVATIONS));
+    return activations;
+  });
 }
 
 /** Distinct strings, one per output (two for a single sigmoid output: its negative and positive class). */
