@@ -13,6 +13,8 @@ import { checkPath, storage } from './file-path.ts';
 
 /** A file path's checks, for a worker net's load (see worker-net.ts), which otherwise never loads them. */
 export { checkPath, storage } from './file-path.ts';
+/** Whether a path names a browser store, for a worker net's save, which writes those on the caller's thread. */
+export { browserLocation } from './browser-location.ts';
 
 /** MLP.load: the model save() wrote at `path`, opened as MLP.fromJSON opens it. */
 export async function loadModel(path: string, options: LoadOptions | WithWorker<LoadOptions> | undefined): Promise<MLP | WorkerMLP> {

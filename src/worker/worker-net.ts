@@ -19,7 +19,6 @@ import type { ModelJSON } from '../io/model-json.ts';
 import { modelText } from '../io/model-text.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { loadPiece, modelStore } from '../api/load-piece.ts';
-import { browserLocation } from '../io/browser-location.ts';
 import { WorkerMLP } from './worker-mlp.ts';
 import { CallFailure, WorkerChannel, type Answer } from './worker-channel.ts';
 import { isShared, packRows } from './pack-rows.ts';
@@ -150,10 +149,8 @@ class WorkerNet extends WorkerMLP {
 
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('toJSON');
-    if (browserLocation(path)) {
-      const text = modelText(await this.toJSON(options ?? {}));
-      return (await modelStore()).writeModelText(path, text);
-    }
+    const store = await modelStore();
+    if (store.browserLocation(path)) return store.writeModelText(path, modelText(await this.toJSON(options ?? {})));
     await this.#call('save', () => [path, options]);
   }
 
