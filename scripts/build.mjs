@@ -174,10 +174,47 @@ const computedExpTable = {
     build.onResolve({ filter: /\/exp-table\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path).replace(/\.ts$/, '.browser.ts') }));
   },
 };
+/**
+ * Property names the browser builds shorten (esbuild's mangleProps), about 1% of what a page
+ * gzips: fields and methods of the host's own objects (the net's layout and memory, the
+ * backends, the random stream, the fit's bookkeeping), never read by name and never carried
+ * out of the library's code: not an option, model-file, message or kernel-export name, nor
+ * a name a built-in or DOM object has, nor a module's export (a lazy piece's exports are read
+ * from its module object). checkInternalNames() below refuses one written in quotes in src/
+ * (a read by name), exported by a module, or found in a file whose names cross the library's edge.
+ */
+const INTERNAL_NAMES = [
+  'floats', 'doubles', 'ints', 'slots', 'inSize', 'outSize', 'paramCount', 'stride', 'grads', 'capacity', 'unit', 'layout',
+  'alignDouble', 'doublesFor', 'elementsForDoubles', 'writeDescriptor', 'withCapacity', 'ensureCapacity', 'setTraining',
+  'pointAt', 'clearShift', 'nextUint32',
+  'randomSample', 'needsSquares', 'addSquares', 'setNormalization', 'switchOptimizer', 'rollback', 'classifies',
+  'lossSum', 'lossTerms', 'trainRows',
+];
+/** Files whose property names cross the library's edge: options, model files, worker messages, kernel exports, stores. */
+const EDGE_FILES = [
+  'src/api/options.generated.ts', 'src/api/net-types.ts', 'src/io/model-json.ts', 'src/data/data-source.ts',
+  'src/worker/worker-protocol.ts', 'src/backends/wasm/kernel.ts', 'src/platform/browser-storage.ts',
+];
+function checkInternalNames() {
+  const sources = readdirSync('src', { recursive: true }).filter((file) => file.endsWith('.ts')).map((file) => join('src', file));
+  for (const file of sources) {
+    const text = readFileSync(file, 'utf8');
+    const code = text.replace(/^\s*(\/\/|\*|\/\*).*$/gm, '').replace(/from '[^']*'/g, '');
+    for (const name of INTERNAL_NAMES) {
+      if (new RegExp(`['"\`]${name}['"\`]`).test(code)) throw new Error(`${file} reads '${name}' by name: take it out of INTERNAL_NAMES (scripts/build.mjs)`);
+      if (new RegExp(`export (async )?(function|const|let|class) ${name}\\b|export \\{[^}]*\\b${name}\\b`).test(code)) throw new Error(`${file} exports '${name}': take it out of INTERNAL_NAMES (scripts/build.mjs)`);
+      if (EDGE_FILES.includes(file) && new RegExp(`\\b${name}\\b`).test(code)) throw new Error(`${file} uses '${name}', which crosses the library's edge: take it out of INTERNAL_NAMES (scripts/build.mjs)`);
+    }
+  }
+}
+checkInternalNames();
 // The browser builds instantiate the kernels with WebAssembly's own calls (see
-// src/backends/wasm/loader.browser.ts) and compute the exp table at load.
+// src/backends/wasm/loader.browser.ts) and compute the exp table at load. They share one
+// mangle cache, so that every build gives an internal name the same short name.
+const mangleCache = {};
 const browser = {
   ...common, platform: 'browser', target: 'es2022', minify: true, metafile: true, outdir: 'build/browser',
+  mangleProps: new RegExp(`^(${INTERNAL_NAMES.join('|')})$`), mangleCache,
   alias: { '@assemblyscript/loader': './src/backends/wasm/loader.browser.ts' },
 };
 /**
@@ -212,6 +249,7 @@ const workerSide = await esbuild.build({
   write: false,
   plugins: [kernelSource('worker'), computedExpTable, noNestedWorkerNets],
 });
+Object.assign(mangleCache, workerSide.mangleCache);
 const workerSideText = await compact(workerSide.outputFiles[0].text);
 writeFileSync('build/meta/worker-library.json', JSON.stringify(workerSide.metafile));
 /** Swaps src/worker/worker-library.ts for a workerLibrary() that returns `body`'s value. */
@@ -252,11 +290,13 @@ const browserBuilds = {
 };
 const browserOutputs = [];
 for (const [name, options] of Object.entries(browserBuilds)) {
-  const { metafile } = await esbuild.build({ ...browser, ...options });
+  const { metafile, mangleCache: names } = await esbuild.build({ ...browser, ...options });
+  Object.assign(mangleCache, names);
   writeFileSync(`build/meta/${name}.json`, JSON.stringify(metafile));
   browserOutputs.push(...Object.keys(metafile.outputs));
 }
 wrapLibrary('build/browser/wasm-mlp-standalone.js');
+writeFileSync('build/meta/mangle-cache.json', JSON.stringify(mangleCache, null, 1));
 // build/meta/'s byte counts are esbuild's, before this pass.
 await Promise.all(browserOutputs.filter((file) => file.endsWith('.js')).map(async (file) => writeFileSync(file, await compact(readFileSync(file, 'utf8')))));
 pruneExcept('build/browser', [...BROWSER_KERNEL_FILES.map((file) => `build/browser/${file}`), ...browserOutputs]);

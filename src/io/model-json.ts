@@ -120,8 +120,8 @@ function parseModelObject(model: unknown): ModelJSON {
     biases,
   };
   if (m.training != null) {
-    const paramCount = weights.reduce((n, w, l) => n + w.length + biases[l].length, 0);
-    result.training = checkTraining(m.training, paramCount);
+    const parameterCount = weights.reduce((n, w, l) => n + w.length + biases[l].length, 0);
+    result.training = checkTraining(m.training, parameterCount);
   }
   return result;
 }
@@ -176,7 +176,7 @@ function checkName(value: unknown, name: string): string {
   return value;
 }
 
-function checkTraining(value: unknown, paramCount: number): TrainingState {
+function checkTraining(value: unknown, parameterCount: number): TrainingState {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('training', value, 'an object or null');
   const t = fieldsOf(value);
   const optimizer = asModelError(() => oneOf(t.optimizer, 'training.optimizer', OPTIMIZERS));
@@ -201,8 +201,8 @@ function checkTraining(value: unknown, paramCount: number): TrainingState {
     step,
     beta1Power: power('beta1Power'),
     beta2Power: power('beta2Power'),
-    state1: checkNumbers(t.state1, 'training.state1', paramCount, 'one per parameter'),
-    state2: checkNumbers(t.state2, 'training.state2', paramCount, 'one per parameter'),
+    state1: checkNumbers(t.state1, 'training.state1', parameterCount, 'one per parameter'),
+    state2: checkNumbers(t.state2, 'training.state2', parameterCount, 'one per parameter'),
     random: { key, position },
   };
 }
