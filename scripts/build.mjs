@@ -188,7 +188,7 @@ const INTERNAL_NAMES = [
   'alignDouble', 'doublesFor', 'elementsForDoubles', 'writeDescriptor', 'withCapacity', 'ensureCapacity', 'setTraining',
   'pointAt', 'clearShift', 'nextUint32',
   'randomSample', 'needsSquares', 'addSquares', 'setNormalization', 'switchOptimizer', 'rollback', 'classifies',
-  'lossSum', 'lossTerms', 'trainRows',
+  'lossSum', 'lossTerms', 'trainRows', 'inputSize', 'outputSize', 'nested', 'cells', 'alive', 'take', 'reserve', 'top', 'copy', 'generate', 'pos',
 ];
 /** Files whose property names cross the library's edge: options, model files, worker messages, kernel exports, stores. */
 const EDGE_FILES = [

@@ -196,7 +196,7 @@ describe('apps built with bundlers train in Chromium as Node does', () => {
         mlp: true,
         code: 'IO',
         message: `could not load the WebAssembly kernel ${server.url}/wasm-mlp/wasm-mlp-simd.wasm.deflate (HTTP 404 Not Found); ` +
-          "serve the package's kernel files (.wasm and .wasm.deflate) next to wasm-mlp.js, or import wasm-mlp/standalone, which carries its kernels inside",
+          "serve every file of the package's build/browser/ next to wasm-mlp.js, or import wasm-mlp/standalone, which is one file",
       });
       renameSync(`${kernel}.away`, kernel);
       expect(await create()).toBe(true);

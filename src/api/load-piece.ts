@@ -10,9 +10,12 @@ export async function loadPiece<T>(piece: string, load: () => Promise<T>): Promi
   } catch (error) {
     if (error instanceof MLPError) throw error;
     const reason = oneLine(error instanceof Error ? error.message : String(error));
-    throw new MLPError('IO', `wasm-mlp could not load its ${piece} (${reason}); serve every file of the package's build/browser/ next to wasm-mlp.js, or import wasm-mlp/standalone, which is one file`);
+    throw new MLPError('IO', `wasm-mlp could not load its ${piece} (${reason}); ${SERVE_FILES}`);
   }
 }
+
+/** What a page whose library files are missing should do (a piece's or a kernel's). */
+export const SERVE_FILES = "serve every file of the package's build/browser/ next to wasm-mlp.js, or import wasm-mlp/standalone, which is one file";
 
 /** Reading and writing model files (src/io/model-store.ts): only save and load need it. */
 export function modelStore(): Promise<typeof import('../io/model-store.ts')> {

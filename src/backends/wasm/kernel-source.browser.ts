@@ -7,7 +7,7 @@
 // copy the file and rewrite the URL; those of the float32 kernels and of the .wasm files are
 // in a lazy piece (kernel-files.ts), so a float64 page carries three.
 import { MLPError, oneLine } from '../../api/errors.ts';
-import { loadPiece } from '../../api/load-piece.ts';
+import { loadPiece, SERVE_FILES } from '../../api/load-piece.ts';
 import type { KernelKind } from './kernel-source.ts';
 
 /** Whether this engine inflates raw deflate streams. */
@@ -48,11 +48,11 @@ export async function kernelSource(kind: KernelKind): Promise<BufferSource> {
       bytes = await response.arrayBuffer();
     }
   } catch (error) {
-    throw new MLPError('IO', `could not load the WebAssembly kernel ${url.href} (${oneLine(error instanceof Error ? error.message : String(error))}); ${HINT}`);
+    throw new MLPError('IO', `could not load the WebAssembly kernel ${url.href} (${oneLine(error instanceof Error ? error.message : String(error))}); ${SERVE_FILES}`);
   }
   const kernel = inflates ? await inflate(bytes).catch(() => undefined) : bytes;
   if (kernel === undefined || new Uint8Array(kernel.slice(0, 4)).join() !== '0,97,115,109') {
-    throw new MLPError('IO', `${url.href} is not a WebAssembly kernel (the server sent something else); ${HINT}`);
+    throw new MLPError('IO', `${url.href} is not a WebAssembly kernel (the server sent something else); ${SERVE_FILES}`);
   }
   return kernel as BufferSource;
 }
@@ -61,7 +61,6 @@ function inflate(bytes: ArrayBuffer | Uint8Array): Promise<ArrayBuffer> {
   return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer();
 }
 
-const HINT = "serve the package's kernel files (.wasm and .wasm.deflate) next to wasm-mlp.js, or import wasm-mlp/standalone, which carries its kernels inside";
 
 function nodeFileSystem(): { readFileSync(url: URL): Uint8Array } | undefined {
   const process = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process;
