@@ -116,6 +116,24 @@ describe.each(VARIANTS)('$name', ({ options }) => {
     expect(snapshot(net)).toBe(after);
   });
 
+  it('a fit whose batch needs more than WebAssembly memory is OUT_OF_MEMORY; the net is free, as before, and trains as a twin that never failed', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [Math.sin(i), Math.cos(2 * i)]);
+    const targets = rows.map(([a, b]) => [a * b > 0 ? 1 : 0]);
+    const net = await MLP.create({ layers: [2, 6, 1], seed: 5, ...options });
+    const twin = await MLP.create({ layers: [2, 6, 1], seed: 5, ...options });
+    const before = snapshot(net);
+    const huge: FitOptions = { batchSize: 2 ** 31 - 1 };
+    expectMLPError(thrown(() => net.fit(rows, targets, huge)), 'OUT_OF_MEMORY');
+    expect(snapshot(net)).toBe(before);
+    const source = { async *batches() { yield { inputs: rows, targets }; } };
+    expectMLPError(await thrownAsync(() => net.fitAsync(source, huge)), 'OUT_OF_MEMORY');
+    expect(snapshot(net)).toBe(before);
+    // A batch larger than the scratch the net was made with: the scratch grows from where it was.
+    const fit: FitOptions = { epochs: 3, batchSize: 100, learningRate: 0.5 };
+    expect(net.fit(rows, targets, fit)).toEqual(twin.fit(rows, targets, fit));
+    expect(snapshot(net)).toBe(snapshot(twin));
+  });
+
   it('calls from onEpochEnd see that epoch and change no bit of the training', async () => {
     const fit: FitOptions = { epochs: 12, optimizer: 'adam', learningRate: 0.05, shuffle: true, batchSize: 3, validationSplit: 0.25 };
     const rows = Array.from({ length: 16 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);

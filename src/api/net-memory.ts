@@ -76,8 +76,10 @@ export class NetMemory {
     const h = this.#layout.net / 4;
     const optimizer = OPTIMIZERS[ints[h + H_OPTIMIZER]];
     const batch = ints[h + H_BATCH];
-    this.#layout = this.#layout.withCapacity(rows);
-    this.backend.reserve(this.#layout.doublesFor(this.#layout.end));
+    // Memory first: when it cannot grow, the layout stays the one the memory holds.
+    const layout = this.#layout.withCapacity(rows);
+    this.backend.reserve(layout.doublesFor(layout.end));
+    this.#layout = layout;
     this.#layout.writeDescriptor(this.ints(), optimizer, batch, this.backend.threads, canBlock());
     this.pointAt(copy);
     this.top = this.#layout.end;
