@@ -22,6 +22,7 @@ import type { CreateOptions, FitOptions, LoadOptions, SaveOptions } from './opti
 import { checkSameRows, rowShape, type Matrix } from './rows.ts';
 import { fitCannotAwait, loadFitAsync, trainingSteps, type FitData, type FitHost, type History } from './training.ts';
 import type { Resume } from './fit-async.ts';
+import type { FitPause } from './fit-pause.ts';
 import type { checkStreamedFit } from './stream-fit-start.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
 import type { BackendName } from './validate.ts';
@@ -362,8 +363,7 @@ export class MLP {
   /** Checks a fit's arguments and sets it up; nothing has changed when this throws. */
   #beginFit(method: 'fit' | 'fitAsync', data: Matrix | Dataset, second: unknown, third: unknown, sliced: boolean) {
     const prepared = guard(`net.${method}`, () => {
-      const memory = this.#use(method);
-      if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
+      const memory = this.#idle(method);
       const dataset = withClassColumn(checkDataset(data, memory.layout.inputSize, memory.layout.outputSize), memory.layout.outputSize);
       const o = checkFitOptions(dataset ? second : third);
       if (o.validationSource !== undefined) throw new MLPError('INVALID_ARGUMENT', 'validationSource validates a fit on a DataSource (net.fitAsync(source, options)); with arrays, use validationData');
@@ -387,16 +387,7 @@ export class MLP {
       return { memory, dataset, o, fitData };
     });
     const { memory, dataset, o, fitData } = prepared;
-    memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
-    const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
-    this.#training = method;
-    try {
-      const host = this.#startFit(memory, transaction, dataset, o);
-      return { steps: trainingSteps(host, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced), transaction };
-    } catch (error) {
-      this.#training = undefined;
-      throw this.#failFit(transaction, error);
-    }
+    return this.#launch(method, memory, o, dataset, (host, transaction) => trainingSteps(host, transaction, fitData, o, o.normalize ?? dataset?.normalize, sliced));
   }
 
   /**
@@ -405,10 +396,7 @@ export class MLP {
    * holds the checks and the loop, loads.
    */
   async #beginStreamedFit(source: DataSource, options: unknown) {
-    guard('net.fitAsync', () => {
-      this.#use('fitAsync');
-      if (this.#training !== undefined) throw new MLPError('BUSY', `net.fitAsync was called while net.${this.#training} is running; await it first`);
-    });
+    guard('net.fitAsync', () => this.#idle('fitAsync'));
     this.#training = 'fitAsync';
     let piece: typeof import('./stream-training.ts');
     let prepared: ReturnType<typeof checkStreamedFit> & { memory: NetMemory };
@@ -423,14 +411,23 @@ export class MLP {
       throw error;
     }
     const { memory, o, validation, described } = prepared;
-    memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
-    const transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
+    return this.#launch('fitAsync', memory, o, described, (host, transaction) => piece.streamedTrainingSteps(host, transaction, { source, validation }, o, o.normalize));
+  }
+
+  /**
+   * Takes the net for a checked fit and makes its steps; a failure here (memory for its batch,
+   * say) puts the net back and frees it.
+   */
+  #launch(method: 'fit' | 'fitAsync', memory: NetMemory, o: FitSettings, described: DatasetFields | undefined, makeSteps: (host: FitHost, transaction: FitTransaction) => Generator<FitPause, History, unknown>) {
+    this.#training = method;
+    let transaction: FitTransaction | undefined;
     try {
-      const host = this.#startFit(memory, transaction, described, o);
-      return { steps: piece.streamedTrainingSteps(host, transaction, { source, validation }, o, o.normalize), transaction };
+      memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
+      transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
+      return { steps: makeSteps(this.#startFit(memory, transaction, described, o), transaction), transaction };
     } catch (error) {
       this.#training = undefined;
-      throw this.#failFit(transaction, error);
+      throw transaction ? this.#failFit(transaction, error) : error;
     }
   }
 
@@ -500,10 +497,13 @@ export class MLP {
   }
 
   #use(method: string): NetMemory {
+    return this.#inCallback ? this.#alive(method) : this.#idle(method);
+  }
+
+  /** The net's memory when no fit is under way (not even one whose callback is calling). */
+  #idle(method: string): NetMemory {
     const memory = this.#alive(method);
-    if (this.#training !== undefined && !this.#inCallback) {
-      throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
-    }
+    if (this.#training !== undefined) throw new MLPError('BUSY', `net.${method} was called while net.${this.#training} is running; await it first`);
     return memory;
   }
 }
