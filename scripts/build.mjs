@@ -238,7 +238,7 @@ const noNestedWorkerNets = {
  * minifies file by file in one pass, terser compresses the whole module over several passes.
  */
 async function compact(text) {
-  const { code } = await terserMinify(text, { module: true, compress: { passes: 2 }, format: { comments: false } });
+  const { code } = await terserMinify(text, { module: true, compress: { passes: 2, hoist_funs: true }, format: { comments: false } });
   if (code === undefined) throw new Error('terser returned no code');
   return code;
 }
