@@ -41,7 +41,8 @@ export interface OptionDoc {
 }
 
 /** An option of the registry with its words. */
-export type DocumentedOption = OptionSpec & OptionDoc;
+/** An option with its words and the call it belongs to (the list it is in). */
+export type DocumentedOption = OptionSpec & OptionDoc & { readonly call: OptionCall };
 
 const names = (list: readonly string[]) => list.join(', ');
 
@@ -234,14 +235,14 @@ const SAVE: Docs<typeof SAVE_OPTION_SPECS> = {
   },
 };
 
-function documented<L extends readonly OptionSpec[]>(specs: L, docs: Docs<L>): DocumentedOption[] {
-  return specs.map((spec) => ({ ...spec, ...(docs as Record<string, OptionDoc>)[spec.name] }));
+function documented<L extends readonly OptionSpec[]>(call: OptionCall, specs: L, docs: Docs<L>): DocumentedOption[] {
+  return specs.map((spec) => ({ ...spec, call, ...(docs as Record<string, OptionDoc>)[spec.name] }));
 }
 
-export const DOCUMENTED_CREATE_OPTIONS = documented(CREATE_OPTION_SPECS, CREATE);
-export const DOCUMENTED_FIT_OPTIONS = documented(FIT_OPTION_SPECS, FIT);
+export const DOCUMENTED_CREATE_OPTIONS = documented('create', CREATE_OPTION_SPECS, CREATE);
+export const DOCUMENTED_FIT_OPTIONS = documented('fit', FIT_OPTION_SPECS, FIT);
 export const DOCUMENTED_OPTIONS: readonly DocumentedOption[] = [
-  ...DOCUMENTED_CREATE_OPTIONS, ...DOCUMENTED_FIT_OPTIONS, ...documented(LOAD_OPTION_SPECS, LOAD), ...documented(SAVE_OPTION_SPECS, SAVE),
+  ...DOCUMENTED_CREATE_OPTIONS, ...DOCUMENTED_FIT_OPTIONS, ...documented('load', LOAD_OPTION_SPECS, LOAD), ...documented('save', SAVE_OPTION_SPECS, SAVE),
 ];
 
 /** The public interface each call's options are declared as, in options.generated.ts. */

@@ -1,5 +1,5 @@
-// The one list of the options of MLP.create, net.fit, MLP.fromJSON/load and net.toJSON/save:
-// per option its name, the call it belongs to, its default and its check. Validation
+// The options of MLP.create, net.fit, MLP.fromJSON/load and net.toJSON/save, one list per
+// call: per option its name, its default and its check. Validation
 // (options.ts) derives from it; option-docs.ts adds each option's words (type, doc, CLI flag),
 // from which the CLI's flags and help and the public option types come, so the library (and
 // its browser bundle) carries none of that text.
@@ -20,7 +20,6 @@ export type OptionCall = 'create' | 'fit' | 'load' | 'save';
 export interface OptionSpec<N extends string = string, T = unknown> {
   /** The API name (and the key in a `wasm-mlp train` SPEC.json). */
   readonly name: N;
-  readonly call: OptionCall;
   /** The value when the option is left out. */
   readonly default: T;
   /** Checked even when left out (the option is required). */
@@ -65,34 +64,34 @@ function checkThreads(value: unknown, simd: unknown): number {
 }
 
 const LAYERS = option({
-  name: 'layers', call: 'create', default: [] as number[], required: true,
+  name: 'layers', default: [] as number[], required: true,
   check: (value) => checkLayers(value),
 });
 const SEED = option({
-  name: 'seed', call: 'create', default: undefined as number | undefined,
+  name: 'seed', default: undefined as number | undefined,
   check: (value) => checkSeed(value),
 });
 const BACKEND = option({
-  name: 'backend', call: 'create', default: 'wasm' as BackendName,
+  name: 'backend', default: 'wasm' as BackendName,
   check: (value) => checkBackend(value),
 });
 const SIMD = option({
-  name: 'simd', call: 'create', default: undefined as boolean | undefined,
+  name: 'simd', default: undefined as boolean | undefined,
   check: checkSimd,
 });
 const THREADS = option({
-  name: 'threads', call: 'create', default: 1,
+  name: 'threads', default: 1,
   check: (value, s) => checkThreads(value, s.simd),
 });
 const WORKER = option({
-  name: 'worker', call: 'create', default: false,
+  name: 'worker', default: false,
   check: (value) => checkBoolean(value, 'worker'),
 });
 
 export const CREATE_OPTION_SPECS = [
   LAYERS,
   option({
-    name: 'activation', call: 'create', default: 'sigmoid' as Activation | Activation[],
+    name: 'activation', default: 'sigmoid' as Activation | Activation[],
     check: (value, s) => {
       // The user's form is kept: one name, or the array of names.
       const names = checkActivations(value, (s.layers as number[]).length - 1, 'activation');
@@ -100,15 +99,15 @@ export const CREATE_OPTION_SPECS = [
     },
   }),
   option({
-    name: 'alpha', call: 'create', default: 0.01,
+    name: 'alpha', default: 0.01,
     check: finiteAtLeastZero('alpha', 'a finite number >= 0 (the leaky-relu slope)'),
   }),
   option({
-    name: 'loss', call: 'create', default: 'mse' as Loss,
+    name: 'loss', default: 'mse' as Loss,
     check: (value) => oneOf(value, 'loss', LOSSES),
   }),
   option({
-    name: 'init', call: 'create', default: 'uniform' as Init,
+    name: 'init', default: 'uniform' as Init,
     check: (value) => oneOf(value, 'init', INITS),
   }),
   SEED,
@@ -116,11 +115,11 @@ export const CREATE_OPTION_SPECS = [
   SIMD,
   THREADS,
   option({
-    name: 'classes', call: 'create', default: null as string[] | null,
+    name: 'classes', default: null as string[] | null,
     check: (value, s) => (value === null ? null : checkClasses(value, (s.layers as number[]).at(-1)!, 'classes')),
   }),
   option({
-    name: 'dtype', call: 'create', default: 'float64' as Dtype,
+    name: 'dtype', default: 'float64' as Dtype,
     check: (value) => oneOf(value, 'dtype', DTYPES),
   }),
   WORKER,
@@ -174,116 +173,108 @@ function checkSignal(value: unknown): AbortSignal {
 
 export const FIT_OPTION_SPECS = [
   option({
-    name: 'epochs', call: 'fit', default: 1,
+    name: 'epochs', default: 1,
     check: (value) => checkEpochs(value),
   }),
   option({
-    name: 'learningRate', call: 'fit', default: 0.1,
+    name: 'learningRate', default: 0.1,
     check: (value) => checkLearningRate(value),
   }),
   option({
-    name: 'batchSize', call: 'fit', default: 1,
+    name: 'batchSize', default: 1,
     check: integer('batchSize', 1),
   }),
   option({
-    name: 'optimizer', call: 'fit', default: 'sgd' as Optimizer,
+    name: 'optimizer', default: 'sgd' as Optimizer,
     check: (value) => oneOf(value, 'optimizer', OPTIMIZERS),
   }),
   option({
-    name: 'momentum', call: 'fit', default: 0.9,
+    name: 'momentum', default: 0.9,
     check: finiteAtLeastZero('momentum'),
   }),
   option({
-    name: 'beta1', call: 'fit', default: 0.9,
+    name: 'beta1', default: 0.9,
     check: fraction('beta1', 'a number from 0 up to (not including) 1'),
   }),
   option({
-    name: 'beta2', call: 'fit', default: 0.999,
+    name: 'beta2', default: 0.999,
     check: fraction('beta2', 'a number from 0 up to (not including) 1'),
   }),
   option({
-    name: 'epsilon', call: 'fit', default: 1e-8,
+    name: 'epsilon', default: 1e-8,
     check: (value: unknown): number => {
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalidArgument('epsilon', value, 'a finite number > 0');
       return value;
     },
   }),
   option({
-    name: 'weightDecay', call: 'fit', default: 0,
+    name: 'weightDecay', default: 0,
     check: finiteAtLeastZero('weightDecay'),
   }),
   option({
-    name: 'shuffle', call: 'fit', default: false,
+    name: 'shuffle', default: false,
     check: (value) => checkBoolean(value, 'shuffle'),
   }),
   option({
-    name: 'shuffleBuffer', call: 'fit', default: undefined as number | undefined,
+    name: 'shuffleBuffer', default: undefined as number | undefined,
     check: integer('shuffleBuffer', 1),
   }),
   option({
-    name: 'validationSplit', call: 'fit', default: 0,
+    name: 'validationSplit', default: 0,
     check: fraction('validationSplit', 'a fraction from 0 up to (not including) 1'),
   }),
   option({
-    name: 'validationData', call: 'fit', default: undefined as ValidationPair | undefined,
+    name: 'validationData', default: undefined as ValidationPair | undefined,
     check: checkValidationData,
   }),
   option({
-    name: 'validationSource', call: 'fit', default: undefined as DataSource | undefined,
+    name: 'validationSource', default: undefined as DataSource | undefined,
     check: checkValidationSource,
   }),
   option({
-    name: 'errorThreshold', call: 'fit', default: -Infinity,
+    name: 'errorThreshold', default: -Infinity,
     check: (value: unknown): number => {
       if (typeof value !== 'number' || Number.isNaN(value)) throw invalidArgument('errorThreshold', value, 'a number (training stops once an epoch loss is below it)');
       return value;
     },
   }),
   option({
-    name: 'patience', call: 'fit', default: 0,
+    name: 'patience', default: 0,
     check: integer('patience', 1),
   }),
   option({
-    name: 'restoreBestWeights', call: 'fit', default: false,
+    name: 'restoreBestWeights', default: false,
     check: (value) => checkBoolean(value, 'restoreBestWeights'),
   }),
   option({
-    name: 'onEpochEnd', call: 'fit', default: undefined as EpochCallback | undefined,
+    name: 'onEpochEnd', default: undefined as EpochCallback | undefined,
     check: (value: unknown): EpochCallback => {
       if (typeof value !== 'function') throw invalidArgument('onEpochEnd', value, 'a function (stats) => boolean | void');
       return value as EpochCallback;
     },
   }),
   option({
-    name: 'callbackEvery', call: 'fit', default: 1,
+    name: 'callbackEvery', default: 1,
     check: integer('callbackEvery', 1),
   }),
   option({
-    name: 'signal', call: 'fit', default: undefined as AbortSignal | undefined,
+    name: 'signal', default: undefined as AbortSignal | undefined,
     check: checkSignal,
   }),
   option({
-    name: 'normalize', call: 'fit', default: undefined as Normalize | undefined,
+    name: 'normalize', default: undefined as Normalize | undefined,
     check: (value) => oneOf(value, 'normalize', NORMALIZATIONS),
   }),
 ] as const;
 
-export const LOAD_OPTION_SPECS = [
-  { ...BACKEND, call: 'load' },
-  { ...SIMD, call: 'load' },
-  { ...THREADS, call: 'load' },
-  { ...SEED, call: 'load' },
-  { ...WORKER, call: 'load' },
-] as const satisfies readonly OptionSpec[];
+export const LOAD_OPTION_SPECS = [BACKEND, SIMD, THREADS, SEED, WORKER] as const;
 
 export const SAVE_OPTION_SPECS = [
   option({
-    name: 'includeOptimizer', call: 'save', default: false,
+    name: 'includeOptimizer', default: false,
     check: (value) => checkBoolean(value, 'includeOptimizer'),
   }),
 ] as const;
-
-export const OPTION_SPECS: readonly OptionSpec[] = [...CREATE_OPTION_SPECS, ...FIT_OPTION_SPECS, ...LOAD_OPTION_SPECS, ...SAVE_OPTION_SPECS];
 
 /** The checked, complete settings of one call: every option by its name, typed as its check returns it. */
 export type SettingsOf<L extends readonly OptionSpec[]> = { -readonly [S in L[number] as S['name']]: S['default'] };
