@@ -33,7 +33,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const file of readdirSync(dir).sort()) row(file, sizes([file]));
   const page = defaultPage();
   console.log('\nA page training with the defaults (JS it imports + the kernel it instantiates):');
-  row(`  ${page.join(' + ')}`, sizes(page));
+  const pageSizes = sizes(page);
+  row(`  ${page.join(' + ')}`, pageSizes);
+  console.log(`  (${pageSizes.raw.toLocaleString('en')} bytes, ${pageSizes.gzip.toLocaleString('en')} gzipped)`);
   console.log('Lazy pieces, each fetched when a page first uses it:');
   for (const { name, files } of lazyPieces()) {
     const all = [...files, ...(PIECE_KERNELS[name] ?? [])];
