@@ -122,7 +122,8 @@ pruneExcept('build/node', [...Object.keys(node.metafile.outputs), 'build/node/cs
 // starts worker nets (src/worker/worker-library.ts), so no file is hosted for it and a
 // bundler that takes the library in leaves it as it is. The standalone build runs its own
 // text instead (wrapLibrary), so that it carries the library once.
-// build/meta/ keeps each build's esbuild metafile for `npm run size`.
+// build/meta/ keeps each build's esbuild metafile for `npm run size`, and the browser builds'
+// mangle cache (mangle-cache.json: each internal name and its short name).
 mkdirSync('build/meta', { recursive: true });
 mkdirSync('build/browser', { recursive: true });
 // The browser library's kernels: each without the diagnostics the host never calls in a page
