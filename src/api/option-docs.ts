@@ -40,8 +40,7 @@ export interface OptionDoc {
   readonly spec: boolean;
 }
 
-/** An option of the registry with its words. */
-/** An option with its words and the call it belongs to (the list it is in). */
+/** An option of the registry with its words and the call it belongs to (the list it is in). */
 export type DocumentedOption = OptionSpec & OptionDoc & { readonly call: OptionCall };
 
 const names = (list: readonly string[]) => list.join(', ');
