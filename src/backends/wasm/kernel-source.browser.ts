@@ -61,7 +61,6 @@ function inflate(bytes: ArrayBuffer | Uint8Array): Promise<ArrayBuffer> {
   return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer();
 }
 
-
 function nodeFileSystem(): { readFileSync(url: URL): Uint8Array } | undefined {
   const process = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process;
   return process?.getBuiltinModule?.('node:fs') as { readFileSync(url: URL): Uint8Array } | undefined;
