@@ -6,7 +6,7 @@
 import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { DTYPES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
-import type { Normalization } from '../data/normalize.ts';
+import { isUsableScale, MIN_NORMALIZATION_SCALE, type Normalization } from '../data/normalize.ts';
 import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
 import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from './model-text.ts';
@@ -156,9 +156,6 @@ function checkNumbers(value: unknown, name: string, length: number, what: string
   return numbers;
 }
 
-/** The smallest normal double: dividing by anything smaller (a subnormal) loses precision or overflows. */
-const MIN_NORMAL = 2 ** -1022;
-
 function checkNormalization(value: unknown, inputs: number): Normalization {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('normalization', value, '{ kind, offset, scale } or null');
   const n = fieldsOf(value);
@@ -166,8 +163,8 @@ function checkNormalization(value: unknown, inputs: number): Normalization {
   const offset = checkNumbers(n.offset, 'normalization.offset', inputs, 'one per input');
   const scale = checkNumbers(n.scale, 'normalization.scale', inputs, 'one per input');
   // Inputs are divided by the scale: a zero or subnormal one would give Infinity or NaN.
-  const tiny = scale.findIndex((s) => !(Math.abs(s) >= MIN_NORMAL));
-  if (tiny >= 0) throw invalid(`normalization.scale[${tiny}] (input column ${tiny})`, scale[tiny], `a nonzero number of magnitude at least ${MIN_NORMAL} (inputs are divided by it)`);
+  const tiny = scale.findIndex((s) => !isUsableScale(s));
+  if (tiny >= 0) throw invalid(`normalization.scale[${tiny}] (input column ${tiny})`, scale[tiny], `a nonzero number of magnitude at least ${MIN_NORMALIZATION_SCALE} (inputs are divided by it)`);
   return { kind, offset, scale };
 }
 
