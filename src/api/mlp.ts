@@ -365,7 +365,7 @@ export class MLP {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#idle(method);
       const dataset = withClassColumn(checkDataset(data, memory.layout.inputSize, memory.layout.outputSize), memory.layout.outputSize);
-      const o = checkFitOptions(dataset ? second : third);
+      const o = checkFitOptions(dataset ? second : third, memory.layout.shape.dtype);
       if (o.validationSource !== undefined) throw new MLPError('INVALID_ARGUMENT', 'validationSource validates a fit on a DataSource (net.fitAsync(source, options)); with arrays, use validationData');
       if (o.shuffleBuffer !== undefined) throw new MLPError('INVALID_ARGUMENT', `shuffleBuffer ${o.shuffleBuffer} is for a fit on a DataSource; with arrays, shuffle permutes all the rows`);
       const { layout } = memory;

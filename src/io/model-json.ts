@@ -7,8 +7,8 @@ import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { DTYPES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
 import { isUsableScale, MIN_NORMALIZATION_SCALE, type Normalization } from '../data/normalize.ts';
-import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
-import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
+import { checkAlphaFloat32, checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
+import { checkFeatureNames, checkLayers, float32Holds, unreadable, WITHIN_FLOAT32 } from '../api/validate.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from './model-text.ts';
 
 export { MODEL_FORMAT, MODEL_VERSION, modelText } from './model-text.ts';
@@ -105,6 +105,11 @@ function parseModelObject(model: unknown): ModelJSON {
     architecture = asModelError(() => checkArchitecture(layers, m.activations, m.alpha, m.loss, 'activations'));
   }
   const dtype = m.dtype === undefined ? 'float64' : asModelError(() => oneOf(m.dtype, 'dtype', DTYPES));
+  if (dtype === 'float32') {
+    asModelError(() => checkAlphaFloat32(architecture.alpha, 'alpha'));
+    checkFloat32Vectors(weights, 'weights');
+    checkFloat32Vectors(biases, 'biases');
+  }
   const inputs = layers[0];
   const outputs = layers[layers.length - 1];
   const result: ModelJSON = {
@@ -122,8 +127,18 @@ function parseModelObject(model: unknown): ModelJSON {
   if (m.training != null) {
     const parameterCount = weights.reduce((n, w, l) => n + w.length + biases[l].length, 0);
     result.training = checkTraining(m.training, parameterCount);
+    if (dtype === 'float32') checkFloat32Vectors([result.training.state1, result.training.state2], 'training.state', 1);
   }
   return result;
+}
+
+/** A float32 model's numbers are float32 values: one that rounds to ±Infinity there is refused, not loaded as Infinity. */
+function checkFloat32Vectors(vectors: number[][], name: string, firstIndex?: number): void {
+  for (let l = 0; l < vectors.length; l++) {
+    const bad = vectors[l].findIndex((x) => !float32Holds(x));
+    const at = firstIndex === undefined ? `${name}[${l}][${bad}]` : `${name}${l + firstIndex}[${bad}]`;
+    if (bad >= 0) throw invalid(at, vectors[l][bad], `${WITHIN_FLOAT32} (the model's dtype is 'float32')`);
+  }
 }
 
 function checkVectors(
@@ -168,6 +183,13 @@ function checkNormalization(value: unknown, inputs: number): Normalization {
   return { kind, offset, scale };
 }
 
+/** adam's v is a running mean of squared gradients: a negative one would make its update sqrt(v) NaN. */
+function checkAdamSquares(optimizer: Optimizer, v: number[]): number[] {
+  const negative = optimizer === 'adam' ? v.findIndex((x) => x < 0) : -1;
+  if (negative >= 0) throw invalid(`training.state2[${negative}]`, v[negative], "a number >= 0 (adam's v, a mean of squared gradients)");
+  return v;
+}
+
 function checkName(value: unknown, name: string): string {
   if (typeof value !== 'string') throw invalid(name, value, 'a string or null');
   return value;
@@ -199,7 +221,7 @@ function checkTraining(value: unknown, parameterCount: number): TrainingState {
     beta1Power: power('beta1Power'),
     beta2Power: power('beta2Power'),
     state1: checkNumbers(t.state1, 'training.state1', parameterCount, 'one per parameter'),
-    state2: checkNumbers(t.state2, 'training.state2', parameterCount, 'one per parameter'),
+    state2: checkAdamSquares(optimizer, checkNumbers(t.state2, 'training.state2', parameterCount, 'one per parameter')),
     random: { key, position },
   };
 }

@@ -237,7 +237,7 @@ class WorkerNet extends WorkerMLP {
       throw unpostable(`net.${method}`, error, () => {
         const layers = this.#snapshot.layers;
         const dataset = checkDataset(data, layers[0], layers[layers.length - 1]);
-        checkFitOptions(dataset ? second : third);
+        checkFitOptions(dataset ? second : third, this.#snapshot.dtype);
       });
     }
     const abort = () => this.#channel.notify({ type: 'abort', id: sent.id });
