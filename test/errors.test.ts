@@ -388,6 +388,8 @@ describe.each(BACKENDS)('a disposed net, %s backend', (backend) => {
     ['net.predict()', 'predict', (n: MLP) => n.predict(XOR_INPUTS)],
     ['net.fit()', 'fit', (n: MLP) => n.fit(XOR_INPUTS, XOR_TARGETS)],
     ['net.toJSON()', 'toJSON', (n: MLP) => n.toJSON()],
+    ['net.save()', 'save', (n: MLP) => n.save('never-written.json')],
+    ['net.fitAsync()', 'fitAsync', (n: MLP) => n.fitAsync(XOR_INPUTS, XOR_TARGETS)],
     ['JSON.stringify(net)', 'toJSON', (n: MLP) => JSON.stringify(n)],
     ['net.layers', 'layers', (n: MLP) => n.layers],
     ['net.backend', 'backend', (n: MLP) => n.backend],
@@ -395,6 +397,16 @@ describe.each(BACKENDS)('a disposed net, %s backend', (backend) => {
     const n = await net(backend);
     n.dispose();
     await expectError(() => use(n), 'DISPOSED', [`net.${method} was used after net.dispose()`, 'create or load a new MLP']);
+  });
+
+  it('dispose under a running fitAsync: the fit fails with DISPOSED naming fitAsync', async () => {
+    for (const source of [false, true]) {
+      const n = await net(backend);
+      const data = source ? { batches: async function* () { yield { inputs: XOR_INPUTS, targets: XOR_TARGETS }; } } : XOR_INPUTS;
+      const fit = source ? n.fitAsync(data as never, { epochs: 100_000 }) : n.fitAsync(data as never, XOR_TARGETS, { epochs: 100_000 });
+      setTimeout(() => n.dispose(), 20);
+      await expectError(() => fit, 'DISPOSED', ['net.fitAsync was used after net.dispose(); create or load a new MLP']);
+    }
   });
 
   it('dispose twice is harmless', async () => {
