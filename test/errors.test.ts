@@ -287,6 +287,14 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
     await expectError(load(undefined), 'INVALID_MODEL', ['model must be a JSON object', 'got undefined']);
   });
 
+  it("a model file's bytes instead of its text: says to decode them", async () => {
+    const bytes = new TextEncoder().encode('{"format":"wasm-mlp"}');
+    for (const value of [bytes, bytes.buffer]) {
+      const error = await expectError(load(value), 'INVALID_MODEL', []);
+      expect(error.message).toBe(`model must be a JSON object or its JSON text (decode bytes first: new TextDecoder().decode(bytes)); got ${value instanceof ArrayBuffer ? 'an ArrayBuffer of 21 bytes' : 'a Uint8Array of length 21'}`);
+    }
+  });
+
   it('wrong format', async () => {
     await expectError(load(await withField('format', 'keras')), 'INVALID_MODEL', ['model format must be', "'wasm-mlp'", 'got "keras"']);
     await expectError(load(await withField('format', undefined)), 'INVALID_MODEL', ['model format must be', "'wasm-mlp'", 'got undefined']);
