@@ -6,7 +6,7 @@
 // 'RuntimeError'), AssemblyScript 'abort' text or a stack frame; a rejected call leaves
 // the net as it was.
 import { describe, expect, it } from 'vitest';
-import { MLP, MLPError, type MLPErrorCode, type ModelJSON } from '../src/index.ts';
+import { MLP, MLPError, parseCSV, type MLPErrorCode, type ModelJSON } from '../src/index.ts';
 
 type Backend = 'wasm' | 'js';
 const BACKENDS: Backend[] = ['wasm', 'js'];
@@ -421,6 +421,13 @@ describe.each(BACKENDS)('a disposed net, %s backend', (backend) => {
     const n = await net(backend);
     n.dispose();
     expect(() => n.dispose()).not.toThrow();
+  });
+});
+
+describe('parseCSV', () => {
+  it('text that is not a string: names our argument, not csv-parse\'s', async () => {
+    await expectError(() => parseCSV(5 as never, { target: 'y' }), 'INVALID_ARGUMENT', ['text must be a string (the CSV text); got 5']);
+    await expectError(() => parseCSV(new TextEncoder().encode('a,y\n1,0\n') as never), 'INVALID_ARGUMENT', ['text must be a string (the CSV text); got a Uint8Array of length 8']);
   });
 });
 
