@@ -209,10 +209,10 @@ describe.each(VARIANTS)('$name', ({ options }) => {
     const before = snapshot(net);
     const source = (inputs: number[][], targets: number[][]) => ({ batches: async function* () { yield { inputs, targets }; } });
     const cases: [number[][], 'zscore' | 'minmax', string][] = [
-      [[[1e308, 0], [-1e308, 1]], 'zscore', "inputs column 0 must have values normalize 'zscore' can divide by (a finite mean and a standard deviation from 2.2250738585072014e-308 to 1.7976931348623157e+308; got mean 0, standard deviation Infinity)"],
-      [[[0, 1.7e308], [1, -1.7e308]], 'minmax', "inputs column 1 must have values normalize 'minmax' can divide by (a range (max - min) from 2.2250738585072014e-308 to 1.7976931348623157e+308; got min -1.7e+308, max 1.7e+308)"],
-      [[[5e-324, 0], [0, 1]], 'minmax', "inputs column 0 must have values normalize 'minmax' can divide by (a range (max - min) from 2.2250738585072014e-308 to 1.7976931348623157e+308; got min 0, max 5e-324)"],
-      [[[1e-310, 0], [0, 1], [2e-310, 3]], 'zscore', "inputs column 0 must have values normalize 'zscore' can divide by (a finite mean and a standard deviation from 2.2250738585072014e-308 to 1.7976931348623157e+308; got mean 1e-310, standard deviation 0)"],
+      [[[1e308, 0], [-1e308, 1]], 'zscore', 'inputs column 0 must be a column whose zscore offset and scale are finite and normal; got [0,Infinity]'],
+      [[[0, 1.7e308], [1, -1.7e308]], 'minmax', 'inputs column 1 must be a column whose minmax offset and scale are finite and normal; got [-1.7e+308,Infinity]'],
+      [[[5e-324, 0], [0, 1]], 'minmax', 'inputs column 0 must be a column whose minmax offset and scale are finite and normal; got [0,5e-324]'],
+      [[[1e-310, 0], [0, 1], [2e-310, 3]], 'zscore', 'inputs column 0 must be a column whose zscore offset and scale are finite and normal; got [1e-310,0]'],
     ];
     for (const [inputs, normalize, message] of cases) {
       const targets = inputs.map((_, i) => [i % 2]);

@@ -23,7 +23,6 @@ function render(value: unknown, depth: number): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return value.toString();
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
-  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
   if (depth > 2) return Array.isArray(value) ? '[...]' : '{...}';
   if (Array.isArray(value)) {

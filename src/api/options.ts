@@ -132,7 +132,7 @@ export function checkArchitecture(layers: number[], activation: unknown, alpha: 
 
 /** A float32 net rounds alpha once to float32: it must stay finite there. */
 export function checkAlphaFloat32(alpha: number, argument: string): void {
-  if (!float32Holds(alpha)) throw invalidArgument(argument, alpha, `${WITHIN_FLOAT32} (the leaky-relu slope of a float32 net)`);
+  if (!float32Holds(alpha)) throw invalidArgument(argument, alpha, WITHIN_FLOAT32);
 }
 
 /** The hyperparameters a float32 net rounds once to float32 (docs/training.md, Single precision). */
@@ -147,7 +147,7 @@ function checkRoundedToFloat32(s: FitSettings): void {
     try {
       FIT_BY_NAME.get(name)!.check(rounded, s);
     } catch {
-      throw invalidArgument(name, value, `a number that stays valid once rounded to float32 (this net's dtype is 'float32', which rounds it to ${describeValue(rounded)})`);
+      throw invalidArgument(name, value, `valid once rounded to float32 (to ${describeValue(rounded)})`);
     }
   }
 }

@@ -3,7 +3,7 @@
 // backend's flat memory, with no intermediate copy. Shapes are checked first (rowShape), so
 // the caller can reserve memory before any cell is read; cells are read in row chunks
 // (copyRows), so predict can stream any number of rows through a bounded buffer.
-import { describeValue, invalidArgument, MLPError } from './errors.ts';
+import { invalidArgument, MLPError } from './errors.ts';
 import { WITHIN_FLOAT32 } from './validate.ts';
 import type { Normalization } from '../data/normalize.ts';
 import type { Floats } from '../backends/layout.ts';
@@ -99,7 +99,7 @@ export function copyRows(shape: RowShape, first: number, count: number, memory: 
       memory[o] = x;
       const stored = memory[o++];
       const magnitude = stored < 0 ? -stored : stored;
-      if (!(magnitude <= Number.MAX_VALUE)) throw outOfFloat32(shape, r, c, cell, offset === undefined ? undefined : x);
+      if (!(magnitude <= Number.MAX_VALUE)) throw outOfFloat32(shape, r, c, cell);
       if (magnitude > largest) largest = magnitude;
     }
   }
@@ -137,12 +137,9 @@ function badCell(shape: RowShape, row: number, column: number, cell: unknown): M
   return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, 'a finite number');
 }
 
-/** A finite cell a float32 net cannot hold (beyond ±3.4028234663852886e38 once normalised: `normalized`, when there is a normalisation). */
-function outOfFloat32(shape: RowShape, row: number, column: number, cell: unknown, normalized?: number): MLPError {
-  const expected = normalized === undefined
-    ? `${WITHIN_FLOAT32} (this net's dtype is 'float32')`
-    : `a number the model's normalisation maps into float32's range (this net's dtype is 'float32'; it gives ${describeValue(normalized)})`;
-  return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, expected);
+/** A finite cell a float32 net cannot hold (beyond ±3.4028234663852886e38 once normalised). */
+function outOfFloat32(shape: RowShape, row: number, column: number, cell: unknown): MLPError {
+  return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, `${WITHIN_FLOAT32} (this net's dtype is 'float32')`);
 }
 
 /** Targets must pair with inputs row for row. */

@@ -1,7 +1,7 @@
 // Input normalisation as docs/training.md defines it: fitted per column on the training
 // rows, kept in the model, and applied on the host as rows are written for either backend
 // (src/api/rows.ts, copyRows).
-import { describeValue, MLPError } from '../api/errors.ts';
+import { invalidArgument } from '../api/errors.ts';
 
 /** What fit's (and a dataset's) normalize option may ask for. */
 export const NORMALIZATIONS = ['none', 'zscore', 'minmax'] as const;
@@ -118,16 +118,10 @@ export class ColumnStatistics {
         offset.push(this.#min[c]);
         scale.push(constant ? 1 : this.#max[c] - this.#min[c]);
       }
-      if (!Number.isFinite(offset[c]) || !isUsableScale(scale[c])) throw this.#unusable(c, offset[c], scale[c]);
+      // Statistics that overflow, or a spread too small to divide by: no model file could hold them.
+      if (!Number.isFinite(offset[c]) || !isUsableScale(scale[c])) throw invalidArgument(`inputs column ${c}`, [offset[c], scale[c]], `a column whose ${this.kind} offset and scale are finite and normal`);
     }
     return { kind: this.kind, offset, scale };
   }
 
-  /** A column whose statistics overflow, or whose spread is too small to divide by: no model could hold them. */
-  #unusable(column: number, offset: number, scale: number): MLPError {
-    const spread = this.kind === 'zscore'
-      ? `a finite mean and a standard deviation from ${MIN_NORMALIZATION_SCALE} to ${Number.MAX_VALUE}; got mean ${describeValue(offset)}, standard deviation ${describeValue(scale)}`
-      : `a range (max - min) from ${MIN_NORMALIZATION_SCALE} to ${Number.MAX_VALUE}; got min ${describeValue(this.#min[column])}, max ${describeValue(this.#max[column])}`;
-    return new MLPError('INVALID_ARGUMENT', `inputs column ${column} must have values normalize '${this.kind}' can divide by (${spread})`);
-  }
 }

@@ -89,7 +89,7 @@ function fieldsOf(value: object): Record<string, unknown> {
 function parseModelObject(model: unknown): ModelJSON {
   if (model === null || typeof model !== 'object' || Array.isArray(model)) throw new MLPError('INVALID_MODEL', `model must be a JSON object; got ${describeValue(model)}`);
   // The bytes of a model file (readFileSync's Buffer) are neither: say so rather than "format got undefined".
-  if (ArrayBuffer.isView(model) || model instanceof ArrayBuffer) throw new MLPError('INVALID_MODEL', `model must be a JSON object or its JSON text (decode bytes first: new TextDecoder().decode(bytes)); got ${describeValue(model)}`);
+  if (ArrayBuffer.isView(model) || model instanceof ArrayBuffer) throw new MLPError('INVALID_MODEL', `model must be a JSON object or its JSON text (decode bytes first: new TextDecoder().decode(bytes)); got ${model instanceof ArrayBuffer ? `an ArrayBuffer of ${model.byteLength} bytes` : describeValue(model)}`);
   const m = fieldsOf(model);
   if (m.format !== MODEL_FORMAT) throw invalid('format', m.format, `'${MODEL_FORMAT}'`);
   if (m.version !== 1 && m.version !== 2) throw invalid('version', m.version, '1 or 2 (the versions this wasm-mlp reads)');
