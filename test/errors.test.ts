@@ -6,7 +6,7 @@
 // 'RuntimeError'), AssemblyScript 'abort' text or a stack frame; a rejected call leaves
 // the net as it was.
 import { describe, expect, it } from 'vitest';
-import { MLP, MLPError, type MLPErrorCode, type ModelJSON } from '../src/index.ts';
+import { MLP, MLPError, parseCSV, type MLPErrorCode, type ModelJSON } from '../src/index.ts';
 
 type Backend = 'wasm' | 'js';
 const BACKENDS: Backend[] = ['wasm', 'js'];
@@ -287,6 +287,14 @@ describe.each(BACKENDS)('MLP.fromJSON, %s backend', (backend) => {
     await expectError(load(undefined), 'INVALID_MODEL', ['model must be a JSON object', 'got undefined']);
   });
 
+  it("a model file's bytes instead of its text: says to decode them", async () => {
+    const bytes = new TextEncoder().encode('{"format":"wasm-mlp"}');
+    for (const value of [bytes, bytes.buffer]) {
+      const error = await expectError(load(value), 'INVALID_MODEL', []);
+      expect(error.message).toBe(`model must be a JSON object or its JSON text (decode bytes first: new TextDecoder().decode(bytes)); got ${value instanceof ArrayBuffer ? 'an ArrayBuffer of 21 bytes' : 'a Uint8Array of length 21'}`);
+    }
+  });
+
   it('wrong format', async () => {
     await expectError(load(await withField('format', 'keras')), 'INVALID_MODEL', ['model format must be', "'wasm-mlp'", 'got "keras"']);
     await expectError(load(await withField('format', undefined)), 'INVALID_MODEL', ['model format must be', "'wasm-mlp'", 'got undefined']);
@@ -388,6 +396,8 @@ describe.each(BACKENDS)('a disposed net, %s backend', (backend) => {
     ['net.predict()', 'predict', (n: MLP) => n.predict(XOR_INPUTS)],
     ['net.fit()', 'fit', (n: MLP) => n.fit(XOR_INPUTS, XOR_TARGETS)],
     ['net.toJSON()', 'toJSON', (n: MLP) => n.toJSON()],
+    ['net.save()', 'save', (n: MLP) => n.save('never-written.json')],
+    ['net.fitAsync()', 'fitAsync', (n: MLP) => n.fitAsync(XOR_INPUTS, XOR_TARGETS)],
     ['JSON.stringify(net)', 'toJSON', (n: MLP) => JSON.stringify(n)],
     ['net.layers', 'layers', (n: MLP) => n.layers],
     ['net.backend', 'backend', (n: MLP) => n.backend],
@@ -397,10 +407,27 @@ describe.each(BACKENDS)('a disposed net, %s backend', (backend) => {
     await expectError(() => use(n), 'DISPOSED', [`net.${method} was used after net.dispose()`, 'create or load a new MLP']);
   });
 
+  it('dispose under a running fitAsync: the fit fails with DISPOSED naming fitAsync', async () => {
+    for (const source of [false, true]) {
+      const n = await net(backend);
+      const data = source ? { batches: async function* () { yield { inputs: XOR_INPUTS, targets: XOR_TARGETS }; } } : XOR_INPUTS;
+      const fit = source ? n.fitAsync(data as never, { epochs: 100_000 }) : n.fitAsync(data as never, XOR_TARGETS, { epochs: 100_000 });
+      setTimeout(() => n.dispose(), 20);
+      await expectError(() => fit, 'DISPOSED', ['net.fitAsync was used after net.dispose(); create or load a new MLP']);
+    }
+  });
+
   it('dispose twice is harmless', async () => {
     const n = await net(backend);
     n.dispose();
     expect(() => n.dispose()).not.toThrow();
+  });
+});
+
+describe('parseCSV', () => {
+  it('text that is not a string: names our argument, not csv-parse\'s', async () => {
+    await expectError(() => parseCSV(5 as never, { target: 'y' }), 'INVALID_ARGUMENT', ['text must be a string (the CSV text); got 5']);
+    await expectError(() => parseCSV(new TextEncoder().encode('a,y\n1,0\n') as never), 'INVALID_ARGUMENT', ['text must be a string (the CSV text); got a Uint8Array of length 8']);
   });
 });
 

@@ -147,4 +147,81 @@ describe('checks', () => {
     const wide = await create({ layers: [2, 1], seed: 1 });
     expect(wide.predict([[1, 1e39]])[0][0]).toBeGreaterThan(0);
   });
+
+  const thrownBy = async (call: () => unknown): Promise<MLPError> => {
+    try {
+      await call();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MLPError);
+      return error as MLPError;
+    }
+    return expect.fail('expected the call to throw');
+  };
+
+  it('a hyperparameter that float32 rounds out of its range is refused before training, on every backend, and the net is left as it was', async () => {
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const y = [[0], [1], [1], [0]];
+    const rounds = 'valid once rounded to float32 (to';
+    const cases: [FitOptions, string][] = [
+      [{ learningRate: 1e39 }, `learningRate must be ${rounds} Infinity); got 1e+39`],
+      [{ learningRate: 1e-50 }, `learningRate must be ${rounds} 0); got 1e-50`],
+      [{ optimizer: 'adam', epsilon: 1e-50 }, `epsilon must be ${rounds} 0); got 1e-50`],
+      [{ optimizer: 'adam', beta1: 1 - 1e-12 }, `beta1 must be ${rounds} 1); got 0.999999999999`],
+      [{ optimizer: 'adam', beta2: 1 - 1e-12 }, `beta2 must be ${rounds} 1); got 0.999999999999`],
+      [{ optimizer: 'momentum', momentum: 1e39 }, `momentum must be ${rounds} Infinity); got 1e+39`],
+      [{ weightDecay: 1e39 }, `weightDecay must be ${rounds} Infinity); got 1e+39`],
+    ];
+    for (const backend of ['wasm', 'js'] as const) {
+      const net = await create({ layers: [2, 3, 1], seed: 1, dtype: 'float32', backend });
+      const twin = await create({ layers: [2, 3, 1], seed: 1, dtype: 'float32', backend });
+      const before = JSON.stringify(net.toJSON({ includeOptimizer: true }));
+      for (const [options, message] of cases) {
+        for (const call of [() => net.fit(x, y, options), () => net.fitAsync(x, y, options), () => net.fitAsync({ batches: async function* () { yield { inputs: x, targets: y }; } }, options)]) {
+          const error = await thrownBy(call);
+          expect([error.code, error.message]).toEqual(['INVALID_ARGUMENT', message]);
+          expect(JSON.stringify(net.toJSON({ includeOptimizer: true }))).toBe(before);
+        }
+      }
+      // What float32 still holds passes: weight decay 1e-50 rounds to 0, which is allowed.
+      expect(net.fit(x, y, { epochs: 2, optimizer: 'adam', weightDecay: 1e-50 })).toEqual(twin.fit(x, y, { epochs: 2, optimizer: 'adam', weightDecay: 1e-50 }));
+      expect(net.toJSON({ includeOptimizer: true })).toEqual(twin.toJSON({ includeOptimizer: true }));
+      expect((await thrownBy(() => MLP.create({ layers: [2, 1], dtype: 'float32', backend, alpha: 1e39 }))).message)
+        .toBe("alpha must be a number within float32's range; got 1e+39");
+    }
+  });
+
+  it('a float32 model file with a number float32 cannot hold (or a negative adam v) is refused, not loaded as Infinity', async () => {
+    const net = await create({ layers: [2, 3, 1], seed: 1, dtype: 'float32', activation: ['leaky-relu', 'sigmoid'] });
+    net.fit([[0, 1], [1, 0]], [[1], [0]], { epochs: 2, optimizer: 'adam' });
+    const json = net.toJSON({ includeOptimizer: true });
+    const edited = (edit: (m: typeof json) => void) => {
+      const m = structuredClone(json);
+      edit(m);
+      return m;
+    };
+    const within = "must be a number within float32's range (the model's dtype is 'float32')";
+    const cases: [typeof json, string][] = [
+      [edited((m) => { m.weights[0][4] = 1e39; }), `model weights[0][4] ${within}; got 1e+39`],
+      [edited((m) => { m.biases[1][0] = -1e300; }), `model biases[1][0] ${within}; got -1e+300`],
+      [edited((m) => { m.training!.state1[2] = 4e38; }), `model training.state1[2] ${within}; got 4e+38`],
+      [edited((m) => { m.training!.state2[0] = 1e39; }), `model training.state2[0] ${within}; got 1e+39`],
+      [edited((m) => { m.alpha = 1e39; }), "model alpha must be a number within float32's range; got 1e+39"],
+      [edited((m) => { m.training!.state2[5] = -1e-3; }), "model training.state2[5] must be a number >= 0 (adam's v, a mean of squared gradients); got -0.001"],
+    ];
+    for (const [model, message] of cases) {
+      for (const backend of ['wasm', 'js'] as const) {
+        const error = await thrownBy(() => MLP.fromJSON(model, { backend }));
+        expect([error.code, error.message]).toEqual(['INVALID_MODEL', message]);
+      }
+    }
+    // A normalisation (float64, as in a float64 model) that maps an input out of float32's range: predict says so.
+    const shifted = await MLP.fromJSON(edited((m) => { m.normalization = { kind: 'minmax', offset: [1e39, 0], scale: [0.5, 1] }; }));
+    opened.push(shifted);
+    expect((await thrownBy(() => shifted.predict([[0, 0]]))).message)
+      .toBe("inputs[0][0] must be a number within float32's range (this net's dtype is 'float32'); got 0");
+    // The largest float32 and a number that rounds to it load as that float32.
+    const largest = await MLP.fromJSON(edited((m) => { m.weights[0][4] = 3.4028235e38; }));
+    opened.push(largest);
+    expect(largest.toJSON().weights[0][4]).toBe(3.4028234663852886e38);
+  });
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pythonFloatRepr } from '../src/format/float-repr.ts';
 import { formatNumpyArray } from '../src/format/format-numpy.ts';
+import { MLPError } from '../src/api/errors.ts';
 
 function loadFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
@@ -273,5 +274,27 @@ describe('formatNumpyArray', () => {
     }
     expect(failures.slice(0, 5)).toEqual([]);
     expect(failures.length).toBe(0);
+  });
+});
+
+describe('bad arguments', () => {
+  const message = (call: () => unknown) => {
+    try {
+      call();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MLPError);
+      return (error as MLPError).message;
+    }
+    return expect.fail('expected the call to throw');
+  };
+
+  it('are MLPErrors naming the argument, the value and what was expected, never a RangeError or garbage text', () => {
+    expect(message(() => formatNumpyArray([1, 2, 3], [2, 2]))).toBe('data must be an array or typed array of 4 numbers (shape (2, 2)); got [1,2,3]');
+    expect(message(() => formatNumpyArray([1], [-1]))).toBe("shape must be an array of non-negative integers (numpy's shape); got [-1]");
+    expect(message(() => formatNumpyArray([1], '1' as never))).toBe("shape must be an array of non-negative integers (numpy's shape); got \"1\"");
+    expect(message(() => formatNumpyArray(['a'] as never, [1]))).toBe('data[0] must be a number; got "a"');
+    expect(message(() => formatNumpyArray('ab' as never, [2]))).toBe('data must be an array or typed array of 2 numbers (shape (2,)); got "ab"');
+    expect(message(() => pythonFloatRepr('x' as never))).toBe('x must be a number; got "x"');
+    expect(formatNumpyArray(new Float32Array([0.5, -0]), [2])).toBe('[ 0.5 -0. ]');
   });
 });

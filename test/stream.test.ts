@@ -246,6 +246,7 @@ describe('errors name the block; the fit is a transaction', () => {
     ['not a block', [good, 7], {}, 'INVALID_ARGUMENT', 'source block 1 must be an object { inputs, targets } (a RowBlock); got 7'],
     ['validationSplit', [good], { validationSplit: 0.2 }, 'INVALID_ARGUMENT', 'validationSplit 0.2 cannot split a DataSource: it holds out the last rows, and a source is read in blocks without knowing how many rows it has; pass validationSource (a second DataSource) or validationData'],
     ['shuffle without a buffer', [good], { shuffle: true }, 'INVALID_ARGUMENT', "shuffle with a DataSource needs shuffleBuffer (the rows to shuffle within): numpy's permutation needs every row at once, a streamed fit shuffles through a buffer (docs/training.md, Streamed training)"],
+    ['a shuffle buffer larger than the engine can allocate', [good], { shuffle: true, shuffleBuffer: 2147483647 }, 'OUT_OF_MEMORY', 'shuffleBuffer 2147483647 holds rows of 4 inputs and 3 targets in 112.0 GiB, more than this engine could allocate; use a smaller shuffleBuffer'],
     ['a bad validation source block', [good], { validationSource: blocks([{ inputs: [[0, 0, 0, 0]], targets: [[0, 0]] }]) }, 'INVALID_ARGUMENT', "validationSource block 0 targets[0] must be a row of 3 numbers (the network's output size); got [0,0]"],
   ];
   for (const [name, list, options, code, message] of CASES) {

@@ -524,7 +524,7 @@ describe('fitAsync', () => {
       ['predictClass', () => net.predictClass(x)],
       ['evaluate', () => net.evaluate(x, y)],
       ['toJSON', () => net.toJSON()],
-      ['toJSON', () => net.save(join(dir, 'busy.json'))],
+      ['save', () => net.save(join(dir, 'busy.json'))],
     ];
     const errors: unknown[] = [];
     let checkedDuring = false;

@@ -203,6 +203,29 @@ describe.each(VARIANTS)('$name', ({ options }) => {
     }
   });
 
+  it('a normalisation no model file could hold (a spread that overflows or is subnormal) is refused, in memory and streamed, and changes nothing', async () => {
+    const net = await trained(options);
+    const twin = await trained(options);
+    const before = snapshot(net);
+    const source = (inputs: number[][], targets: number[][]) => ({ batches: async function* () { yield { inputs, targets }; } });
+    const cases: [number[][], 'zscore' | 'minmax', string][] = [
+      [[[1e308, 0], [-1e308, 1]], 'zscore', 'inputs column 0 must be a column whose zscore offset and scale are finite and normal; got [0,Infinity]'],
+      [[[0, 1.7e308], [1, -1.7e308]], 'minmax', 'inputs column 1 must be a column whose minmax offset and scale are finite and normal; got [-1.7e+308,Infinity]'],
+      [[[5e-324, 0], [0, 1]], 'minmax', 'inputs column 0 must be a column whose minmax offset and scale are finite and normal; got [0,5e-324]'],
+      [[[1e-310, 0], [0, 1], [2e-310, 3]], 'zscore', 'inputs column 0 must be a column whose zscore offset and scale are finite and normal; got [1e-310,0]'],
+    ];
+    for (const [inputs, normalize, message] of cases) {
+      const targets = inputs.map((_, i) => [i % 2]);
+      for (const error of [thrown(() => net.fit(inputs, targets, { normalize })), await thrownAsync(() => net.fitAsync(source(inputs, targets), { normalize }))]) {
+        expectMLPError(error, 'INVALID_ARGUMENT');
+        expect((error as MLPError).message).toBe(message);
+        expect(snapshot(net)).toBe(before);
+      }
+    }
+    expect(net.fit(XOR_IN, XOR_OUT, { epochs: 3, optimizer: 'adam', shuffle: true, normalize: 'minmax' })).toEqual(twin.fit(XOR_IN, XOR_OUT, { epochs: 3, optimizer: 'adam', shuffle: true, normalize: 'minmax' }));
+    expect(snapshot(net)).toBe(snapshot(twin));
+  });
+
   it('predict and evaluate on finite inputs: finite numbers, or OVERFLOW naming the row', async () => {
     const net = await MLP.create({ layers: [1, 1, 1], activation: 'linear', seed: 1, ...options });
     const json = net.toJSON();

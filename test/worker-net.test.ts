@@ -111,5 +111,6 @@ console.log(history.epochs, (await net.predict([[0, 1]]))[0].length);`;
     await net.dispose();
     await expect(fit).rejects.toMatchObject({ code: 'DISPOSED', message: 'net.fit was used after net.dispose(); create or load a new MLP' });
     await expect(net.toJSON()).rejects.toMatchObject({ code: 'DISPOSED', message: 'net.toJSON was used after net.dispose(); create or load a new MLP' });
+    await expect(net.save('never-written.json')).rejects.toMatchObject({ code: 'DISPOSED', message: 'net.save was used after net.dispose(); create or load a new MLP' });
   });
 });

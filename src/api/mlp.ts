@@ -304,6 +304,7 @@ export class MLP {
    * 'indexeddb://NAME' or 'localstorage://NAME' (the same text, replaced all at once).
    */
   async save(path: string, options?: SaveOptions): Promise<void> {
+    this.#use('save');
     // The text is taken now, as the call finds the net; writing it may wait for the store's code.
     const text = modelText(this.toJSON(options ?? {}));
     await (await modelStore()).writeModelText(path, text);
@@ -365,7 +366,7 @@ export class MLP {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#idle(method);
       const dataset = withClassColumn(checkDataset(data, memory.layout.inputSize, memory.layout.outputSize), memory.layout.outputSize);
-      const o = checkFitOptions(dataset ? second : third);
+      const o = checkFitOptions(dataset ? second : third, memory.layout.shape.dtype);
       if (o.validationSource !== undefined) throw new MLPError('INVALID_ARGUMENT', 'validationSource validates a fit on a DataSource (net.fitAsync(source, options)); with arrays, use validationData');
       if (o.shuffleBuffer !== undefined) throw new MLPError('INVALID_ARGUMENT', `shuffleBuffer ${o.shuffleBuffer} is for a fit on a DataSource; with arrays, shuffle permutes all the rows`);
       const { layout } = memory;
@@ -459,7 +460,7 @@ export class MLP {
       setNormalization: (normalization) => {
         if (normalization !== this.#info.normalization) this.#info = { ...this.#info, normalization };
       },
-      alive: () => void this.#alive('fit'),
+      alive: () => void this.#alive(this.#training ?? 'fit'),
       classifies: (targets) => this.#classifiesWith(isBinary(targets)),
       callback: (stats, onEpochEnd) => {
         this.#inCallback = true;
@@ -478,12 +479,13 @@ export class MLP {
   /** Puts the net back as it was before the fit; returns what to throw. */
   #failFit(transaction: FitTransaction, error: unknown): unknown {
     // A net disposed under its fit has nothing left to put back.
-    if (this.#memory === undefined) return asMLPError(error, 'net.fit');
+    const call = `net.${this.#training ?? 'fit'}`;
+    if (this.#memory === undefined) return asMLPError(error, call);
     const { info, random } = transaction.rollback();
     this.#info = info;
     if (random) this.#random = random;
     if (error instanceof CallbackFailure) return error.error;
-    return asMLPError(error, 'net.fit');
+    return asMLPError(error, call);
   }
 
   /** Whether accuracy means something: a classification loss, class labels, or 0/1 targets. */

@@ -1,6 +1,7 @@
 // Input normalisation as docs/training.md defines it: fitted per column on the training
 // rows, kept in the model, and applied on the host as rows are written for either backend
 // (src/api/rows.ts, copyRows).
+import { invalidArgument } from '../api/errors.ts';
 
 /** What fit's (and a dataset's) normalize option may ask for. */
 export const NORMALIZATIONS = ['none', 'zscore', 'minmax'] as const;
@@ -10,6 +11,15 @@ export interface Normalization {
   kind: 'zscore' | 'minmax';
   offset: number[];
   scale: number[];
+}
+
+/** The smallest normal double: dividing by anything smaller (a subnormal) loses precision or overflows. */
+export const MIN_NORMALIZATION_SCALE = 2 ** -1022;
+
+/** Whether inputs can be divided by `scale`: finite and of magnitude at least MIN_NORMALIZATION_SCALE (a model file holds no other). */
+export function isUsableScale(scale: number): boolean {
+  const magnitude = Math.abs(scale);
+  return magnitude >= MIN_NORMALIZATION_SCALE && magnitude <= Number.MAX_VALUE;
 }
 
 export function fitNormalization(kind: 'zscore' | 'minmax', data: ArrayLike<number>, rows: number, width: number): Normalization {
@@ -108,7 +118,10 @@ export class ColumnStatistics {
         offset.push(this.#min[c]);
         scale.push(constant ? 1 : this.#max[c] - this.#min[c]);
       }
+      // Statistics that overflow, or a spread too small to divide by: no model file could hold them.
+      if (!Number.isFinite(offset[c]) || !isUsableScale(scale[c])) throw invalidArgument(`inputs column ${c}`, [offset[c], scale[c]], `a column whose ${this.kind} offset and scale are finite and normal`);
     }
     return { kind: this.kind, offset, scale };
   }
+
 }

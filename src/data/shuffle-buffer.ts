@@ -2,6 +2,8 @@
 // through a buffer of N rows and leave it in an order drawn from the net's random stream.
 // numpy's permutation needs the whole set at once; this needs N rows, and with N at least
 // the number of rows it is a uniform shuffle of the whole set (a different one than numpy's).
+import { MLPError } from '../api/errors.ts';
+import { formatBytes } from '../api/validate.ts';
 import type { RandomState } from '../math/random.ts';
 
 export class ShuffleBuffer {
@@ -19,8 +21,14 @@ export class ShuffleBuffer {
     this.#inputWidth = inputWidth;
     this.#outputWidth = outputWidth;
     this.#random = random;
-    this.inputs = new Float64Array((size + 1) * inputWidth);
-    this.targets = new Float64Array((size + 1) * outputWidth);
+    try {
+      this.inputs = new Float64Array((size + 1) * inputWidth);
+      this.targets = new Float64Array((size + 1) * outputWidth);
+    } catch {
+      // The engine's RangeError (too long a typed array, or no memory) in the option's words.
+      const bytes = (size + 1) * (inputWidth + outputWidth) * Float64Array.BYTES_PER_ELEMENT;
+      throw new MLPError('OUT_OF_MEMORY', `shuffleBuffer ${size} holds rows of ${inputWidth} inputs and ${outputWidth} targets in ${formatBytes(bytes)}, more than this engine could allocate; use a smaller shuffleBuffer`);
+    }
   }
 
   /** The scratch slot, where a row that leaves the buffer is found. */

@@ -1,6 +1,7 @@
 // Python 3's repr(float) (also str(float) and f-string `{x}`) for the CLI's loss lines and
 // numpy's 0-D str(); the shortest round-trip digits come from JavaScript, the layout from
 // CPython's float_repr_style='short' rules (Python/pystrtod.c, format code 'r').
+import { invalidArgument } from '../api/errors.ts';
 
 /**
  * The shortest round-trip decimal digits of a finite positive double, as JavaScript prints
@@ -26,6 +27,7 @@ export function shortestDigits(x: number): { digits: string; exponent: number } 
 
 /** Exactly Python 3's `repr(x)` for a float. */
 export function pythonFloatRepr(x: number): string {
+  if (typeof x !== 'number') throw invalidArgument('x', x, 'a number');
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';

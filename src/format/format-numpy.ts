@@ -4,6 +4,7 @@
 // cutoff, FormatPositional, FormatScientific), under the default print options only:
 // precision 8, floatmode 'maxprec', suppress False, sign '-', linewidth 75, threshold 1000,
 // edgeitems 3, nanstr 'nan', infstr 'inf', legacy off.
+import { invalidArgument } from '../api/errors.ts';
 import { pythonFloatRepr } from './float-repr.ts';
 
 const PRECISION = 8;
@@ -384,6 +385,10 @@ function leadingTrailing(shape: readonly number[], strides: readonly number[]): 
   return out;
 }
 
+function describeShape(shape: readonly number[]): string {
+  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
 /** arrayprint._extendLine (legacy off): wrap unless the line holds nothing but its indent. */
 function extendLine(s: string, line: string, word: string, width: number, indent: string): [string, string] {
   if (line.length + word.length > width && line.length > indent.length) {
@@ -398,10 +403,14 @@ function extendLine(s: string, line: string, word: string, width: number, indent
  * print options, for any number of dimensions. `data` is in C (row-major) order.
  */
 export function formatNumpyArray(data: ArrayLike<number>, shape: readonly number[]): string {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== size) {
-    throw new RangeError(`formatNumpyArray: ${data.length} values do not fill shape [${shape.join(', ')}]`);
+  if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+    throw invalidArgument('shape', shape, 'an array of non-negative integers (numpy\'s shape)');
   }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!(Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView))) || data.length !== size) {
+    throw invalidArgument('data', data, `an array or typed array of ${size} numbers (shape ${describeShape(shape)})`);
+  }
+  for (let i = 0; i < size; i++) if (typeof data[i] !== 'number') throw invalidArgument(`data[${i}]`, data[i], 'a number');
   // A 0-D array prints as its scalar, and str(np.float64) agrees with Python's float repr.
   if (shape.length === 0) return pythonFloatRepr(data[0]!);
   if (size === 0) return '[]';

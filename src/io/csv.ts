@@ -35,6 +35,8 @@ export function loadCSV(pathOrText: string, options: CSVOptions = {}): CSVDatase
 }
 
 export function parseCSV(text: string, options: CSVOptions = {}): CSVDataset {
+  // csv-parse would say "The "target" argument must be an instance of Buffer", about an argument of its own.
+  if (typeof text !== 'string') throw invalidArgument('text', text, 'a string (the CSV text)');
   const o = CSVColumns.checkOptions(options);
   const source = o.source ?? 'CSV';
   let records: CSVRecord[];

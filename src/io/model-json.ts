@@ -6,9 +6,9 @@
 import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { DTYPES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
-import type { Normalization } from '../data/normalize.ts';
-import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
-import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
+import { isUsableScale, MIN_NORMALIZATION_SCALE, type Normalization } from '../data/normalize.ts';
+import { checkAlphaFloat32, checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
+import { checkFeatureNames, checkLayers, float32Holds, unreadable, WITHIN_FLOAT32 } from '../api/validate.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from './model-text.ts';
 
 export { MODEL_FORMAT, MODEL_VERSION, modelText } from './model-text.ts';
@@ -88,6 +88,8 @@ function fieldsOf(value: object): Record<string, unknown> {
 
 function parseModelObject(model: unknown): ModelJSON {
   if (model === null || typeof model !== 'object' || Array.isArray(model)) throw new MLPError('INVALID_MODEL', `model must be a JSON object; got ${describeValue(model)}`);
+  // The bytes of a model file (readFileSync's Buffer) are neither: say so rather than "format got undefined".
+  if (ArrayBuffer.isView(model) || model instanceof ArrayBuffer) throw new MLPError('INVALID_MODEL', `model must be a JSON object or its JSON text (decode bytes first: new TextDecoder().decode(bytes)); got ${model instanceof ArrayBuffer ? `an ArrayBuffer of ${model.byteLength} bytes` : describeValue(model)}`);
   const m = fieldsOf(model);
   if (m.format !== MODEL_FORMAT) throw invalid('format', m.format, `'${MODEL_FORMAT}'`);
   if (m.version !== 1 && m.version !== 2) throw invalid('version', m.version, '1 or 2 (the versions this wasm-mlp reads)');
@@ -105,6 +107,11 @@ function parseModelObject(model: unknown): ModelJSON {
     architecture = asModelError(() => checkArchitecture(layers, m.activations, m.alpha, m.loss, 'activations'));
   }
   const dtype = m.dtype === undefined ? 'float64' : asModelError(() => oneOf(m.dtype, 'dtype', DTYPES));
+  if (dtype === 'float32') {
+    asModelError(() => checkAlphaFloat32(architecture.alpha, 'alpha'));
+    checkFloat32Vectors(weights, 'weights');
+    checkFloat32Vectors(biases, 'biases');
+  }
   const inputs = layers[0];
   const outputs = layers[layers.length - 1];
   const result: ModelJSON = {
@@ -122,8 +129,18 @@ function parseModelObject(model: unknown): ModelJSON {
   if (m.training != null) {
     const parameterCount = weights.reduce((n, w, l) => n + w.length + biases[l].length, 0);
     result.training = checkTraining(m.training, parameterCount);
+    if (dtype === 'float32') checkFloat32Vectors([result.training.state1, result.training.state2], 'training.state', 1);
   }
   return result;
+}
+
+/** A float32 model's numbers are float32 values: one that rounds to ±Infinity there is refused, not loaded as Infinity. */
+function checkFloat32Vectors(vectors: number[][], name: string, firstIndex?: number): void {
+  for (let l = 0; l < vectors.length; l++) {
+    const bad = vectors[l].findIndex((x) => !float32Holds(x));
+    const at = firstIndex === undefined ? `${name}[${l}][${bad}]` : `${name}${l + firstIndex}[${bad}]`;
+    if (bad >= 0) throw invalid(at, vectors[l][bad], `${WITHIN_FLOAT32} (the model's dtype is 'float32')`);
+  }
 }
 
 function checkVectors(
@@ -156,9 +173,6 @@ function checkNumbers(value: unknown, name: string, length: number, what: string
   return numbers;
 }
 
-/** The smallest normal double: dividing by anything smaller (a subnormal) loses precision or overflows. */
-const MIN_NORMAL = 2 ** -1022;
-
 function checkNormalization(value: unknown, inputs: number): Normalization {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('normalization', value, '{ kind, offset, scale } or null');
   const n = fieldsOf(value);
@@ -166,9 +180,16 @@ function checkNormalization(value: unknown, inputs: number): Normalization {
   const offset = checkNumbers(n.offset, 'normalization.offset', inputs, 'one per input');
   const scale = checkNumbers(n.scale, 'normalization.scale', inputs, 'one per input');
   // Inputs are divided by the scale: a zero or subnormal one would give Infinity or NaN.
-  const tiny = scale.findIndex((s) => !(Math.abs(s) >= MIN_NORMAL));
-  if (tiny >= 0) throw invalid(`normalization.scale[${tiny}] (input column ${tiny})`, scale[tiny], `a nonzero number of magnitude at least ${MIN_NORMAL} (inputs are divided by it)`);
+  const tiny = scale.findIndex((s) => !isUsableScale(s));
+  if (tiny >= 0) throw invalid(`normalization.scale[${tiny}] (input column ${tiny})`, scale[tiny], `a nonzero number of magnitude at least ${MIN_NORMALIZATION_SCALE} (inputs are divided by it)`);
   return { kind, offset, scale };
+}
+
+/** adam's v is a running mean of squared gradients: a negative one would make its update sqrt(v) NaN. */
+function checkAdamSquares(optimizer: Optimizer, v: number[]): number[] {
+  const negative = optimizer === 'adam' ? v.findIndex((x) => x < 0) : -1;
+  if (negative >= 0) throw invalid(`training.state2[${negative}]`, v[negative], "a number >= 0 (adam's v, a mean of squared gradients)");
+  return v;
 }
 
 function checkName(value: unknown, name: string): string {
@@ -202,7 +223,7 @@ function checkTraining(value: unknown, parameterCount: number): TrainingState {
     beta1Power: power('beta1Power'),
     beta2Power: power('beta2Power'),
     state1: checkNumbers(t.state1, 'training.state1', parameterCount, 'one per parameter'),
-    state2: checkNumbers(t.state2, 'training.state2', parameterCount, 'one per parameter'),
+    state2: checkAdamSquares(optimizer, checkNumbers(t.state2, 'training.state2', parameterCount, 'one per parameter')),
     random: { key, position },
   };
 }

@@ -148,7 +148,7 @@ class WorkerNet extends WorkerMLP {
   }
 
   async save(path: string, options?: SaveOptions): Promise<void> {
-    this.#use('toJSON');
+    this.#use('save');
     const store = await modelStore();
     if (store.browserLocation(path)) return store.writeModelText(path, modelText(await this.toJSON(options ?? {})));
     await this.#call('save', () => [path, options]);
@@ -237,7 +237,7 @@ class WorkerNet extends WorkerMLP {
       throw unpostable(`net.${method}`, error, () => {
         const layers = this.#snapshot.layers;
         const dataset = checkDataset(data, layers[0], layers[layers.length - 1]);
-        checkFitOptions(dataset ? second : third);
+        checkFitOptions(dataset ? second : third, this.#snapshot.dtype);
       });
     }
     const abort = () => this.#channel.notify({ type: 'abort', id: sent.id });
@@ -250,7 +250,10 @@ class WorkerNet extends WorkerMLP {
     } catch (error) {
       if (!(error instanceof CallFailure)) throw error;
       if (error.classes !== undefined) this.#snapshot.classes = error.classes;
-      throw 'callback' in error.error ? userError : fromWire(error.error);
+      if ('callback' in error.error) throw userError;
+      // The worker runs every fit as fitAsync: one that dispose() ended names the caller's call, as in-thread.
+      if (error.error.code === 'DISPOSED' && this.#disposed) this.#alive(method);
+      throw fromWire(error.error);
     } finally {
       this.#training = undefined;
       this.#inCallback = false;
