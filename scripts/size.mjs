@@ -45,6 +45,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--inputs')) {
     for (const meta of readdirSync(`${root}build/meta`).sort()) {
       const { outputs } = JSON.parse(readFileSync(`${root}build/meta/${meta}`, 'utf8'));
+      if (outputs === undefined) continue; // not esbuild's metafile: the browser builds' mangle cache
       for (const [output, { inputs }] of Object.entries(outputs)) {
         console.log(`\n${output}`);
         const rows = Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
