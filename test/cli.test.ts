@@ -1056,6 +1056,10 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['--layers not a list of sizes', ['train', ...IRIS_OUT, '--layers', '4,x,3'], IRIS_FILES,
     "--layers must be at least 2 positive integers separated by commas, like 64,128,10; got '4,x,3'"],
   ['--data without --layers', ['train', ...IRIS_OUT], IRIS_FILES, 'train --data needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)'],
+  // Before: "data.features must be an array of 2 distinct column names ..." (with --stream, "source.features").
+  ...['', '--stream'].map((stream): [string, string[], Record<string, FileContent>, string] => [`--features naming a column twice ${stream}`,
+    ['train', ...IRIS_OUT, '--layers', '2,8,3', '--features', 'sepal_length,sepal_length', ...(stream ? [stream] : [])], IRIS_FILES,
+    `--features must be distinct column names ('sepal_length' is named twice); got ["sepal_length","sepal_length"]`]),
   ['--target not a column', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--target', 'kind'], IRIS_FILES,
     "target 'kind' is not a column of iris.csv; its columns are sepal_length, sepal_width, petal_length, petal_width, species"],
   ['a non-numeric feature cell', ['train', '--data', 'bad.csv', '--out', 'm.json', '--layers', '2,1'], { 'bad.csv': BAD_CELL_CSV },

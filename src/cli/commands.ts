@@ -392,10 +392,13 @@ async function trainCsvStreamed(flags: Flags, outPath: string, common: Common, g
   });
 }
 
-/** A text column among the features: the error says how to leave it out. */
+/** A text column among the features: the error says how to leave it out; a bad --features list is named as the flag. */
 function withFeaturesHint(error: unknown, features: string[] | undefined): unknown {
   if (features === undefined && error instanceof MLPError && / is not a number$/.test(error.message)) {
     return new MLPError(error.code, `${error.message}; choose the numeric input columns with --features`);
+  }
+  if (features !== undefined && error instanceof MLPError && error.message.startsWith('features must ')) {
+    return new MLPError(error.code, `--${error.message}`, { cause: error });
   }
   return error;
 }
