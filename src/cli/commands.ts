@@ -8,7 +8,7 @@ import { progress } from './progress.ts';
 import { loadCSV, type CSVDataset } from '../io/csv.ts';
 import { loadNpy, NpyReader, npyChunks } from '../io/npy-file.ts';
 import { npyHeaderBytes } from '../io/npy.ts';
-import { npySource, type NpyDataSource } from '../io/npy-source.ts';
+import { checkFiniteRows, npySource, type NpyDataSource } from '../io/npy-source.ts';
 import { csvSource, type CSVSource } from '../io/csv-source.ts';
 import type { DataSource } from '../data/data-source.ts';
 import { trainTestSplit } from '../data/split.ts';
@@ -206,7 +206,11 @@ export async function trainNpy(flags: Flags, outPath: string, common: Common): P
   if (flags.stream === true) return trainStreamed(source, `rows of ${inputs} and ${targets} (streamed)`, given, layers, flags, outPath, common);
   // Each row a view of the file's numbers (fit reads Float64Array rows): no copy, and
   // --test-fraction and the score warnings index them as rows of a CSV.
-  const data = { inputs: rowViews(loadNpy(inputs).data, source.rows), targets: rowViews(loadNpy(targets).data, source.rows), classes: null };
+  const x = loadNpy(inputs).data;
+  checkFiniteRows(x, source.inputColumns, 0, inputs);
+  const y = loadNpy(targets).data;
+  checkFiniteRows(y, source.targetColumns, 0, targets);
+  const data = { inputs: rowViews(x, source.rows), targets: rowViews(y, source.rows), classes: null };
   return trainOnRows(data, `rows of ${inputs} and ${targets}`, given, layers, flags, outPath, common);
 }
 
