@@ -508,8 +508,10 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
     expect(m).toMatch(/; is the file truncated\?$/);
   }],
   ['an inputs file that is not rows', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': { foo: 1 } }, 'in.json must be an array of input rows or an object with an "inputs" array; got {"foo":1}'],
-  ['inputs of the wrong width', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [[1, 2, 3]] }, "inputs[0] must be a row of 2 numbers (the network's input size); got [1,2,3]"],
-  ['empty inputs', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [] }, 'inputs must be at least one row; got []'],
+  // The file is named, as SPEC.json's is (before: "inputs[0] must be ..." alone).
+  ['inputs of the wrong width', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [[1, 2, 3]] }, "in.json: inputs[0] must be a row of 2 numbers (the network's input size); got [1,2,3]"],
+  ['empty inputs', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [] }, 'in.json: inputs must be at least one row; got []'],
+  ['an infinite input', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': '{"inputs": [[1, 1e999]]}' }, 'in.json: inputs[0][1] must be a finite number; got Infinity'],
 ];
 
 describe('errors: one line on stderr, nothing on stdout, exit 2, no file left behind', () => {
@@ -1060,6 +1062,9 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ...['', '--stream'].map((stream): [string, string[], Record<string, FileContent>, string] => [`--features naming a column twice ${stream}`,
     ['train', ...IRIS_OUT, '--layers', '2,8,3', '--features', 'sepal_length,sepal_length', ...(stream ? [stream] : [])], IRIS_FILES,
     `--features must be distinct column names ('sepal_length' is named twice); got ["sepal_length","sepal_length"]`]),
+  // Before: "... has 1 classes (setosa)".
+  ['an output size not matching a target of one class', ['train', '--data', 'one.csv', '--out', 'm.json', '--layers', '1,2'], { 'one.csv': 'x,kind\n1,a\n2,a\n' },
+    "--layers ends with 2 outputs but the target 'kind' of one.csv has 1 class (a)"],
   ['--target not a column', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--target', 'kind'], IRIS_FILES,
     "target 'kind' is not a column of iris.csv; its columns are sepal_length, sepal_width, petal_length, petal_width, species"],
   ['a non-numeric feature cell', ['train', '--data', 'bad.csv', '--out', 'm.json', '--layers', '2,1'], { 'bad.csv': BAD_CELL_CSV },

@@ -491,7 +491,7 @@ export async function predictJson(modelPath: string, inputsPath: string, common:
     if (!Array.isArray(rows)) {
       throw new MLPError('INVALID_ARGUMENT', `${inputsPath} must be an array of input rows or an object with an "inputs" array; got ${describeValue(inputs)}`);
     }
-    return JSON.stringify(net.predict(rows));
+    return JSON.stringify(await inFile(inputsPath, () => net.predict(rows)));
   } finally {
     net.dispose();
   }
@@ -607,7 +607,8 @@ function checkWidths(layers: number[], data: Columns, path: string): void {
   const outputs = layers[layers.length - 1];
   const width = data.width;
   if (outputs !== width) {
-    const what = data.classes ? `${data.classes.length} classes (${data.classes.slice(0, 10).join(', ')})` : 'one numeric value';
+    const count = data.classes?.length ?? 0;
+    const what = data.classes ? `${count} class${count === 1 ? '' : 'es'} (${data.classes.slice(0, 10).join(', ')})` : 'one numeric value';
     throw new MLPError('INVALID_ARGUMENT', `--layers ends with ${outputs} outputs but the target '${data.target}' of ${path} has ${what}`);
   }
 }
