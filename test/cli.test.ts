@@ -720,9 +720,10 @@ describe('train --data FILE.csv', () => {
     }
   });
 
-  it('--log-every 20 prints exactly 3 progress lines on stderr (epoch 20/60, 40/60, 60/60) and the same model', async () => {
+  // 2e1: written as --epochs may be (before: refused, "--log-every must be an integer ...; got '2e1'").
+  it.each(['20', '2e1'])('--log-every %s prints exactly 3 progress lines on stderr (epoch 20/60, 40/60, 60/60) and the same model', async (every) => {
     write({ 'iris.csv': IRIS });
-    const r = cli('train', ...IRIS_TRAIN, '--out', 'm.json', '--log-every', '20');
+    const r = cli('train', ...IRIS_TRAIN, '--out', 'm.json', '--log-every', every);
     const lib = await libraryCsv('iris.csv', { target: 'species' }, IRIS_CREATE, IRIS_FIT, 'wasm');
     const h = lib.history;
     expectClean(r.stderr);
@@ -1107,6 +1108,9 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['--test-fraction 1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--test-fraction', '1'], IRIS_FILES, '--test-fraction must be a number between 0 and 1 (exclusive); got 1'],
   ['--test-fraction abc', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--test-fraction', 'abc'], IRIS_FILES, "--test-fraction must be a number; got 'abc'"],
   ['--log-every 0', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '0'], IRIS_FILES, "train: --log-every must be an integer from 1 to 2147483647; got '0'"],
+  ['--log-every 2.5', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '2.5'], IRIS_FILES, "train: --log-every must be an integer from 1 to 2147483647; got '2.5'"],
+  // Before: "--epochs must be a number; got '1e999'" — it is one, too large for a double.
+  ['--epochs 1e999', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--epochs', '1e999'], IRIS_FILES, "--epochs must be a finite number; got '1e999', which is too large for a double"],
   // Today: "callbackEvery must be an integer from 1 to 2147483647; got 100000000000000000000".
   ['--log-every 99999999999999999999', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '99999999999999999999'], IRIS_FILES,
     "train: --log-every must be an integer from 1 to 2147483647; got '99999999999999999999'"],

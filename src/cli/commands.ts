@@ -146,7 +146,8 @@ function flagValue(flag: string, kind: string, raw: string | boolean): unknown {
   if (typeof raw === 'boolean') return raw;
   if (kind === 'number') {
     const n = Number(raw);
-    if (!NUMBER_TEXT.test(raw.trim()) || !Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+    if (!NUMBER_TEXT.test(raw.trim())) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+    if (!Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a finite number; got '${raw}', which is too large for a double`);
     return n;
   }
   if (kind === 'integers') {
