@@ -428,6 +428,14 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
     "train: --shuffle takes no value; got '0'; --shuffle is on by default, --no-shuffle turns it off (see 'wasm-mlp train --help')"],
   ['a value given to a switch (--include-optimizer yes)', ['train', 'spec.json', '--include-optimizer', 'yes', '--out', 'x'], { 'spec.json': SPEC },
     "train: --include-optimizer takes no value; got 'yes'; leave it out to turn it off (see 'wasm-mlp train --help')"],
+  ['a flag given twice with two values (--out a.json --out b.json): not the last silently', ['train', 'spec.json', '--out', 'a.json', '--out', 'b.json'], { 'spec.json': SPEC },
+    "train: --out is given twice, 'a.json' and 'b.json'; give it once (see 'wasm-mlp train --help')"],
+  ['a flag given twice with two values (--data=a.csv --data b.csv)', ['predict', 'm.json', '--data=a.csv', '--data', 'b.csv'], {},
+    "predict: --data is given twice, 'a.csv' and 'b.csv'; give it once (see 'wasm-mlp predict --help')"],
+  ['a switch and its negation (--shuffle --no-shuffle)', ['train', '--data', 'x.csv', '--layers', '2,1', '--shuffle', '--no-shuffle', '--out', 'x'], {},
+    "train: --shuffle and --no-shuffle contradict each other; give one of them (see 'wasm-mlp train --help')"],
+  ['a switch and its negation (--no-shuffle --shuffle)', ['train', '--data', 'x.csv', '--layers', '2,1', '--no-shuffle', '--shuffle', '--out', 'x'], {},
+    "train: --shuffle and --no-shuffle contradict each other; give one of them (see 'wasm-mlp train --help')"],
   ['unknown flag (notebook --seed 42)', ['notebook', '--seed', '42'], {}, "notebook: unknown option '--seed'; expected --backend or --help (see 'wasm-mlp notebook --help')"],
   ['unknown flag (evaluate --csv)', ['evaluate', 'model.json', '--csv', 'x.csv'], {}, "evaluate: unknown option '--csv'; expected --data, --target, --json, --backend or --help (see 'wasm-mlp evaluate --help')"],
   ['unknown flag (predict --json)', ['predict', 'model.json', 'in.json', '--json'], {}, "predict: unknown option '--json'; expected --data, --inputs, --out, --backend or --help (see 'wasm-mlp predict --help')"],
@@ -500,8 +508,10 @@ const ERRORS: [string, string[], Record<string, FileContent>, string | ((message
     expect(m).toMatch(/; is the file truncated\?$/);
   }],
   ['an inputs file that is not rows', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': { foo: 1 } }, 'in.json must be an array of input rows or an object with an "inputs" array; got {"foo":1}'],
-  ['inputs of the wrong width', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [[1, 2, 3]] }, "inputs[0] must be a row of 2 numbers (the network's input size); got [1,2,3]"],
-  ['empty inputs', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [] }, 'inputs must be at least one row; got []'],
+  // The file is named, as SPEC.json's is (before: "inputs[0] must be ..." alone).
+  ['inputs of the wrong width', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [[1, 2, 3]] }, "in.json: inputs[0] must be a row of 2 numbers (the network's input size); got [1,2,3]"],
+  ['empty inputs', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': [] }, 'in.json: inputs must be at least one row; got []'],
+  ['an infinite input', ['predict', 'model.json', 'in.json'], { 'model.json': MODEL, 'in.json': '{"inputs": [[1, 1e999]]}' }, 'in.json: inputs[0][1] must be a finite number; got Infinity'],
 ];
 
 describe('errors: one line on stderr, nothing on stdout, exit 2, no file left behind', () => {
@@ -710,9 +720,10 @@ describe('train --data FILE.csv', () => {
     }
   });
 
-  it('--log-every 20 prints exactly 3 progress lines on stderr (epoch 20/60, 40/60, 60/60) and the same model', async () => {
+  // 2e1: written as --epochs may be (before: refused, "--log-every must be an integer ...; got '2e1'").
+  it.each(['20', '2e1'])('--log-every %s prints exactly 3 progress lines on stderr (epoch 20/60, 40/60, 60/60) and the same model', async (every) => {
     write({ 'iris.csv': IRIS });
-    const r = cli('train', ...IRIS_TRAIN, '--out', 'm.json', '--log-every', '20');
+    const r = cli('train', ...IRIS_TRAIN, '--out', 'm.json', '--log-every', every);
     const lib = await libraryCsv('iris.csv', { target: 'species' }, IRIS_CREATE, IRIS_FIT, 'wasm');
     const h = lib.history;
     expectClean(r.stderr);
@@ -1048,6 +1059,13 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['--layers not a list of sizes', ['train', ...IRIS_OUT, '--layers', '4,x,3'], IRIS_FILES,
     "--layers must be at least 2 positive integers separated by commas, like 64,128,10; got '4,x,3'"],
   ['--data without --layers', ['train', ...IRIS_OUT], IRIS_FILES, 'train --data needs --layers, e.g. --layers 4,8,3 (input, hidden..., output sizes)'],
+  // Before: "data.features must be an array of 2 distinct column names ..." (with --stream, "source.features").
+  ...['', '--stream'].map((stream): [string, string[], Record<string, FileContent>, string] => [`--features naming a column twice ${stream}`,
+    ['train', ...IRIS_OUT, '--layers', '2,8,3', '--features', 'sepal_length,sepal_length', ...(stream ? [stream] : [])], IRIS_FILES,
+    `--features must be distinct column names ('sepal_length' is named twice); got ["sepal_length","sepal_length"]`]),
+  // Before: "... has 1 classes (setosa)".
+  ['an output size not matching a target of one class', ['train', '--data', 'one.csv', '--out', 'm.json', '--layers', '1,2'], { 'one.csv': 'x,kind\n1,a\n2,a\n' },
+    "--layers ends with 2 outputs but the target 'kind' of one.csv has 1 class (a)"],
   ['--target not a column', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--target', 'kind'], IRIS_FILES,
     "target 'kind' is not a column of iris.csv; its columns are sepal_length, sepal_width, petal_length, petal_width, species"],
   ['a non-numeric feature cell', ['train', '--data', 'bad.csv', '--out', 'm.json', '--layers', '2,1'], { 'bad.csv': BAD_CELL_CSV },
@@ -1090,6 +1108,9 @@ const CSV_ERRORS: [string, string[], Record<string, FileContent>, string | ((mes
   ['--test-fraction 1', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--test-fraction', '1'], IRIS_FILES, '--test-fraction must be a number between 0 and 1 (exclusive); got 1'],
   ['--test-fraction abc', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--test-fraction', 'abc'], IRIS_FILES, "--test-fraction must be a number; got 'abc'"],
   ['--log-every 0', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '0'], IRIS_FILES, "train: --log-every must be an integer from 1 to 2147483647; got '0'"],
+  ['--log-every 2.5', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '2.5'], IRIS_FILES, "train: --log-every must be an integer from 1 to 2147483647; got '2.5'"],
+  // Before: "--epochs must be a number; got '1e999'" — it is one, too large for a double.
+  ['--epochs 1e999', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--epochs', '1e999'], IRIS_FILES, "--epochs must be a finite number; got '1e999', which is too large for a double"],
   // Today: "callbackEvery must be an integer from 1 to 2147483647; got 100000000000000000000".
   ['--log-every 99999999999999999999', ['train', ...IRIS_OUT, '--layers', '4,8,3', '--log-every', '99999999999999999999'], IRIS_FILES,
     "train: --log-every must be an integer from 1 to 2147483647; got '99999999999999999999'"],

@@ -208,6 +208,8 @@ describe('wide CSV files', () => {
     const listed = `${names.slice(0, 20).join(', ')} … and ${COLUMNS - 20} more`;
     expect(() => parseCSV(text, { target: 'label' })).toThrow(`target 'label' is not a column of CSV; its columns are ${listed}`);
     expect(() => parseCSV(text, { features: ['f1', 'nope'] })).toThrow(`feature column 'nope' is not a column of CSV; its columns are ${listed}`);
+    // Before: accepted here, and refused only by fit as "data.features must be an array of 2 distinct column names".
+    expect(() => parseCSV(text, { features: ['f1', 'f1'] })).toThrow(`features must be distinct column names ('f1' is named twice); got ["f1","f1"]`);
     const classes = Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(2, '0')}`);
     expect(() => parseCSV(`x,y\n${classes.map((c) => `1,${c}`).join('\n')}\n2,zz\n`, { classes })).toThrow(
       `CSV line 32, column 'y': "zz" is not one of the classes ${classes.slice(0, 20).join(', ')} … and 10 more`,

@@ -212,12 +212,17 @@ describe('errors: one line on stderr, exit 2, no file left behind', () => {
     ['predict with --data too', ['predict', 'm.json', '--inputs', 'x.npy', '--data', 'd.csv', '--out', 'p.npy'], "predict: give --data FILE.csv or --inputs X.npy, not both (see 'wasm-mlp predict --help')"],
     ['predict on the wrong width', ['predict', 'm.json', '--inputs', 'y.npy', '--out', 'p.npy'], 'm.json takes 4 inputs but y.npy has 3 columns per row'],
     ['predict on a NaN', ['predict', 'm.json', '--inputs', 'nan.npy', '--out', 'p.npy'], 'nan.npy: row 1, column 2, must be a finite number; got NaN'],
+    // Before: "inputs[1][2] must be a finite number; got NaN" (streamed: "source block 0 inputs[1][2] ..."), naming no file.
+    ['train on a NaN', ['train', '--inputs', 'nan.npy', '--targets', 'y.npy', '--layers', '4,3', '--out', 'm.json'], 'nan.npy: row 1, column 2, must be a finite number; got NaN'],
+    ['train --stream on a NaN', ['train', '--inputs', 'nan.npy', '--targets', 'y.npy', '--layers', '4,3', '--stream', '--out', 'm.json'], 'nan.npy: row 1, column 2, must be a finite number; got NaN'],
+    ['train on an infinite target', ['train', '--inputs', 'x.npy', '--targets', 'inf.npy', '--layers', '4,3', '--out', 'm.json'], 'inf.npy: row 2, column 1, must be a finite number; got -Infinity'],
   ];
   it.each(cases)('%s', (_name, args, message) => {
     saveNpy(join(dir, 'x.npy'), x, [10, 4]);
     saveNpy(join(dir, 'y.npy'), y, [10, 3]);
     saveNpy(join(dir, 'y9.npy'), y.subarray(0, 27), [9, 3]);
     saveNpy(join(dir, 'nan.npy'), Object.assign(Float64Array.from(x), { 6: NaN }), [10, 4]);
+    saveNpy(join(dir, 'inf.npy'), Object.assign(Float64Array.from(y), { 7: -Infinity }), [10, 3]);
     writeFileSync(join(dir, 'spec.json'), '{}');
     writeFileSync(join(dir, 'm.json'), JSON.stringify({ format: 'wasm-mlp', version: 1, layers: [4, 3], activation: 'sigmoid', weights: [[...Array(12).keys()].map((i) => i / 10)], biases: [[0, 0, 0]] }));
     const before = readdirSync(dir).sort();

@@ -317,6 +317,14 @@ describe('npySource', () => {
     expect(errorOf(() => npySource(join(dir, 'x.npy'), join(dir, 'x.npy'), { blockRows: 0 })).message).toBe('options.blockRows must be a positive integer; got 0');
   });
 
+  it('a NaN or infinity is an MLPError naming the file, its row and column (not its place in the block)', async () => {
+    saveNpy(join(dir, 'x.npy'), Object.assign(Float64Array.from(x), { [17 * 3 + 1]: Infinity }), [23, 3]);
+    saveNpy(join(dir, 'y.npy'), y, [23]);
+    await expect(collect(npySource(join(dir, 'x.npy'), join(dir, 'y.npy'), { blockRows: 5 }))).rejects.toThrow(
+      `${join(dir, 'x.npy')}: row 17, column 1, must be a finite number; got Infinity`,
+    );
+  });
+
   it('a file changed between passes is an MLPError on the next pass', async () => {
     saveNpy(join(dir, 'x.npy'), x, [23, 3]);
     saveNpy(join(dir, 'y.npy'), y, [23]);

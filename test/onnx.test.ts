@@ -385,4 +385,22 @@ describe('wasm-mlp export', () => {
     expect(readdirSync(dir).sort()).toEqual(before);
     expect(existsSync(join(dir, 'bad.onnx'))).toBe(false);
   });
+
+  // Before: written, exit 0, with an infinite weight (or a zero divisor): the graph computed
+  // infinities and NaN where predict computes numbers.
+  it('--float32 refuses a model whose numbers float32 cannot hold, writing nothing; float64 exports it', async () => {
+    const weights = TINY.weights.map((w) => [...w]);
+    weights[1][4] = -1e300;
+    writeFileSync(join(dir, 'big.json'), JSON.stringify({ ...TINY, weights }));
+    writeFileSync(join(dir, 'tiny-scale.json'), JSON.stringify({ ...TINY, normalization: { ...TINY.normalization, scale: [2, 1e-50] } }));
+    const before = readdirSync(dir).sort();
+    expect(await cli('export', join(dir, 'big.json'), '--onnx', join(dir, 'big.onnx'), '--float32')).toEqual({
+      code: 2, stdout: '', stderr: "wasm-mlp: float32 cannot hold the model's weights[1][4], -1e+300: it is beyond the largest float32, 3.4028234663852886e+38; export in float64 (leave float32 out)\n",
+    });
+    expect(await cli('export', join(dir, 'tiny-scale.json'), '--onnx', join(dir, 'big.onnx'), '--float32')).toEqual({
+      code: 2, stdout: '', stderr: "wasm-mlp: float32 cannot hold the model's normalization.scale[1], 1e-50: it rounds to 0 in float32, and inputs are divided by it; export in float64 (leave float32 out)\n",
+    });
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect((await cli('export', join(dir, 'big.json'), '--onnx', join(dir, 'big.onnx'))).code).toBe(0);
+  });
 });

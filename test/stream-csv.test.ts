@@ -86,15 +86,15 @@ describe('csvSource', () => {
     await writeCsv(path, 700, 6);
     const cli = fileURLToPath(new URL('../build/node/cli.js', import.meta.url));
     const train = (out: string, ...more: string[]) =>
-      spawnSync(process.execPath, [cli, 'train', '--data', path, '--layers', '6,5,3', '--epochs', '3', '--seed', '4', '--no-shuffle', '--out', join(dir, out), ...more], { encoding: 'utf8' });
-    const inMemory = train('memory.json');
-    const streamed = train('streamed.json', '--stream');
+      spawnSync(process.execPath, [cli, 'train', '--data', path, '--layers', '6,5,3', '--epochs', '3', '--seed', '4', '--out', join(dir, out), ...more], { encoding: 'utf8' });
+    const inMemory = train('memory.json', '--no-shuffle');
+    const streamed = train('streamed.json', '--no-shuffle', '--stream');
     expect([inMemory.status, streamed.status, streamed.stderr]).toEqual([0, 0, '']);
     expect(streamed.stdout.split('\n')[0]).toBe(inMemory.stdout.split('\n')[0].replace(`${path} for`, `${path} (streamed) for`).replace(join(dir, 'memory.json'), join(dir, 'streamed.json')));
     expect(readFileSync(join(dir, 'streamed.json'), 'utf8')).toBe(readFileSync(join(dir, 'memory.json'), 'utf8'));
     const shuffled = train('shuffled.json', '--stream', '--shuffle');
     expect(shuffled.stdout).toContain('--normalize zscore --shuffle-buffer 10000\n');
-    const refused = train('x.json', '--stream', '--test-fraction', '0.2');
+    const refused = train('x.json', '--no-shuffle', '--stream', '--test-fraction', '0.2');
     expect([refused.status, refused.stderr]).toEqual([2, 'wasm-mlp: --test-fraction draws a shuffled hold-out from the whole file, which --stream never holds; hold out a file of its own and score it with wasm-mlp evaluate\n']);
   });
 

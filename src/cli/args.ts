@@ -1,7 +1,9 @@
 // Reads one command's arguments into flags and file arguments, with node:util parseArgs's
 // tokens, so every mistake is reported in the user's own terms: an unknown flag with the
 // nearest ones it may have meant, a flag whose value is missing (`--epochs --out m.json`), a
-// value given to a switch (`--shuffle false`), and `--no-X` for a switch that is on by default.
+// value given to a switch (`--shuffle false`), `--no-X` for a switch that is on by default, and
+// a flag given twice with different values (`--out a.json --out b.json`, `--shuffle --no-shuffle`),
+// which would otherwise silently keep the last.
 import { parseArgs } from 'node:util';
 import { distance } from 'fastest-levenshtein';
 
@@ -51,8 +53,10 @@ export function parseCommandLine(command: string, args: readonly string[], spec:
     if (type === undefined) throw new UsageError(`${command}: ${unknownFlag(rawName, [...spec.flags, 'help'], spec.negatable)} ${seeHelp}`);
     if (type === 'boolean') {
       if (inlineValue) throw takesNoValue(command, name, value ?? '', spec, seeHelp);
-      if (name.startsWith('no-') && spec.negatable.includes(name.slice(3))) flags[name.slice(3)] = false;
-      else flags[name] = true;
+      const negated = name.startsWith('no-') && spec.negatable.includes(name.slice(3));
+      const key = negated ? name.slice(3) : name;
+      if (flags[key] === negated) throw new UsageError(`${command}: --${key} and --no-${key} contradict each other; give one of them ${seeHelp}`);
+      flags[key] = !negated;
       afterSwitch = name;
       continue;
     }
@@ -64,6 +68,8 @@ export function parseCommandLine(command: string, args: readonly string[], spec:
       throw new UsageError(`${command}: ${rawName} needs a value; got the option '${value}'${escape} ${seeHelp}`);
     }
     if (value === '') throw new UsageError(`${command}: ${rawName} needs a value; got '' ${seeHelp}`);
+    const earlier = flags[name];
+    if (earlier !== undefined && earlier !== value) throw new UsageError(`${command}: --${name} is given twice, '${earlier}' and '${value}'; give it once ${seeHelp}`);
     flags[name] = value;
   }
   return { flags, positionals };

@@ -8,7 +8,7 @@ import { progress } from './progress.ts';
 import { loadCSV, type CSVDataset } from '../io/csv.ts';
 import { loadNpy, NpyReader, npyChunks } from '../io/npy-file.ts';
 import { npyHeaderBytes } from '../io/npy.ts';
-import { npySource, type NpyDataSource } from '../io/npy-source.ts';
+import { checkFiniteRows, npySource, type NpyDataSource } from '../io/npy-source.ts';
 import { csvSource, type CSVSource } from '../io/csv-source.ts';
 import type { DataSource } from '../data/data-source.ts';
 import { trainTestSplit } from '../data/split.ts';
@@ -146,7 +146,8 @@ function flagValue(flag: string, kind: string, raw: string | boolean): unknown {
   if (typeof raw === 'boolean') return raw;
   if (kind === 'number') {
     const n = Number(raw);
-    if (!NUMBER_TEXT.test(raw.trim()) || !Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+    if (!NUMBER_TEXT.test(raw.trim())) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a number; got '${raw}'`);
+    if (!Number.isFinite(n)) throw new MLPError('INVALID_ARGUMENT', `--${flag} must be a finite number; got '${raw}', which is too large for a double`);
     return n;
   }
   if (kind === 'integers') {
@@ -206,7 +207,11 @@ export async function trainNpy(flags: Flags, outPath: string, common: Common): P
   if (flags.stream === true) return trainStreamed(source, `rows of ${inputs} and ${targets} (streamed)`, given, layers, flags, outPath, common);
   // Each row a view of the file's numbers (fit reads Float64Array rows): no copy, and
   // --test-fraction and the score warnings index them as rows of a CSV.
-  const data = { inputs: rowViews(loadNpy(inputs).data, source.rows), targets: rowViews(loadNpy(targets).data, source.rows), classes: null };
+  const x = loadNpy(inputs).data;
+  checkFiniteRows(x, source.inputColumns, 0, inputs);
+  const y = loadNpy(targets).data;
+  checkFiniteRows(y, source.targetColumns, 0, targets);
+  const data = { inputs: rowViews(x, source.rows), targets: rowViews(y, source.rows), classes: null };
   return trainOnRows(data, `rows of ${inputs} and ${targets}`, given, layers, flags, outPath, common);
 }
 
@@ -392,10 +397,13 @@ async function trainCsvStreamed(flags: Flags, outPath: string, common: Common, g
   });
 }
 
-/** A text column among the features: the error says how to leave it out. */
+/** A text column among the features: the error says how to leave it out; a bad --features list is named as the flag. */
 function withFeaturesHint(error: unknown, features: string[] | undefined): unknown {
   if (features === undefined && error instanceof MLPError && / is not a number$/.test(error.message)) {
     return new MLPError(error.code, `${error.message}; choose the numeric input columns with --features`);
+  }
+  if (features !== undefined && error instanceof MLPError && error.message.startsWith('features must ')) {
+    return new MLPError(error.code, `--${error.message}`, { cause: error });
   }
   return error;
 }
@@ -484,7 +492,7 @@ export async function predictJson(modelPath: string, inputsPath: string, common:
     if (!Array.isArray(rows)) {
       throw new MLPError('INVALID_ARGUMENT', `${inputsPath} must be an array of input rows or an object with an "inputs" array; got ${describeValue(inputs)}`);
     }
-    return JSON.stringify(net.predict(rows));
+    return JSON.stringify(await inFile(inputsPath, () => net.predict(rows)));
   } finally {
     net.dispose();
   }
@@ -600,7 +608,8 @@ function checkWidths(layers: number[], data: Columns, path: string): void {
   const outputs = layers[layers.length - 1];
   const width = data.width;
   if (outputs !== width) {
-    const what = data.classes ? `${data.classes.length} classes (${data.classes.slice(0, 10).join(', ')})` : 'one numeric value';
+    const count = data.classes?.length ?? 0;
+    const what = data.classes ? `${count} class${count === 1 ? '' : 'es'} (${data.classes.slice(0, 10).join(', ')})` : 'one numeric value';
     throw new MLPError('INVALID_ARGUMENT', `--layers ends with ${outputs} outputs but the target '${data.target}' of ${path} has ${what}`);
   }
 }

@@ -4,7 +4,7 @@
 // with the nearest flags). Bad usage or bad input prints one line to stderr and exits 2; anything
 // unexpected exits 1, still in one line. src/cli/commands.ts does the work.
 import { CSV_TRAIN_FLAGS, NEGATABLE_FLAGS, SPEC_KEY_OF_FLAG, STDOUT, SWITCH_FLAGS, csvTrainHelp, evaluate, notebook, predictCsv, predictJson, predictNpy, trainCsv, trainNpy, trainSpec, type Common } from './commands.ts';
-import { parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
+import { NUMBER_TEXT, parseCommandLine, UsageError, type CommandFlags, type Flags } from './args.ts';
 import { MLPError, oneLine } from '../api/errors.ts';
 import { printable } from '../io/printable.ts';
 import { checkBackend } from '../api/validate.ts';
@@ -194,12 +194,14 @@ async function main(argv: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError(`${command}: expected ${spec.expects}; got ${positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(' ')} ${seeHelp}`);
   }
   const logEvery = flags['log-every'];
-  if (logEvery !== undefined && !(/^[1-9]\d*$/.test(String(logEvery)) && Number(logEvery) <= 0x7fffffff)) {
+  // Written as any other number flag may be (--epochs 1e3 is 1000), but a whole number in range.
+  const every = Number(logEvery);
+  if (logEvery !== undefined && !(NUMBER_TEXT.test(String(logEvery)) && Number.isInteger(every) && every >= 1 && every <= 0x7fffffff)) {
     throw new UsageError(`${command}: --log-every must be an integer from 1 to 2147483647; got '${logEvery}'`);
   }
   const common: Common = {
     backend: flags.backend === undefined ? 'wasm' : checkBackend(flags.backend, '--backend'),
-    logEvery: logEvery === undefined ? undefined : Number(logEvery),
+    logEvery: logEvery === undefined ? undefined : every,
     includeOptimizer: flags['include-optimizer'] === true,
     io,
   };

@@ -88,6 +88,8 @@ export class CSVColumns {
     this.target = target;
     this.targetColumn = target === null ? -1 : column(target, 'target');
     this.features = o.features ? [...o.features] : header.filter((_, i) => i !== this.targetColumn);
+    const twice = this.features.find((name, i) => this.features.indexOf(name) !== i);
+    if (twice !== undefined) throw invalidArgument('features', o.features, `distinct column names ('${twice}' is named twice)`);
     if (this.features.length === 0) throw new MLPError('INVALID_ARGUMENT', `${source} has no feature columns${target === null ? '' : ` besides the target '${target}'`}`);
     this.featureColumns = this.features.map((name) => {
       if (name === target) throw new MLPError('INVALID_ARGUMENT', `column '${name}' cannot be both a feature and the target`);

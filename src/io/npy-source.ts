@@ -2,7 +2,9 @@
 // source for streamed training. Each pass (batches()) opens both files, reads them in row
 // blocks of bounded size (src/io/npy-file.ts) and closes them; the headers are read and the
 // row counts compared when the source is made, so a mismatch is reported before training.
-import { invalidArgument, MLPError } from '../api/errors.ts';
+// A NaN or infinity in a block is reported by its file, row and column, not by its place in
+// the block.
+import { describeValue, invalidArgument, MLPError } from '../api/errors.ts';
 import { checkOptions } from '../api/validate.ts';
 import type { DataSource, RowBlock } from '../data/data-source.ts';
 import { NpyReader } from './npy-file.ts';
@@ -81,11 +83,27 @@ async function* blocks(inputsPath: string, inputHeader: NpyHeader, targetsPath: 
       const x = new Float64Array(rows * inputs.columns);
       const y = new Float64Array(rows * targets.columns);
       inputs.readRows(first, rows, x);
+      checkFiniteRows(x, inputs.columns, first, inputsPath);
       targets.readRows(first, rows, y);
+      checkFiniteRows(y, targets.columns, first, targetsPath);
       yield { inputs: { data: x, rows }, targets: { data: y, rows } };
     }
   } finally {
     inputs.close();
     targets?.close();
+  }
+}
+
+/**
+ * Training needs finite numbers, which a .npy file need not hold: the first NaN or infinity
+ * in `data` (rows of `columns` numbers, the first of them the file's row `firstRow`) is an
+ * error naming the file, its row and its column.
+ */
+export function checkFiniteRows(data: Float64Array, columns: number, firstRow: number, path: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = firstRow + Math.floor(i / columns);
+      throw new MLPError('INVALID_ARGUMENT', `${path}: row ${row}, column ${i % columns}, must be a finite number; got ${describeValue(data[i])}`);
+    }
   }
 }

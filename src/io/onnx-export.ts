@@ -4,7 +4,7 @@
 // are stored (outputs x inputs, so transB = 1) and the activation as ONNX operators (the
 // sigmoid and leaky-relu as predict computes them, from elementary ones), the output being
 // the last layer's activations. float64 unless asked for float32.
-import { invalidArgument } from '../api/errors.ts';
+import { invalidArgument, MLPError } from '../api/errors.ts';
 import { WASM_MLP_VERSION } from '../api/version.ts';
 import type { Activation } from '../backends/layout.ts';
 import { parseModel, type ModelJSON } from './model-json.ts';
@@ -54,6 +54,7 @@ export function onnxPrecision(model: ModelJSON, options?: unknown): 'float32' | 
 /** A checked model as the bytes of an .onnx file; the options are checked here. */
 export function encodeONNX(model: ModelJSON, options?: unknown): Uint8Array {
   const elementType = onnxPrecision(model, options) === 'float32' ? ELEMENT_FLOAT : ELEMENT_DOUBLE;
+  if (elementType === ELEMENT_FLOAT) checkFloat32Range(model);
   const { nodes, initializers } = netGraph(model);
   const count = model.layers.length - 1;
   return encodeModel({
@@ -74,6 +75,32 @@ export function encodeONNX(model: ModelJSON, options?: unknown): Uint8Array {
     metadata: metadata(model),
   });
 }
+
+/**
+ * A float32 graph rounds every parameter to float32: one beyond its range would become an
+ * infinity (and a normalisation scale below its smallest a zero divisor), so the graph
+ * would compute infinities or NaN where predict computes numbers. Such a model is refused.
+ */
+function checkFloat32Range(model: ModelJSON): void {
+  const check = (name: string, values: readonly number[], divisor = false) => {
+    for (let i = 0; i < values.length; i++) {
+      const rounded = Math.fround(values[i]);
+      if (Number.isFinite(rounded) && !(divisor && rounded === 0)) continue;
+      const limit = divisor && Number.isFinite(rounded) ? 'rounds to 0 in float32, and inputs are divided by it' : `is beyond the largest float32, ${FLOAT32_MAX}`;
+      throw new MLPError('INVALID_ARGUMENT', `float32 cannot hold the model's ${name}[${i}], ${values[i]}: it ${limit}; export in float64 (leave float32 out)`);
+    }
+  };
+  if (model.normalization) {
+    check('normalization.offset', model.normalization.offset);
+    check('normalization.scale', model.normalization.scale, true);
+  }
+  if (model.activations.includes('leaky-relu')) check('alpha', [model.alpha]);
+  model.weights.forEach((w, l) => check(`weights[${l}]`, w));
+  model.biases.forEach((b, l) => check(`biases[${l}]`, b));
+}
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function checkOnnxOptions(options: unknown): OnnxOptions {
   if (options === undefined) return {};
