@@ -25,6 +25,7 @@ export const H_CAN_WAIT: i32 = 17; // 1 when the calling thread may block in ato
 export const H_SHIFT: i32 = 18; // elements from the current copy to the one train() writes (0: in place)
 export const H_CHECKS: i32 = 19; // f64 x (L + 1): sums of |W_l| + |b_l| per layer, then of the optimizer state
 export const H_DTYPE: i32 = 20; // DTYPE_*: the element type of every buffer but the settings, checks and stats (f64)
+export const H_SHARES: i32 = 21; // i32 x MAX_THREADS: each thread's pieces of the current job, next | end << 16
 export const NET_HEADER: i32 = 24;
 
 // The threads' job block: i32 fields.
@@ -53,6 +54,13 @@ export const SESSION_STEP: i32 = 256;
 // (src/backends/wasm/thread-choice.ts), so `threads` never slows down a small net or batch.
 export const PARALLEL_MIN_ROWS: i32 = 4;
 export const PARALLEL_WORK: i32 = 524288; // 2^19
+
+// A split job is cut into pieces of PARALLEL_PIECE micro-kernel units (16 f64 or 32 f32
+// outputs) and each thread first takes the pieces of its own share, in order; a thread whose
+// share is done takes the other shares' last pieces, so a thread slowed down for a moment
+// holds up one piece rather than half the job. The same outputs stay on the same thread from
+// job to job whenever the threads keep pace, so each one's weights stay in its own cache.
+export const PARALLEL_PIECE: i32 = 4;
 
 export const JOB_QUIT: i32 = 0;
 export const JOB_FORWARD: i32 = 1;

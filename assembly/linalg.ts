@@ -9,8 +9,8 @@
 // In f32 the edges stay vector too (microTile): outputs that fill no panel get a zero-padded
 // one whose extra lanes are dropped, and rows or outputs that fill no group of 4 repeat the
 // last one; W^T is packed by 4 x 4 transposes.
-// Threads split each product the same way, by outputs: `part` of `parts` computes a range of
-// whole outputs (columns of Z, of E; rows of G), so the result cannot depend on the count.
+// Threads split each product the same way, by outputs: each call computes a range of whole
+// outputs (columns of Z, of E; rows of G), so the result cannot depend on who computes which.
 
 // @ts-ignore: decorator
 @inline function ld<T>(p: usize): T {
@@ -33,35 +33,28 @@
   return <i32>(16 / sizeof<T>());
 }
 
-/** Where `part` of `parts` starts in [0, count): whole units of `unit`; the last part ends at count. */
-// @ts-ignore: decorator
-@inline export function splitAt(count: i32, unit: i32, part: i32, parts: i32): i32 {
-  return part >= parts ? count : ((count / unit) * part / parts) * unit;
-}
-
-/** The unit a part's range of outputs is cut in: the micro-kernel's two vectors (4 f64, 8 f32), or single outputs. */
+/** The unit a thread's range of outputs is cut in: the micro-kernel's two vectors (4 f64, 8 f32), or single outputs. */
 // @ts-ignore: decorator
 @inline export function unit<T>(): i32 {
   return ASC_FEATURE_SIMD ? 2 * lanes<T>() : 1;
 }
 
 /**
- * Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows and this part's outputs j (all
- * row-major). `pack` is scratch for nOut * nIn elements (W^T in panels of unit<T>() outputs).
+ * Z[r][j] = (sum_i A[r][i] * W[j][i]) + b[j] for r < rows and outputs j in [j0, j1) (all
+ * row-major; j0 a multiple of unit<T>(), j1 too or nOut). `pack` is scratch for nOut * nIn
+ * elements (W^T in panels of unit<T>() outputs). One row is never split: j0 = 0, j1 = nOut.
  */
-export function forwardProduct<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
+export function forwardProduct<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, j0: i32, j1: i32): void {
   if (ASC_FEATURE_SIMD) {
     if (rows == 1) {
-      if (part == 0) {
-        if (sizeof<T>() == 8) matvecSimd(w, b, a, z, nIn, nOut);
-        else matvec32(w, b, a, z, nIn, nOut);
-      }
+      if (sizeof<T>() == 8) matvecSimd(w, b, a, z, nIn, nOut);
+      else matvec32(w, b, a, z, nIn, nOut);
     } else {
-      gemmSimd<T>(w, b, a, z, rows, nIn, nOut, pack, part, parts);
+      gemmSimd<T>(w, b, a, z, rows, nIn, nOut, pack, j0, j1);
     }
     return;
   }
-  forwardScalar<T>(w, b, a, z, 0, rows, splitAt(nOut, 1, part, parts), splitAt(nOut, 1, part + 1, parts), nIn, nOut);
+  forwardScalar<T>(w, b, a, z, 0, rows, j0, j1, nIn, nOut);
 }
 
 /** The scalar forward over rows [r0, r1) and outputs [j0, j1). */
@@ -234,19 +227,17 @@ function matvec32(w: usize, b: usize, x: usize, z: usize, nIn: i32, nOut: i32): 
 }
 
 /**
- * Several rows: this part's panels of W^T packed, then 4 rows x one panel of outputs per
- * micro-kernel call. In f32 the last part's outputs that fill no panel get a panel of their
+ * Several rows: the range's panels of W^T packed, then 4 rows x one panel of outputs per
+ * micro-kernel call. In f32 the last range's outputs that fill no panel get a panel of their
  * own, its lanes past nOut zero (`pack` holds whole panels), and the rows that fill no group
  * of 4 repeat the last row; only real rows and columns are stored.
  */
-function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, part: i32, parts: i32): void {
+function gemmSimd<T>(w: usize, b: usize, a: usize, z: usize, rows: i32, nIn: i32, nOut: i32, pack: usize, j0: i32, j1: i32): void {
   const sh = alignof<T>();
   const P = unit<T>();
   const inBytes = (<usize>nIn) << sh;
   const outBytes = (<usize>nOut) << sh;
-  const j0 = splitAt(nOut, P, part, parts);
-  const j1 = splitAt(nOut, P, part + 1, parts);
-  const full = j1 & ~(P - 1); // the last part's range may end in outputs that fill no panel
+  const full = j1 & ~(P - 1); // the last range may end in outputs that fill no panel
   if (sizeof<T>() == 4) {
     for (let j = j0; j < full; j += P) packPanel32(pack + <usize>j * inBytes, w + <usize>j * inBytes, nIn);
     if (full < j1) packEdge32(pack + <usize>full * inBytes, w + <usize>full * inBytes, nIn, j1 - full);
@@ -348,19 +339,20 @@ function packEdge32(dst: usize, src: usize, nIn: i32, n: i32): void {
   }
 }
 
-/** E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and this part's inputs i: the deltas' back-product. */
-export function backProduct<T>(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+/**
+ * E[r][i] = sum_j D[r][j] * W[j][i] (j in order) for r < rows and inputs i in [i0, i1) (i0 a
+ * multiple of unit<T>(), i1 too or nIn): the deltas' back-product. One row: i0 = 0, i1 = nIn.
+ */
+export function backProduct<T>(w: usize, d: usize, e: usize, rows: i32, nIn: i32, nOut: i32, i0: i32, i1: i32): void {
   const sh = alignof<T>();
   const P = unit<T>();
   const inBytes = (<usize>nIn) << sh;
   const outBytes = (<usize>nOut) << sh;
-  const i0 = splitAt(nIn, P, part, parts);
-  const i1 = splitAt(nIn, P, part + 1, parts);
   let full = i0;
   let fullRows = 0;
   if (ASC_FEATURE_SIMD) {
     if (rows == 1) {
-      if (part == 0) backRow<T>(w, d, e, nIn, nOut);
+      backRow<T>(w, d, e, nIn, nOut);
       return;
     }
     full = i1 & ~(P - 1);
@@ -431,16 +423,14 @@ function backRow<T>(w: usize, d: usize, e: usize, nIn: i32, nOut: i32): void {
 
 
 /**
- * G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order) for this part's
- * outputs j: the batch's gradient sums.
+ * G[j][i] = sum_r D[r][j] * A[r][i] and gb[j] = sum_r D[r][j] (r in order) for outputs j in
+ * [j0, j1) (j0 a multiple of unit<T>(), j1 too or nOut): the batch's gradient sums.
  */
-export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, part: i32, parts: i32): void {
+export function gradientProduct<T>(d: usize, a: usize, g: usize, gb: usize, rows: i32, nIn: i32, nOut: i32, j0: i32, j1: i32): void {
   const sh = alignof<T>();
   const P = unit<T>();
   const inBytes = (<usize>nIn) << sh;
   const outBytes = (<usize>nOut) << sh;
-  const j0 = splitAt(nOut, P, part, parts);
-  const j1 = splitAt(nOut, P, part + 1, parts);
   if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
     gradient32(d, a, g, gb, rows, nIn, nOut, j0, j1);
     return;

@@ -6,16 +6,16 @@
 // neither (test/property.test.ts compares them bit for bit). Each kernel module instantiates one
 // element type (assembly/index.ts f64, assembly/index-f32.ts f32), so a module carries one dtype's code.
 import { exp, expPair, storeExpConstants } from './exp';
-import { backProduct, forwardProduct, gradientProduct, lanes, sgdStepThenForward, sgdStepThenForward32, splitAt, unit } from './linalg';
+import { backProduct, forwardProduct, gradientProduct, lanes, sgdStepThenForward, sgdStepThenForward32, unit } from './linalg';
 import { log, logPair, storeLogConstants } from './log';
 import { storeTanhConstants, tanh, tanhPair } from './tanh';
 import {
   addToField, addToHeader, at, el, field, get, header, put, set,
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
-  H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
+  H_AUX, H_BATCH, H_CAN_WAIT, H_CAPACITY, H_CHECKS, H_GRADS, H_INPUT, H_LAYERS, H_LOSS, H_OPTIMIZER, H_PACK, H_PARAM_COUNT, H_PARAMS, H_SETTINGS, H_SHARES, H_SHIFT, H_STATE1, H_STATE2, H_SYNC, H_TARGET, H_THREADS,
   JOB_BACK, JOB_FORWARD, JOB_GRADIENTS, JOB_QUIT, SESSION_STEP, SYNC_ADMITTED, SYNC_BASE, SYNC_DECAY, SYNC_DONE, SYNC_GENERATION, SYNC_INPUT, SYNC_JOB, SYNC_LAYER,
   SYNC_LOBBY, SYNC_PARTS, SYNC_ROWS,
-  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, PARALLEL_MIN_ROWS, PARALLEL_WORK,
+  L_A, L_ACTIVATION, L_BIASES, L_D, L_IN, L_OUT, L_WEIGHTS, L_Z, PARALLEL_MIN_ROWS, PARALLEL_PIECE, PARALLEL_WORK,
   LOSS_BINARY_CROSS_ENTROPY, LOSS_CROSS_ENTROPY, LOSS_MSE, OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD,
   S_ALPHA, S_BETA1, S_BETA1_POWER, S_BETA2, S_BETA2_POWER, S_EPSILON, S_ERROR_THRESHOLD, S_LEARNING_RATE, S_MOMENTUM,
   S_PAUSED_CORRECT, S_PAUSED_LOSS_SUM, S_PAUSED_TRAIN_CORRECT, S_PAUSED_TRAIN_LOSS, S_STEP, S_WEIGHT_DECAY,
@@ -458,34 +458,86 @@ function update<T>(net: usize, first: i32, count: i32, rows: T, decay: bool): vo
 }
 
 /**
- * This thread's part of one job over a layer: the forward product, the deltas'
- * back-product, or the gradient sums followed by the update of the same weight rows.
+ * One job over a layer for the range [from, to) of its outputs (of its inputs for JOB_BACK):
+ * the forward product, the deltas' back-product, or the gradient sums followed by the update
+ * of the same weight rows. The whole job is the range [0, jobWidth).
  */
-function runJob<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool, part: i32, parts: i32): void {
+function runJob<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool, from: i32, to: i32): void {
   const nIn = field(net, layer, L_IN);
   const nOut = field(net, layer, L_OUT);
   const weights = field(net, layer, L_WEIGHTS);
   const biases = field(net, layer, L_BIASES);
   if (job == JOB_FORWARD) {
     const z = at<T>(field(net, layer, L_Z));
-    forwardProduct<T>(at<T>(weights), at<T>(biases), at<T>(input), z, rows, nIn, nOut, at<T>(header(net, H_PACK)), part, parts);
+    forwardProduct<T>(at<T>(weights), at<T>(biases), at<T>(input), z, rows, nIn, nOut, at<T>(header(net, H_PACK)), from, to);
     const kind = field(net, layer, L_ACTIVATION);
-    if (kind != ACTIVATION_SOFTMAX) {
-      activateColumns<T>(kind, z, at<T>(field(net, layer, L_A)), rows, nOut, splitAt(nOut, unit<T>(), part, parts), splitAt(nOut, unit<T>(), part + 1, parts));
-    }
+    if (kind != ACTIVATION_SOFTMAX) activateColumns<T>(kind, z, at<T>(field(net, layer, L_A)), rows, nOut, from, to);
   } else if (job == JOB_BACK) {
     const below = layer - 1;
     const d = at<T>(field(net, below, L_D));
-    backProduct<T>(at<T>(weights), at<T>(field(net, layer, L_D)), d, rows, nIn, nOut, part, parts);
+    backProduct<T>(at<T>(weights), at<T>(field(net, layer, L_D)), d, rows, nIn, nOut, from, to);
     const kind = field(net, below, L_ACTIVATION);
-    derivativeColumns<T>(kind, d, at<T>(field(net, below, L_A)), at<T>(field(net, below, L_Z)), rows, nIn, splitAt(nIn, unit<T>(), part, parts), splitAt(nIn, unit<T>(), part + 1, parts));
+    derivativeColumns<T>(kind, d, at<T>(field(net, below, L_A)), at<T>(field(net, below, L_Z)), rows, nIn, from, to);
   } else {
     const shift = header(net, H_GRADS) - header(net, H_PARAMS);
-    gradientProduct<T>(at<T>(field(net, layer, L_D)), at<T>(input), at<T>(weights + shift), at<T>(biases + shift), rows, nIn, nOut, part, parts);
-    const j0 = splitAt(nOut, unit<T>(), part, parts);
-    const j1 = splitAt(nOut, unit<T>(), part + 1, parts);
-    update<T>(net, weights + j0 * nIn, (j1 - j0) * nIn, <T>rows, decay);
-    update<T>(net, biases + j0, j1 - j0, <T>rows, false);
+    gradientProduct<T>(at<T>(field(net, layer, L_D)), at<T>(input), at<T>(weights + shift), at<T>(biases + shift), rows, nIn, nOut, from, to);
+    update<T>(net, weights + from * nIn, (to - from) * nIn, <T>rows, decay);
+    update<T>(net, biases + from, to - from, <T>rows, false);
+  }
+}
+
+/** The outputs a job is cut across (the inputs for JOB_BACK). */
+// @ts-ignore: decorator
+@inline function jobWidth(net: usize, job: i32, layer: i32): i32 {
+  return field(net, layer, job == JOB_BACK ? L_IN : L_OUT);
+}
+
+/**
+ * Outputs per piece of a split job: PARALLEL_PIECE micro-kernel units, more when the job has
+ * more pieces than a share word counts (its two halves are 16 bits).
+ */
+// @ts-ignore: decorator
+@inline function pieceWidth<T>(width: i32): i32 {
+  const u = unit<T>();
+  return u * max(PARALLEL_PIECE, (width / u + 0x7ffe) / 0x7fff);
+}
+
+/** Byte address of `part`'s share word: next piece | end << 16. */
+// @ts-ignore: decorator
+@inline function share<T>(net: usize, part: i32): usize {
+  return at<T>(header(net, H_SHARES)) + ((<usize>part) << 2);
+}
+
+/**
+ * Takes a piece of `part`'s share: its next one (`front`, the owner) or its last one (another
+ * thread); -1 when none is left.
+ */
+function takePiece<T>(net: usize, part: i32, front: bool): i32 {
+  const word = share<T>(net, part);
+  while (true) {
+    const shares = atomic.load<i32>(word);
+    const next = shares & 0xffff;
+    const end = shares >>> 16;
+    if (next >= end) return -1;
+    const taken = front ? next : end - 1;
+    const after = front ? shares + 1 : shares - 0x10000;
+    if (atomic.cmpxchg<i32>(word, shares, after) == shares) return taken;
+  }
+  return -1; // unreachable
+}
+
+/**
+ * This thread's work on a split job: the pieces of its own share in order, then the last
+ * pieces left in the others' shares, until no piece is left.
+ */
+function runShare<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, decay: bool, part: i32, parts: i32): void {
+  const width = jobWidth(net, job, layer);
+  const size = pieceWidth<T>(width);
+  for (let k = 0; k < parts; k++) {
+    const owner = (part + k) % parts;
+    for (let piece = takePiece<T>(net, owner, k == 0); piece >= 0; piece = takePiece<T>(net, owner, k == 0)) {
+      runJob<T>(net, job, layer, rows, input, decay, piece * size, min(width, (piece + 1) * size));
+    }
   }
 }
 
@@ -514,15 +566,19 @@ function parallel<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, de
   const work = <i64>rows * <i64>field(net, layer, L_IN) * <i64>field(net, layer, L_OUT);
   // Small jobs stay on this thread (PARALLEL_* in src/backends/layout.ts says why).
   if (!ASC_FEATURE_THREADS || header(net, H_THREADS) <= 1 || rows < PARALLEL_MIN_ROWS || work < <i64>PARALLEL_WORK) {
-    runJob<T>(net, job, layer, rows, input, decay, 0, 1);
+    runJob<T>(net, job, layer, rows, input, decay, 0, jobWidth(net, job, layer));
     return;
   }
   if (ASC_FEATURE_THREADS) {
     const parts = admit<T>(net);
     if (parts <= 1) {
-      runJob<T>(net, job, layer, rows, input, decay, 0, 1);
+      runJob<T>(net, job, layer, rows, input, decay, 0, jobWidth(net, job, layer));
       return;
     }
+    // Each part's share: an equal run of whole pieces (published by the generation's bump).
+    const width = jobWidth(net, job, layer);
+    const pieces = (width + pieceWidth<T>(width) - 1) / pieceWidth<T>(width);
+    for (let p = 0; p < parts; p++) store<i32>(share<T>(net, p), (pieces * p / parts) | ((pieces * (p + 1) / parts) << 16));
     storeSettings<T>(net); // the workers' update() reads t and the powers from memory
     store<i32>(sync<T>(net, SYNC_JOB), job);
     store<i32>(sync<T>(net, SYNC_LAYER), layer);
@@ -533,7 +589,7 @@ function parallel<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, de
     atomic.store<i32>(sync<T>(net, SYNC_DONE), 0);
     atomic.add<i32>(sync<T>(net, SYNC_GENERATION), 1);
     atomic.notify(sync<T>(net, SYNC_GENERATION), parts - 1);
-    runJob<T>(net, job, layer, rows, input, decay, 0, parts);
+    runShare<T>(net, job, layer, rows, input, decay, 0, parts);
     const canWait = header(net, H_CAN_WAIT) != 0;
     for (let spins = 0; ; spins++) {
       const done = atomic.load<i32>(sync<T>(net, SYNC_DONE));
@@ -610,7 +666,7 @@ export function work<T>(net: usize, session: i32): void {
       const job = load<i32>(sync<T>(net, SYNC_JOB));
       if (job == JOB_QUIT) break;
       loadSettings<T>(net);
-      runJob<T>(net, job, load<i32>(sync<T>(net, SYNC_LAYER)), load<i32>(sync<T>(net, SYNC_ROWS)), load<i32>(sync<T>(net, SYNC_INPUT)), load<i32>(sync<T>(net, SYNC_DECAY)) != 0, part, load<i32>(sync<T>(net, SYNC_PARTS)));
+      runShare<T>(net, job, load<i32>(sync<T>(net, SYNC_LAYER)), load<i32>(sync<T>(net, SYNC_ROWS)), load<i32>(sync<T>(net, SYNC_INPUT)), load<i32>(sync<T>(net, SYNC_DECAY)) != 0, part, load<i32>(sync<T>(net, SYNC_PARTS)));
       atomic.add<i32>(sync<T>(net, SYNC_DONE), 1);
       atomic.notify(sync<T>(net, SYNC_DONE), 1);
     }

@@ -13,7 +13,7 @@ const SOURCES = ['src/backends/layout.ts', 'src/backends/kernel-codes.ts'];
 const SOURCE = SOURCES.join(' and ');
 export const TARGET = 'assembly/layout-constants.ts';
 /** The names of the constants the kernel gets. */
-export const KERNEL_CONSTANT = /^(H|L|S|SYNC|JOB|ACTIVATION|LOSS|OPTIMIZER|DTYPE)_[A-Z0-9_]+$|^(NET_HEADER|LAYER_FIELDS|SETTINGS_SIZE|SESSION_STEP|PARALLEL_MIN_ROWS|PARALLEL_WORK)$/;
+export const KERNEL_CONSTANT = /^(H|L|S|SYNC|JOB|ACTIVATION|LOSS|OPTIMIZER|DTYPE)_[A-Z0-9_]+$|^(NET_HEADER|LAYER_FIELDS|SETTINGS_SIZE|SESSION_STEP|PARALLEL_MIN_ROWS|PARALLEL_WORK|PARALLEL_PIECE)$/;
 const LINE = /^export const ([A-Z0-9_]+)\b[^;]*;\s*(\/\/.*)?$/;
 
 /** The text of assembly/layout-constants.ts for the current sources. */

@@ -6,7 +6,7 @@
 import { invalidArgument, MLPError } from './errors.ts';
 import { NORMALIZATIONS, type Normalize } from '../data/normalize.ts';
 import { isDataSource, type DataSource } from '../data/data-source.ts';
-import { DTYPES, LOSSES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
+import { DTYPES, LOSSES, MAX_THREADS, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
 import {
   checkActivations, checkBackend, checkBoolean, checkClasses, checkEpochs, checkLayers, checkLearningRate, checkSeed, guardedRead, oneOf, type BackendName,
 } from './validate.ts';
@@ -56,7 +56,7 @@ function checkSimd(value: unknown): boolean | undefined {
 }
 
 function checkThreads(value: unknown, simd: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) throw invalidArgument('threads', value, 'an integer from 1 to 64');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) throw invalidArgument('threads', value, `an integer from 1 to ${MAX_THREADS}`);
   if (value > 1 && simd === false) {
     throw new MLPError('INVALID_ARGUMENT', `threads ${value} runs the SIMD kernel, and simd is false; use one thread for the scalar kernel`);
   }

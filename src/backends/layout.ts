@@ -29,6 +29,7 @@ export const H_CAN_WAIT = 17; // 1 when the calling thread may block in atomic.w
 export const H_SHIFT = 18; // elements from the current copy to the one train() writes (0: in place)
 export const H_CHECKS = 19; // f64 x (L + 1): sums of |W_l| + |b_l| per layer, then of the optimizer state
 export const H_DTYPE = 20; // DTYPE_*: the element type of every buffer but the settings, checks and stats (f64)
+export const H_SHARES = 21; // i32 x MAX_THREADS: each thread's pieces of the current job, next | end << 16
 export const NET_HEADER = 24;
 
 // The threads' job block: i32 fields.
@@ -56,6 +57,16 @@ export const SESSION_STEP = 256;
 // (src/backends/wasm/thread-choice.ts), so `threads` never slows down a small net or batch.
 export const PARALLEL_MIN_ROWS = 4;
 export const PARALLEL_WORK = 524288; // 2^19
+
+// A split job is cut into pieces of PARALLEL_PIECE micro-kernel units (16 f64 or 32 f32
+// outputs) and each thread first takes the pieces of its own share, in order; a thread whose
+// share is done takes the other shares' last pieces, so a thread slowed down for a moment
+// holds up one piece rather than half the job. The same outputs stay on the same thread from
+// job to job whenever the threads keep pace, so each one's weights stay in its own cache.
+export const PARALLEL_PIECE = 4;
+
+/** The largest `threads`: one share word each (H_SHARES). */
+export const MAX_THREADS = 64;
 
 export const JOB_QUIT = 0;
 export const JOB_FORWARD = 1;
@@ -153,6 +164,8 @@ export class NetLayout {
   readonly grads: number;
   /** L + 1 doubles train() fills (H_CHECKS): per layer sum |W_l| + |b_l|, then sum |state|. */
   readonly checks: number;
+  /** The threads' share words (H_SHARES), one i32 each, after the job block's line. */
+  readonly shares: number;
   /** First element after the net's own buffers: where per-call data goes. */
   readonly end: number;
   /** The threads' job block: fixed, so a change of capacity never moves it under waiting workers. */
@@ -177,7 +190,8 @@ export class NetLayout {
     next = align(next + Math.ceil((NET_HEADER + LAYER_FIELDS * count) * 4 / unit));
     this.settings = next;
     this.sync = align(next + SETTINGS_SIZE * doubles);
-    this.checks = this.sync + line;
+    this.shares = this.sync + line;
+    this.checks = this.shares + (MAX_THREADS * 4) / unit;
     next = this.params = align(this.checks + (count + 1) * doubles);
     const slots: LayerSlots[] = [];
     for (let l = 1; l <= count; l++) {
@@ -277,6 +291,7 @@ export class NetLayout {
     ints[h + H_PACK] = this.#scratch.pack;
     ints[h + H_THREADS] = threads;
     ints[h + H_SYNC] = this.sync;
+    ints[h + H_SHARES] = this.shares;
     ints[h + H_CAN_WAIT] = canWait ? 1 : 0;
     ints[h + H_SHIFT] = 0;
     ints[h + H_CHECKS] = this.checks;
