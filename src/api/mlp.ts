@@ -7,7 +7,6 @@ import { createBackend, loadThreadPool } from '../backends/create-backend.ts';
 import { S_ALPHA, type Dtype } from '../backends/layout.ts';
 import { simdSupported } from '../backends/wasm/kernel.ts';
 import type { ModelJSON } from '../io/model-json.ts';
-import { modelText } from '../io/model-text.ts';
 import { loadPiece, modelStore } from './load-piece.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
@@ -305,9 +304,9 @@ export class MLP {
    */
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('save');
-    // The text is taken now, as the call finds the net; writing it may wait for the store's code.
-    const text = modelText(this.toJSON(options ?? {}));
-    await (await modelStore()).writeModelText(path, text);
+    // The model is taken now, as the call finds the net (toJSON is a snapshot); writing it may wait for the store's code.
+    const model = this.toJSON(options ?? {});
+    await (await modelStore()).writeModel(path, model);
   }
 
   /** Frees the net's memory (its WebAssembly instance); any later use throws. */
@@ -366,7 +365,7 @@ export class MLP {
     const prepared = guard(`net.${method}`, () => {
       const memory = this.#idle(method);
       const dataset = withClassColumn(checkDataset(data, memory.layout.inputSize, memory.layout.outputSize), memory.layout.outputSize);
-      const o = checkFitOptions(dataset ? second : third, memory.layout.shape.dtype);
+      const o = checkFitOptions(dataset ? second : third);
       if (o.validationSource !== undefined) throw new MLPError('INVALID_ARGUMENT', 'validationSource validates a fit on a DataSource (net.fitAsync(source, options)); with arrays, use validationData');
       if (o.shuffleBuffer !== undefined) throw new MLPError('INVALID_ARGUMENT', `shuffleBuffer ${o.shuffleBuffer} is for a fit on a DataSource; with arrays, shuffle permutes all the rows`);
       const { layout } = memory;

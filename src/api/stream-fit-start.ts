@@ -2,7 +2,6 @@
 // (the ones that cannot apply to a source, validation arrays' shapes) and the columns the
 // source describes, as strictly as a Dataset's. Part of the stream-training lazy piece, so
 // that a page that never streams does not carry these checks or their messages.
-import type { Dtype } from '../backends/layout.ts';
 import type { DataSource } from '../data/data-source.ts';
 import { MLPError } from './errors.ts';
 import { checkDataset, checkFitOptions, type DatasetFields, type FitSettings } from './options.ts';
@@ -16,8 +15,8 @@ export interface StreamFitData {
 }
 
 /** A streamed fit's checked options, validation and source columns; an MLPError when they do not fit a net of these sizes. */
-export function checkStreamedFit(source: DataSource, options: unknown, layout: { inputSize: number; outputSize: number; shape: { dtype?: Dtype } }): { o: FitSettings; validation: StreamFitData['validation']; described: DatasetFields } {
-  const o = checkFitOptions(options, layout.shape.dtype);
+export function checkStreamedFit(source: DataSource, options: unknown, layout: { inputSize: number; outputSize: number }): { o: FitSettings; validation: StreamFitData['validation']; described: DatasetFields } {
+  const o = checkFitOptions(options);
   if (o.validationSplit > 0) {
     throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} cannot split a DataSource: it holds out the last rows, and a source is read in blocks without knowing how many rows it has; pass validationSource (a second DataSource) or validationData`);
   }

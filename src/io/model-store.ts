@@ -10,6 +10,7 @@ import { printable } from './printable.ts';
 import { browserLocation, type BrowserScheme } from './browser-location.ts';
 import { keyedStores, type KeyedStore } from './storage.ts';
 import { checkPath, storage } from './file-path.ts';
+import { modelText } from './model-text.ts';
 
 /** A file path's checks, for a worker net's load (see worker-net.ts), which otherwise never loads them. */
 export { checkPath, storage } from './file-path.ts';
@@ -51,9 +52,10 @@ export async function readModelText(path: string): Promise<string> {
   return storage().read(path);
 }
 
-/** Writes the model text at `path`, all or nothing: a file atomically, or a browser store's entry. */
-export async function writeModelText(path: string, text: string): Promise<void> {
+/** Writes `model` (a toJSON snapshot) as model text at `path`, all or nothing: a file atomically, or a browser store's entry. */
+export async function writeModel(path: string, model: object): Promise<void> {
   checkPath(path);
+  const text = modelText(model);
   const location = browserLocation(path);
   if (location) return (await keyedStore(location.scheme, path)).write(location.key, text);
   storage().writeAtomic(path, text);

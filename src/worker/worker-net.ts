@@ -16,7 +16,6 @@ import type { BackendName } from '../api/validate.ts';
 import { kernelModule, type KernelKind } from '../backends/wasm/kernel.ts';
 import { loadThreadPool } from '../backends/create-backend.ts';
 import type { ModelJSON } from '../io/model-json.ts';
-import { modelText } from '../io/model-text.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { loadPiece, modelStore } from '../api/load-piece.ts';
 import { WorkerMLP } from './worker-mlp.ts';
@@ -150,7 +149,7 @@ class WorkerNet extends WorkerMLP {
   async save(path: string, options?: SaveOptions): Promise<void> {
     this.#use('save');
     const store = await modelStore();
-    if (store.browserLocation(path)) return store.writeModelText(path, modelText(await this.toJSON(options ?? {})));
+    if (store.browserLocation(path)) return store.writeModel(path, await this.toJSON(options ?? {}));
     await this.#call('save', () => [path, options]);
   }
 
@@ -237,7 +236,7 @@ class WorkerNet extends WorkerMLP {
       throw unpostable(`net.${method}`, error, () => {
         const layers = this.#snapshot.layers;
         const dataset = checkDataset(data, layers[0], layers[layers.length - 1]);
-        checkFitOptions(dataset ? second : third, this.#snapshot.dtype);
+        checkFitOptions(dataset ? second : third);
       });
     }
     const abort = () => this.#channel.notify({ type: 'abort', id: sent.id });
