@@ -2,12 +2,12 @@
 // and the fields of a Dataset, into complete, typed settings: every default filled in, every
 // nonsensical value or combination rejected with an MLPError that names the option, the value
 // and what was expected. The options themselves are listed once, in option-registry.ts.
-import { describeValue, invalidArgument, MLPError } from './errors.ts';
+import { invalidArgument, MLPError } from './errors.ts';
 import { type Activation, type Dtype, type Loss } from '../backends/layout.ts';
 import {
   CREATE_OPTION_SPECS, FIT_OPTION_SPECS, LOAD_OPTION_SPECS, NORMALIZATIONS, SAVE_OPTION_SPECS, type Normalize, type OptionSpec, type SettingsOf,
 } from './option-registry.ts';
-import { checkActivations, checkClasses, checkFeatureNames, checkKnownKeys, float32Holds, guardedRead, oneOf, unknownOption, unreadable, WITHIN_FLOAT32 } from './validate.ts';
+import { checkActivations, checkClasses, checkFeatureNames, checkKnownKeys, guardedRead, oneOf, unknownOption, unreadable } from './validate.ts';
 import { LOSSES } from '../backends/layout.ts';
 
 export { INITS, NORMALIZATIONS, type EpochStats, type Init, type Normalize } from './option-registry.ts';
@@ -92,7 +92,6 @@ export function checkCreateOptions(options: unknown): CreateSettings {
   if (options === undefined) throw invalidArgument('options', options, 'an object with at least { layers }');
   const s: CreateOptionSettings = { ...CREATE_DEFAULTS };
   readSettings(options, 'options', CREATE_OPTION_SPECS, CREATE_OPTIONS, s);
-  if (s.dtype === 'float32') checkAlphaFloat32(s.alpha, 'alpha');
   return {
     ...checkArchitecture(s.layers, s.activation, s.alpha, s.loss, 'activation'),
     init: s.init,
@@ -130,33 +129,9 @@ export function checkArchitecture(layers: number[], activation: unknown, alpha: 
   return { layers, activations, alpha, loss: lossName };
 }
 
-/** A float32 net rounds alpha once to float32: it must stay finite there. */
-export function checkAlphaFloat32(alpha: number, argument: string): void {
-  if (!float32Holds(alpha)) throw invalidArgument(argument, alpha, WITHIN_FLOAT32);
-}
-
-/** The hyperparameters a float32 net rounds once to float32 (docs/training.md, Single precision). */
-const FLOAT32_ROUNDED = ['learningRate', 'momentum', 'beta1', 'beta2', 'epsilon', 'weightDecay'] as const;
-
-/** Each must still pass its own check once rounded: 1e-50 would become 0, 1e39 Infinity, 1 - 1e-12 exactly 1. */
-function checkRoundedToFloat32(s: FitSettings): void {
-  for (const name of FLOAT32_ROUNDED) {
-    const value = s[name];
-    const rounded = Math.fround(value);
-    if (rounded === value) continue;
-    try {
-      FIT_BY_NAME.get(name)!.check(rounded, s);
-    } catch {
-      throw invalidArgument(name, value, `valid once rounded to float32 (to ${describeValue(rounded)})`);
-    }
-  }
-}
-
-/** fit's options for a net of `dtype`. */
-export function checkFitOptions(options: unknown, dtype: Dtype = 'float64'): FitSettings {
+export function checkFitOptions(options: unknown): FitSettings {
   const s: FitSettings = { ...FIT_DEFAULTS };
   if (options !== undefined) readSettingsByName(options, 'options', FIT_BY_NAME, FIT_OPTIONS, s);
-  if (dtype === 'float32') checkRoundedToFloat32(s);
   const validations = [s.validationSplit > 0 && 'validationSplit', s.validationData !== undefined && 'validationData', s.validationSource !== undefined && 'validationSource'].filter(Boolean);
   if (validations.length > 1) {
     throw new MLPError('INVALID_ARGUMENT', `${validations.join(' and ')} were both given; use one of them`);

@@ -4,7 +4,6 @@
 // the caller can reserve memory before any cell is read; cells are read in row chunks
 // (copyRows), so predict can stream any number of rows through a bounded buffer.
 import { invalidArgument, MLPError } from './errors.ts';
-import { WITHIN_FLOAT32 } from './validate.ts';
 import type { Normalization } from '../data/normalize.ts';
 import type { Floats } from '../backends/layout.ts';
 
@@ -139,7 +138,7 @@ function badCell(shape: RowShape, row: number, column: number, cell: unknown): M
 
 /** A finite cell a float32 net cannot hold (beyond ±3.4028234663852886e38 once normalised). */
 function outOfFloat32(shape: RowShape, row: number, column: number, cell: unknown): MLPError {
-  return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, `${WITHIN_FLOAT32} (this net's dtype is 'float32')`);
+  return invalidArgument(`${shape.argument}[${row}][${column}]`, cell, "a number within float32's range (this net's dtype is 'float32')");
 }
 
 /** Targets must pair with inputs row for row. */

@@ -27,14 +27,6 @@ export function checkLayers(value: unknown, argument = 'layers'): number[] {
   return layers;
 }
 
-/** Whether a float32 net holds `value`: finite once rounded to float32 (docs/training.md: every number is rounded once). */
-export function float32Holds(value: number): boolean {
-  return Number.isFinite(Math.fround(value));
-}
-
-/** What a float32 net's number must be, for the messages that refuse one it cannot hold. */
-export const WITHIN_FLOAT32 = "a number within float32's range";
-
 export function checkSeed(value: unknown, argument = 'seed'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw invalidArgument(argument, value, 'an integer from 0 to 4294967295');

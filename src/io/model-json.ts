@@ -7,8 +7,8 @@ import { describeValue, MLPError } from '../api/errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { DTYPES, OPTIMIZERS, type Activation, type Dtype, type Loss, type Optimizer } from '../backends/layout.ts';
 import { isUsableScale, MIN_NORMALIZATION_SCALE, type Normalization } from '../data/normalize.ts';
-import { checkAlphaFloat32, checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
-import { checkFeatureNames, checkLayers, float32Holds, unreadable, WITHIN_FLOAT32 } from '../api/validate.ts';
+import { checkArchitecture, checkClasses, oneOf } from '../api/options.ts';
+import { checkFeatureNames, checkLayers, unreadable } from '../api/validate.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from './model-text.ts';
 
 export { MODEL_FORMAT, MODEL_VERSION, modelText } from './model-text.ts';
@@ -108,7 +108,7 @@ function parseModelObject(model: unknown): ModelJSON {
   }
   const dtype = m.dtype === undefined ? 'float64' : asModelError(() => oneOf(m.dtype, 'dtype', DTYPES));
   if (dtype === 'float32') {
-    asModelError(() => checkAlphaFloat32(architecture.alpha, 'alpha'));
+    if (!float32Holds(architecture.alpha)) throw invalid('alpha', architecture.alpha, WITHIN_FLOAT32);
     checkFloat32Vectors(weights, 'weights');
     checkFloat32Vectors(biases, 'biases');
   }
@@ -134,12 +134,19 @@ function parseModelObject(model: unknown): ModelJSON {
   return result;
 }
 
+/** Whether a float32 net holds `value`: finite once rounded to float32 (docs/training.md: every number is rounded once). */
+function float32Holds(value: number): boolean {
+  return Number.isFinite(Math.fround(value));
+}
+
+const WITHIN_FLOAT32 = "a number within float32's range (the model's dtype is 'float32')";
+
 /** A float32 model's numbers are float32 values: one that rounds to ±Infinity there is refused, not loaded as Infinity. */
 function checkFloat32Vectors(vectors: number[][], name: string, firstIndex?: number): void {
   for (let l = 0; l < vectors.length; l++) {
     const bad = vectors[l].findIndex((x) => !float32Holds(x));
     const at = firstIndex === undefined ? `${name}[${l}][${bad}]` : `${name}${l + firstIndex}[${bad}]`;
-    if (bad >= 0) throw invalid(at, vectors[l][bad], `${WITHIN_FLOAT32} (the model's dtype is 'float32')`);
+    if (bad >= 0) throw invalid(at, vectors[l][bad], WITHIN_FLOAT32);
   }
 }
 
