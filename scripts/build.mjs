@@ -32,10 +32,12 @@ run('node', ['scripts/gen-js-kernels.mjs']);
 // (assembly/index.ts, the files asconfig.json names) and the float32 one (assembly/index-f32.ts,
 // the same names with -f32), so that a module carries one dtype's code and a float64 page never
 // downloads the float32 one.
-// Each release kernel then gets a second optimisation round (wasm-opt -Oz) before anything
-// reads it, Node's entry and the browser's files alike: asc's -O3 output packs about 2% smaller
-// deflated after it, at the same speed (npm run bench). Binaryen keeps every float operation as
-// written (no fast-math), so the bits do not change; the .wat is written again to match.
+// The one-thread kernels then get a second optimisation round (wasm-opt -Oz) before anything
+// reads them, Node's entry and the browser's files alike: asc's -O3 output packs about 2%
+// smaller deflated after it, at the same speed (npm run bench). Binaryen keeps every float
+// operation as written (no fast-math), so the bits do not change; the .wat is written again to
+// match. Not the threads kernels: with it, a threads net's first fit hung in
+// test/thread-pool.test.ts (why is not known yet), and no page needs them smaller.
 const secondRound = (wasm, wat) => {
   run(bin('wasm-opt'), ['--all-features', wasm, '-Oz', '-o', wasm]);
   run(bin('wasm-dis'), ['--all-features', wasm, '-o', wat]);
@@ -46,6 +48,7 @@ for (const target of ['release', 'simd', 'threads', 'debug']) {
   const { outFile, textFile } = JSON.parse(readFileSync('asconfig.json', 'utf8')).targets[target];
   const f32 = (file) => file.replace(/\.(wasm|wat)$/, '-f32.$1');
   run(bin('asc'), ['assembly/index-f32.ts', '--config', 'asconfig.json', '--target', target, '--outFile', f32(outFile), '--textFile', f32(textFile)]);
+  if (target === 'threads') continue;
   secondRound(outFile, textFile);
   secondRound(f32(outFile), f32(textFile));
 }
