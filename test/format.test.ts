@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pythonFloatRepr } from '../src/format/float-repr.ts';
 import { formatNumpyArray } from '../src/format/format-numpy.ts';
-import { MLPError } from '../src/api/errors.ts';
+import { errorMessage } from './helpers/error-message.ts';
 
 function loadFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
@@ -278,15 +278,7 @@ describe('formatNumpyArray', () => {
 });
 
 describe('bad arguments', () => {
-  const message = (call: () => unknown) => {
-    try {
-      call();
-    } catch (error) {
-      expect(error).toBeInstanceOf(MLPError);
-      return (error as MLPError).message;
-    }
-    return expect.fail('expected the call to throw');
-  };
+  const message = errorMessage;
 
   it('are MLPErrors naming the argument, the value and what was expected, never a RangeError or garbage text', () => {
     expect(message(() => formatNumpyArray([1, 2, 3], [2, 2]))).toBe('data must be an array or typed array of 4 numbers (shape (2, 2)); got [1,2,3]');

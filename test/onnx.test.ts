@@ -17,6 +17,7 @@ import { runCli } from '../src/cli/main.ts';
 import type { CliIO } from '../src/cli/cli-io.ts';
 import type { Activation, Loss } from '../src/backends/layout.ts';
 import type { Normalize } from '../src/api/option-registry.ts';
+import { errorMessage } from './helpers/error-message.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GOLDEN = join(ROOT, 'test', 'fixtures', 'onnx-tiny.onnx');
@@ -304,15 +305,7 @@ describe('net.toONNX and modelToONNX: arguments and state', () => {
 
   it('rejects bad options with an MLPError naming them', async () => {
     const net = await MLP.fromJSON(TINY, { backend: 'js' });
-    const message = (call: () => unknown) => {
-      try {
-        call();
-      } catch (error) {
-        expect(error).toBeInstanceOf(MLPError);
-        return (error as MLPError).message;
-      }
-      throw new Error('no error');
-    };
+    const message = errorMessage;
     expect(message(() => net.toONNX({ float32: 'yes' } as never))).toBe('float32 must be true, false or left out; got "yes"');
     expect(message(() => net.toONNX({ float16: true } as never))).toBe("options must be { float32?: boolean } (unknown option 'float16'); got {\"float16\":true}");
     expect(message(() => net.toONNX(7 as never))).toBe('options must be an object { float32?: boolean } or left out; got 7');
