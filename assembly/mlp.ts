@@ -577,7 +577,8 @@ function parallel<T>(net: usize, job: i32, layer: i32, rows: i32, input: i32, de
     }
     // Each part's share: an equal run of whole pieces (published by the generation's bump).
     const width = jobWidth(net, job, layer);
-    const pieces = (width + pieceWidth<T>(width) - 1) / pieceWidth<T>(width);
+    const size = pieceWidth<T>(width);
+    const pieces = (width + size - 1) / size;
     for (let p = 0; p < parts; p++) store<i32>(share<T>(net, p), (pieces * p / parts) | ((pieces * (p + 1) / parts) << 16));
     storeSettings<T>(net); // the workers' update() reads t and the powers from memory
     store<i32>(sync<T>(net, SYNC_JOB), job);

@@ -123,5 +123,4 @@ export class ColumnStatistics {
     }
     return { kind: this.kind, offset, scale };
   }
-
 }
