@@ -209,6 +209,26 @@ describe('resuming training exactly', () => {
       expect.soft(loadError instanceof MLPError ? `${loadError.code}: ${loadError.message}` : `not an MLPError: ${String(loadError)}`).toMatch(new RegExp(`^IO: cannot read ${missing}`));
     });
 
+    it(`adam, then sgd, then adam: sgd's model holds no state, and adam starts again from fresh moments (${backend})`, async () => {
+      const adam: FitOptions = { ...optimizers[2], batchSize: 3 };
+      const net = await create({ ...CLASSIFIER, backend });
+      net.fit(CLS_X, CLS_Y, { ...adam, epochs: 5 });
+      // Two sgd fits: each fit's updates land in the other copy, so the second ends in the copy
+      // that holds adam's moments.
+      for (const epochs of [2, 1]) net.fit(CLS_X, CLS_Y, { ...optimizers[0], batchSize: 3, epochs });
+      const sgd = net.toJSON({ includeOptimizer: true }).training!;
+      expect(sgd.optimizer).toBe('sgd');
+      expect([...sgd.state1, ...sgd.state2].every((v) => v === 0), 'no moment of the adam run left').toBe(true);
+      // A twin with the same parameters and no optimizer history.
+      const twin = await fromJSON(JSON.stringify(net.toJSON()), { backend });
+      const a = net.fit(CLS_X, CLS_Y, { ...adam, epochs: 4 });
+      const b = twin.fit(CLS_X, CLS_Y, { ...adam, epochs: 4 });
+      expectSameBits(a.loss, b.loss, 'adam after sgd');
+      expectSameParameters(net.toJSON(), twin.toJSON(), 'adam after sgd');
+      const [ta, tb] = [net, twin].map((n) => n.toJSON({ includeOptimizer: true }).training!);
+      expectSameBits([...ta.state1, ...ta.state2], [...tb.state1, ...tb.state2], 'adam moments');
+    });
+
     it(`without includeOptimizer an adam run does not resume exactly, sgd does (no shuffling) (${backend})`, async () => {
       for (const opt of [optimizers[0], optimizers[2]]) {
         const options: FitOptions = { ...opt, batchSize: 3 };
