@@ -32,8 +32,8 @@ export class FitTransaction {
     return this.#info;
   }
 
-  /** Starts optimizer `to` afresh (resetOptimizerState), keeping what the state held. */
-  switchOptimizer(from: Optimizer | undefined, to: Optimizer): void {
+  /** Zeroes the optimizer state for a new optimizer, keeping what it held. */
+  switchOptimizer(from: Optimizer | undefined): void {
     if (from === 'momentum' || from === 'adam') {
       const m = this.#memory.floats();
       const n = this.#memory.layout.paramCount;
@@ -41,7 +41,7 @@ export class FitTransaction {
       const s2 = this.#memory.at('state2', this.#copy);
       this.#replacedState = [m.slice(s1, s1 + n), m.slice(s2, s2 + n)];
     }
-    resetOptimizerState(this.#memory, to);
+    resetOptimizerState(this.#memory);
   }
 
   /** Arms the out-of-place first update: from here on the kernel may train. */

@@ -43,20 +43,14 @@ export function writeCounters(memory: NetMemory, c: Counters): void {
   m[s + S_BETA2_POWER] = c.beta2Power;
 }
 
-/**
- * A new optimizer starts at t = 0: its counters reset and, for one that keeps state, the
- * state of both copies zeroed. Sgd reads no state (and the model reports none for it), so
- * it leaves those megabytes untouched: a first fit of a wide net skips writing them.
- */
-export function resetOptimizerState(memory: NetMemory, optimizer: Optimizer): void {
-  if (optimizer !== 'sgd') {
-    const m = memory.floats();
-    const { paramCount } = memory.layout;
-    for (const copy of [0, 1]) {
-      for (const what of ['state1', 'state2'] as const) {
-        const at = memory.at(what, copy);
-        m.fill(0, at, at + paramCount);
-      }
+/** Zeroes the optimizer state of both copies and its counters: a new optimizer starts at t = 0. */
+export function resetOptimizerState(memory: NetMemory): void {
+  const m = memory.floats();
+  const { paramCount } = memory.layout;
+  for (const copy of [0, 1]) {
+    for (const what of ['state1', 'state2'] as const) {
+      const at = memory.at(what, copy);
+      m.fill(0, at, at + paramCount);
     }
   }
   writeCounters(memory, { step: 0, beta1Power: 1, beta2Power: 1 });
@@ -83,17 +77,13 @@ export function readModel(memory: NetMemory, architecture: Architecture, info: N
   };
   if (includeOptimizer) {
     const { paramCount } = memory.layout;
-    const optimizer = info.optimizer ?? 'sgd';
-    // Sgd keeps no state: its memory may hold an earlier optimizer's, which is not the model's.
-    const state = (what: 'state1' | 'state2') => {
-      const at = memory.at(what);
-      return optimizer === 'sgd' ? new Array<number>(paramCount).fill(0) : Array.from(m.subarray(at, at + paramCount));
-    };
+    const state1 = memory.at('state1');
+    const state2 = memory.at('state2');
     model.training = {
-      optimizer,
+      optimizer: info.optimizer ?? 'sgd',
       ...readCounters(memory),
-      state1: state('state1'),
-      state2: state('state2'),
+      state1: Array.from(m.subarray(state1, state1 + paramCount)),
+      state2: Array.from(m.subarray(state2, state2 + paramCount)),
       random: random.getState(),
     };
   }
