@@ -32,16 +32,21 @@ export class FitTransaction {
     return this.#info;
   }
 
-  /** Zeroes the optimizer state for a new optimizer, keeping what it held. */
-  switchOptimizer(from: Optimizer | undefined): void {
-    if (from === 'momentum' || from === 'adam') {
+  /**
+   * Starts optimizer `to` afresh, keeping the state the old one held. Between two optimizers
+   * without state (sgd, or none yet) the state is left as it is: still the zeros a net starts
+   * with (or a model file's), and not written, since a wide net's is megabytes.
+   */
+  switchOptimizer(from: Optimizer | undefined, to: Optimizer): void {
+    const hadState = from === 'momentum' || from === 'adam';
+    if (hadState) {
       const m = this.#memory.floats();
       const n = this.#memory.layout.paramCount;
       const s1 = this.#memory.at('state1', this.#copy);
       const s2 = this.#memory.at('state2', this.#copy);
       this.#replacedState = [m.slice(s1, s1 + n), m.slice(s2, s2 + n)];
     }
-    resetOptimizerState(this.#memory);
+    resetOptimizerState(this.#memory, hadState || to !== 'sgd');
   }
 
   /** Arms the out-of-place first update: from here on the kernel may train. */

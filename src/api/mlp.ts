@@ -440,7 +440,7 @@ export class MLP {
       if (dataset.target !== undefined) info = { ...info, target: dataset.target };
     }
     if (info.optimizer !== o.optimizer) {
-      transaction.switchOptimizer(info.optimizer);
+      transaction.switchOptimizer(info.optimizer, o.optimizer);
       info = { ...info, optimizer: o.optimizer };
     }
     this.#info = info;

@@ -43,11 +43,14 @@ export function writeCounters(memory: NetMemory, c: Counters): void {
   m[s + S_BETA2_POWER] = c.beta2Power;
 }
 
-/** Zeroes the optimizer state of both copies and its counters: a new optimizer starts at t = 0. */
-export function resetOptimizerState(memory: NetMemory): void {
+/**
+ * A new optimizer starts at t = 0: its counters reset and, with `zeroState`, the state of
+ * both copies zeroed.
+ */
+export function resetOptimizerState(memory: NetMemory, zeroState: boolean): void {
   const m = memory.floats();
   const { paramCount } = memory.layout;
-  for (const copy of [0, 1]) {
+  for (const copy of zeroState ? [0, 1] : []) {
     for (const what of ['state1', 'state2'] as const) {
       const at = memory.at(what, copy);
       m.fill(0, at, at + paramCount);
