@@ -384,6 +384,9 @@ export class MLP {
         checkSameRows(v.inputs, v.targets);
         fitData.validation = v;
       }
+      // Scratch for a batch, which never holds more than the training rows (batchSize 1e9
+      // means the whole set); memory first, so that a fit it fails leaves nothing to undo.
+      memory.ensureCapacity(Math.min(o.batchSize, fitData.trainRows));
       return { memory, dataset, o, fitData };
     });
     const { memory, dataset, o, fitData } = prepared;
@@ -404,7 +407,7 @@ export class MLP {
       piece = await loadPiece('streamed training', () => import('./stream-training.ts'));
       prepared = guard('net.fitAsync', () => {
         const memory = this.#alive('fitAsync');
-        return { memory, ...piece.checkStreamedFit(source, options, memory.layout) };
+        return { memory, ...piece.checkStreamedFit(source, options, memory) };
       });
     } catch (error) {
       this.#training = undefined;
@@ -415,14 +418,13 @@ export class MLP {
   }
 
   /**
-   * Takes the net for a checked fit and makes its steps; a failure here (memory for its batch,
-   * say) puts the net back and frees it.
+   * Takes the net for a checked fit (its batch's scratch reserved) and makes its steps; a
+   * failure here puts the net back and frees it.
    */
   #launch(method: 'fit' | 'fitAsync', memory: NetMemory, o: FitSettings, described: DatasetFields | undefined, makeSteps: (host: FitHost, transaction: FitTransaction) => Generator<FitPause, History, unknown>) {
     this.#training = method;
     let transaction: FitTransaction | undefined;
     try {
-      memory.ensureCapacity(Math.max(o.batchSize, EVAL_ROWS));
       transaction = new FitTransaction(memory, this.#info, o.shuffle ? this.#random.clone() : undefined);
       return { steps: makeSteps(this.#startFit(memory, transaction, described, o), transaction), transaction };
     } catch (error) {

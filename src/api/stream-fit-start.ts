@@ -1,9 +1,10 @@
 // What a fit on a DataSource (fitAsync(source, options)) checks before it starts: its options
 // (the ones that cannot apply to a source, validation arrays' shapes) and the columns the
-// source describes, as strictly as a Dataset's. Part of the stream-training lazy piece, so
+// source describes, as strictly as a Dataset's; and the scratch its batches need. Part of the stream-training lazy piece, so
 // that a page that never streams does not carry these checks or their messages.
 import type { DataSource } from '../data/data-source.ts';
 import { MLPError } from './errors.ts';
+import type { NetMemory } from './net-memory.ts';
 import { checkDataset, checkFitOptions, type DatasetFields, type FitSettings } from './options.ts';
 import { checkSameRows, rowShape, type RowShape } from './rows.ts';
 import { guardedRead } from './validate.ts';
@@ -14,8 +15,12 @@ export interface StreamFitData {
   validation: { inputs: RowShape; targets: RowShape } | DataSource | undefined;
 }
 
-/** A streamed fit's checked options, validation and source columns; an MLPError when they do not fit a net of these sizes. */
-export function checkStreamedFit(source: DataSource, options: unknown, layout: { inputSize: number; outputSize: number }): { o: FitSettings; validation: StreamFitData['validation']; described: DatasetFields } {
+/**
+ * A streamed fit's checked options, validation and source columns, with scratch for its
+ * batches; an MLPError when they do not fit the net.
+ */
+export function checkStreamedFit(source: DataSource, options: unknown, memory: NetMemory): { o: FitSettings; validation: StreamFitData['validation']; described: DatasetFields } {
+  const { layout } = memory;
   const o = checkFitOptions(options);
   if (o.validationSplit > 0) {
     throw new MLPError('INVALID_ARGUMENT', `validationSplit ${o.validationSplit} cannot split a DataSource: it holds out the last rows, and a source is read in blocks without knowing how many rows it has; pass validationSource (a second DataSource) or validationData`);
@@ -33,5 +38,19 @@ export function checkStreamedFit(source: DataSource, options: unknown, layout: {
     guardedRead('source', () => ({ inputs: [], targets: [], classes: Array.isArray(source.classes) ? source.classes.map(String) : source.classes, features: source.features, target: source.target })),
     layout.inputSize, layout.outputSize, 'source',
   )!;
+  reserveBatch(memory, o.batchSize);
   return { o, validation, described };
+}
+
+/**
+ * Scratch for a batch of batchSize rows, which a source may fill however many rows it has;
+ * when memory cannot hold it, the error names batchSize. (An in-memory fit's batch is at most
+ * its rows.)
+ */
+function reserveBatch(memory: NetMemory, batchSize: number): void {
+  try {
+    memory.ensureCapacity(batchSize);
+  } catch (error) {
+    throw error instanceof MLPError && error.code === 'OUT_OF_MEMORY' ? new MLPError('OUT_OF_MEMORY', `batchSize ${batchSize}: ${error.message}`) : error;
+  }
 }
