@@ -1,14 +1,16 @@
 // The process-wide worker pool: any number of `threads` nets share one pool as large as the
-// largest `threads` less one; nets that take turns keep their bits; a net dropped without
-// dispose() gives its workers and memory back when collected; 10,000 undisposed nets leave
-// the thread count at the pool's size and the memory bounded.
+// largest `threads` less one; nets that take turns keep their bits; shared memories grow in
+// place, or move whole; a net dropped without dispose() gives its workers and memory back
+// when collected; 10,000 undisposed nets leave the thread count at the pool's size and the
+// memory bounded.
 import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.ts';
-import { attachedNets, liveAttachments, poolSize } from '../src/backends/wasm/thread-pool.ts';
+import { instantiateKernel, MAX_PAGES, PAGE_BYTES } from '../src/backends/wasm/kernel.ts';
+import { attachedNets, firstSharedMemory, liveAttachments, moveKernel, poolSize } from '../src/backends/wasm/thread-pool.ts';
 
 // Rows x widths past PARALLEL_WORK (src/backends/layout.ts, 2^19 multiply-adds): the products are split.
 const WIDE = 96;
@@ -53,6 +55,21 @@ describe('thread pool', () => {
     }
     expect(turns).toEqual(alone);
     [a1, b1, a2, b2].forEach((net) => net.dispose());
+  });
+
+  it('a new shared memory can grow in place to 4 GiB; a move (where an engine reserves less) copies every byte to a working kernel', async () => {
+    const first = firstSharedMemory();
+    expect(first.maximumBytes).toBe(MAX_PAGES * PAGE_BYTES);
+    const { module, exports } = await instantiateKernel(true, first);
+    first.memory.grow(2);
+    const old = new Uint8Array(first.memory.buffer);
+    for (let i = 0; i < old.length; i++) old[i] = (i * 131) % 251;
+    const moved = moveKernel(module, first.memory, 5 * PAGE_BYTES);
+    const copy = new Uint8Array(moved.exports.memory.buffer);
+    expect(copy.length).toBe(5 * PAGE_BYTES);
+    expect(copy.subarray(0, old.length)).toEqual(old);
+    expect(moved.maximumBytes).toBeGreaterThanOrEqual(5 * PAGE_BYTES);
+    expect(moved.exports.heapBase()).toBe(exports.heapBase());
   });
 
   it('dispose() gives the workers back and ends the attachment', async () => {

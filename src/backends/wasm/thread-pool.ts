@@ -223,36 +223,42 @@ export function endPool(): void {
 /** Collected nets give their workers back and their memory up (see backend-wasm.ts). */
 export const reclaim = new FinalizationRegistry<Attachment>(release);
 
-/** A shared memory's first maximum (16 MiB); a net that needs more moves to a larger one. */
+/** The smallest maximum a shared memory falls back to (16 MiB). */
 const FIRST_SHARED_MAXIMUM = 256;
 
 /**
- * A shared memory of `pages`, able to grow in place to `maximum` pages: the engine reserves
- * the maximum's address space up front, so it is sized to the net rather than to 4 GiB.
+ * A shared memory of `pages`, able to grow in place to 4 GiB like a one-thread net's memory, so
+ * that a net's data never makes it move (a copy of every byte, ~10 ms for a 784-256-10 net's
+ * first fit). The engine reserves the maximum as address space up front; where it cannot (a
+ * 32-bit engine, or a browser's wasm address space taken by other memories), one that can grow
+ * to `fallback` pages, and a net that outgrows it moves to a larger one.
  */
-function sharedMemory(pages: number, maximum: number): WebAssembly.Memory {
-  try {
-    return new WebAssembly.Memory({ initial: pages, maximum, shared: true });
-  } catch {
-    throw new MLPError('OUT_OF_MEMORY', `could not reserve a shared WebAssembly memory of ${formatBytes(maximum * PAGE_BYTES)} for threads; dispose() nets you no longer use, or use threads: 1`);
+function sharedMemory(pages: number, fallback: number): SharedKernelMemory {
+  for (const maximum of [MAX_PAGES, fallback]) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: pages, maximum, shared: true }), maximumBytes: maximum * PAGE_BYTES };
+    } catch {
+      // the next, smaller maximum
+    }
   }
+  throw new MLPError('OUT_OF_MEMORY', `could not reserve a shared WebAssembly memory of ${formatBytes(fallback * PAGE_BYTES)} for threads; dispose() nets you no longer use, or use threads: 1`);
 }
 
-/** The shared memory a new threads net starts on (one page, room to grow to FIRST_SHARED_MAXIMUM). */
+/** The shared memory a new threads net starts on (one page; see sharedMemory for its maximum). */
 export function firstSharedMemory(): SharedKernelMemory {
-  return { memory: sharedMemory(1, FIRST_SHARED_MAXIMUM), maximumBytes: FIRST_SHARED_MAXIMUM * PAGE_BYTES };
+  return sharedMemory(1, FIRST_SHARED_MAXIMUM);
 }
 
 /**
  * The threads kernel moved to a new shared memory of at least `bytes`, with room to grow
- * (twice that, up to 4 GiB): a copy of every byte of the old one, tables included.
+ * (twice that, where 4 GiB cannot be reserved): a copy of every byte of the old one, tables
+ * included.
  */
 export function moveKernel(module: WebAssembly.Module, old: WebAssembly.Memory, bytes: number): Kernel {
   const pages = Math.ceil(bytes / PAGE_BYTES);
-  const maximum = Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages));
-  const memory = sharedMemory(pages, maximum);
+  const { memory, maximumBytes } = sharedMemory(pages, Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages)));
   new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
   // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-  return { exports, module, maximumBytes: maximum * PAGE_BYTES };
+  return { exports, module, maximumBytes };
 }
