@@ -162,15 +162,26 @@ export const CALL_CASES: CallCase[] = [
   fitCase('fit 64-128-10 b32 adam', MID, digits, { learningRate: 0.001, batchSize: 32, optimizer: 'adam' }, 1.2),
 ];
 
-/** Units per timed block so that a block lasts about `ms` milliseconds. */
+/** Time a timer runs before its blocks are sized (see calibrate). */
+const WARM_UP_MS = 200;
+
+/**
+ * Units per timed block so that a block lasts about `ms` milliseconds, sized on warm code: the
+ * first calls of a small call run before the engine has compiled it, up to 100 times slower,
+ * and blocks sized on them held 3 one-sample fits, timed cold. So the timer first runs for
+ * WARM_UP_MS, in blocks that grow to ms / 4 and then repeat, and the last one sizes the blocks.
+ */
 export function calibrate(timer: Timer, ms: number): number {
   let k = 1;
+  let spent = 0;
   for (;;) {
     const t0 = performance.now();
     const done = timer.run(k);
     const elapsed = performance.now() - t0;
-    if (elapsed >= ms / 4 || k >= 1 << 24) return Math.max(1, Math.round((done * ms) / Math.max(elapsed, 1e-3)));
-    k = done * 4;
+    spent += elapsed;
+    const sized = elapsed >= ms / 4 || k >= 1 << 24;
+    if (sized && spent >= WARM_UP_MS) return Math.max(1, Math.round((done * ms) / Math.max(elapsed, 1e-3)));
+    if (!sized) k = done * 4;
   }
 }
 
