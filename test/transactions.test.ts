@@ -275,6 +275,11 @@ describe('predictInto', () => {
         expect(Object.is(out[r * 2], expected[i][0]) && Object.is(out[r * 2 + 1], expected[i][1]), `row ${r}`).toBe(true);
       });
       expectMLPError(thrown(() => net.predictInto(flat, new Float64Array(3))), 'INVALID_ARGUMENT');
+      // The message names what was given, as every argument's does.
+      const prefix = 'out must be a Float64Array of 70000 rows x 2 outputs = 140000 numbers; got';
+      for (const [given, shown] of [[new Float64Array(3), 'a Float64Array of length 3'], [new Float32Array(rows * 2), 'a Float32Array of length 140000'], [[0, 1], '[0,1]'], [null, 'null']] as const) {
+        expect((thrown(() => net.predictInto(flat, given as never)) as Error).message).toBe(`${prefix} ${shown}`);
+      }
     }
   });
 });

@@ -11,7 +11,7 @@ import { loadPiece, modelStore } from './load-piece.ts';
 import { onnxEncoder } from '../io/onnx-plugin.ts';
 import { classColumnTargets } from '../data/class-column.ts';
 import { RandomState } from '../math/random.ts';
-import { MLPError, oneLine } from './errors.ts';
+import { invalidArgument, MLPError, oneLine } from './errors.ts';
 import { FitTransaction } from './fit-transaction.ts';
 import { forwardRows, scoreRows } from './inference.ts';
 import { FRESH, readModel, writeCounters, type NetInfo } from './model-state.ts';
@@ -228,7 +228,7 @@ export class MLP {
       const width = memory.layout.outputSize;
       const size = shape.rows * width;
       if (out !== undefined && !(out instanceof Float64Array && out.length === size)) {
-        throw new MLPError('INVALID_ARGUMENT', `out must be a Float64Array of ${shape.rows} rows x ${width} outputs = ${size} numbers; got ${out instanceof Float64Array ? `one of length ${out.length}` : typeof out}`);
+        throw invalidArgument('out', out, `a Float64Array of ${shape.rows} rows x ${width} outputs = ${size} numbers`);
       }
       const target = out ?? new Float64Array(size);
       forwardRows(memory, shape, this.#info.normalization, (m, at, first, count) => {
