@@ -160,12 +160,14 @@ function standIn(out: OutStandIn): unknown {
       return new Float64Array(out.length);
     case 'shared':
       return out.out;
+    case 'cloned':
+      return out.value;
     case 'other':
       return STAND_INS[out.type];
   }
 }
 
-/** A value of each `typeof` but 'undefined' (predictInto's check names only the type). */
+/** A value of each `typeof` but 'undefined', for a value that cannot be cloned (a function, a symbol). */
 const STAND_INS: Record<string, unknown> = {
   object: {}, number: 0, string: '', boolean: false, bigint: 0n, symbol: Symbol('out'), function: () => {},
 };

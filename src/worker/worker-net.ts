@@ -357,8 +357,16 @@ function sourceStandIn(name: SourceStandIn['streamed'], source: DataSource): Sou
   return { streamed: name, classes: copy(source.classes), features: copy(source.features), target: source.target };
 }
 
+/**
+ * predictInto's `out` as the worker gets it. Any other value fails the worker's check, whose
+ * message describes it: the value itself travels when it can be cloned, else its type.
+ */
 function outStandIn(out: unknown): OutStandIn {
   if (out === undefined) return { kind: 'none' };
   if (out instanceof Float64Array) return isShared(out) ? { kind: 'shared', out } : { kind: 'float64', length: out.length };
-  return { kind: 'other', type: typeof out };
+  try {
+    return { kind: 'cloned', value: structuredClone(out) };
+  } catch {
+    return { kind: 'other', type: typeof out };
+  }
 }

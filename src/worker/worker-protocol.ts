@@ -47,7 +47,12 @@ export interface SourceStandIn {
 export type BlockAnswer = { block: unknown } | { done: true } | { error: WireError } | { thrown: string };
 
 /** What predictInto's `out` was, so that the worker checks a stand-in of the same kind. */
-export type OutStandIn = { kind: 'none' } | { kind: 'float64'; length: number } | { kind: 'shared'; out: Float64Array } | { kind: 'other'; type: string };
+export type OutStandIn =
+  | { kind: 'none' }
+  | { kind: 'float64'; length: number }
+  | { kind: 'shared'; out: Float64Array }
+  | { kind: 'cloned'; value: unknown }
+  | { kind: 'other'; type: string };
 
 /**
  * The caller's answer to an epoch report: go on, stop (onEpochEnd returned false), or fail
