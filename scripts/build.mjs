@@ -89,7 +89,8 @@ const oneCore = (entry) => ({
 });
 // The Node entries (index, cli, worker) share their code in chunks beside them (what only
 // some calls need, the js backend or the thread pool, is loaded on first use as in the
-// browser), minified (names kept, for stack traces), so that the package stays small.
+// browser), without whitespace (names as written, for stack traces), so that the package
+// stays small.
 const node = await esbuild.build({
   ...common,
   entryPoints: { index: 'src/index.ts', cli: 'src/cli/bin.ts', ...NODE_WORKER_ENTRY },
