@@ -1,7 +1,8 @@
 // What a fit on a DataSource (fitAsync(source, options)) checks before it starts: its options
 // (the ones that cannot apply to a source, validation arrays' shapes) and the columns the
-// source describes, as strictly as a Dataset's; and the scratch its batches need. Part of the stream-training lazy piece, so
-// that a page that never streams does not carry these checks or their messages.
+// source describes, as strictly as a Dataset's; and the scratch its batches need. Part of the
+// stream-training lazy piece, so that a page that never streams does not carry these checks
+// or their messages.
 import type { DataSource } from '../data/data-source.ts';
 import { MLPError } from './errors.ts';
 import type { NetMemory } from './net-memory.ts';

@@ -224,7 +224,7 @@ export function endPool(): void {
 export const reclaim = new FinalizationRegistry<Attachment>(release);
 
 /** The smallest maximum a shared memory falls back to (16 MiB). */
-const FIRST_SHARED_MAXIMUM = 256;
+const SMALLEST_SHARED_MAXIMUM = 256;
 
 /**
  * A shared memory of `pages`, able to grow in place to 4 GiB like a one-thread net's memory, so
@@ -246,7 +246,7 @@ function sharedMemory(pages: number, fallback: number): SharedKernelMemory {
 
 /** The shared memory a new threads net starts on (one page; see sharedMemory for its maximum). */
 export function firstSharedMemory(): SharedKernelMemory {
-  return sharedMemory(1, FIRST_SHARED_MAXIMUM);
+  return sharedMemory(1, SMALLEST_SHARED_MAXIMUM);
 }
 
 /**
@@ -256,7 +256,7 @@ export function firstSharedMemory(): SharedKernelMemory {
  */
 export function moveKernel(module: WebAssembly.Module, old: WebAssembly.Memory, bytes: number): Kernel {
   const pages = Math.ceil(bytes / PAGE_BYTES);
-  const { memory, maximumBytes } = sharedMemory(pages, Math.min(MAX_PAGES, Math.max(FIRST_SHARED_MAXIMUM, 2 * pages)));
+  const { memory, maximumBytes } = sharedMemory(pages, Math.min(MAX_PAGES, Math.max(SMALLEST_SHARED_MAXIMUM, 2 * pages)));
   new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
   // The kernels import nothing but the threads build's memory (asc's stub runtime, noAssert).
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
